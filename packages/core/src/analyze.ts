@@ -1,0 +1,275 @@
+import { chmodSync, constants, copyFileSync, existsSync, statSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import {
+  ANALYSIS_SCHEMA_VERSION,
+  type Analysis,
+  type DatabaseAnalysis,
+  type KineAnalysis,
+  type RaftInfo,
+  type Step,
+} from './analysis.js';
+import { AnalyzerError } from './errors.js';
+import type { ExtractedDatabase } from './fsm/extract.js';
+import { createPrivateDir, ensureFreeSpace } from './io/temp-dir.js';
+import { readKineRevisions } from './kine/revisions.js';
+import { detectKineSchema, type KineSchema, listTables } from './kine/schema.js';
+import { readMeta } from './raft/meta.js';
+import { parseSnapshotName } from './raft/snapshot-name.js';
+import { type DataDirListing, readDataDir } from './source/data-dir.js';
+import { type Compression, detectInput } from './source/detect.js';
+import { extractSnapshot, type ProgressListener } from './source/snapshot-file.js';
+import { readBtreeUsage } from './sqlite/btrees.js';
+import { openCopy, type SqliteDatabase, sqliteError } from './sqlite/open.js';
+import { readPageFigures } from './sqlite/pages.js';
+import { estimateVacuumedBytes, vacuumedBytes } from './sqlite/vacuum.js';
+
+export interface AnalyzeOptions {
+  /** Measure the exact compacted size with VACUUM INTO on the private copy (slower). */
+  vacuum?: boolean;
+  /** Where the private copy goes (default: the OS temp dir). */
+  tempDir?: string;
+  /** Throw DQA_KINE_NOT_FOUND when no database is kine (default true). */
+  requireKine?: boolean;
+  onProgress?: ProgressListener;
+}
+
+/**
+ * Analyse a snapshot file, a dqlite data directory or a SQLite file. The input is only read;
+ * the work happens on a private copy that is removed before this returns or throws.
+ */
+export async function analyze(path: string, options: AnalyzeOptions = {}): Promise<Analysis> {
+  const timings: Partial<Record<Step, number>> = {};
+  const detected = await detectInput(path);
+  let dataDir: DataDirListing | null = null;
+  let dataFile = path;
+  let kind = detected.kind;
+  let compression: Compression | undefined = detected.compression;
+  if (detected.kind === 'data-dir') {
+    dataDir = await readDataDir(path);
+    const newest = dataDir.snapshots[0];
+    if (!newest) {
+      const pending = dataDir.incomplete.map((item) => `${item.file} (${item.reason})`).join(', ');
+      throw new AnalyzerError(
+        'DQA_DIR_NO_SNAPSHOT',
+        `${path} holds no complete snapshot${pending ? `; incomplete: ${pending}` : ''}`,
+        { path },
+      );
+    }
+    dataFile = newest.dataFile;
+    const inner = await detectInput(dataFile);
+    kind = 'data-dir';
+    compression = inner.compression;
+    if (inner.kind !== 'snapshot') {
+      throw new AnalyzerError('DQA_INPUT_UNKNOWN', `${dataFile} is not a dqlite snapshot`, {
+        path: dataFile,
+      });
+    }
+  }
+
+  const fileInfo = await stat(dataFile);
+  const isSnapshot = kind !== 'sqlite';
+  const metaFile = isSnapshot && existsSync(`${dataFile}.meta`) ? `${dataFile}.meta` : null;
+  const raft = isSnapshot ? await readRaftInfo(dataFile, metaFile) : null;
+
+  const dir = createPrivateDir(options.tempDir);
+  try {
+    const started = performance.now();
+    let extracted: ExtractedDatabase[];
+    let payloadBytes = fileInfo.size;
+    if (isSnapshot) {
+      const snapshot = await extractSnapshot(dataFile, compression ?? 'none', dir.path, options.onProgress);
+      extracted = snapshot.databases;
+      payloadBytes = snapshot.payloadBytes;
+    } else {
+      extracted = [copySqliteFile(dataFile, dir.path, fileInfo.size)];
+    }
+    timings.extract = seconds(started);
+
+    const databases: DatabaseAnalysis[] = [];
+    let kine: KineAnalysis | null = null;
+    for (const database of extracted) {
+      const result = measureDatabase(database, dir.path, options, timings);
+      databases.push(result.analysis);
+      if (result.kine && (!kine || database.name === 'k8s')) kine = result.kine;
+    }
+    if (!kine && options.requireKine !== false) {
+      const names = databases.map((d) => `${d.name} (tables: ${d.tables.join(', ') || 'none'})`).join('; ');
+      throw new AnalyzerError('DQA_KINE_NOT_FOUND', `${dataFile}: no database has a kine table: ${names}`, {
+        path: dataFile,
+      });
+    }
+    return {
+      schemaVersion: ANALYSIS_SCHEMA_VERSION,
+      analyzedAt: new Date().toISOString(),
+      source: {
+        path,
+        kind,
+        dataFile,
+        metaFile,
+        compression: compression ?? null,
+        bytesOnDisk: fileInfo.size,
+        payloadBytes,
+        modifiedAt: fileInfo.mtime.toISOString(),
+      },
+      raft,
+      dataDir,
+      databases,
+      kine,
+      timings,
+    };
+  } finally {
+    dir.release();
+  }
+}
+
+async function readRaftInfo(dataFile: string, metaFile: string | null): Promise<RaftInfo> {
+  const name = parseSnapshotName(basename(dataFile));
+  const meta = metaFile ? await readMeta(metaFile) : undefined;
+  return {
+    term: name?.term ?? null,
+    index: name?.index ?? null,
+    timestamp: name?.timestampMs ?? null,
+    configurationIndex: meta?.configurationIndex ?? null,
+    servers: meta?.servers ?? [],
+  };
+}
+
+// A SQLite file copied out by hand: copy it (and a WAL beside it) into the private directory.
+function copySqliteFile(path: string, dir: string, size: number): ExtractedDatabase {
+  ensureFreeSpace(dir, size);
+  const mainPath = join(dir, 'db0');
+  copyFileSync(path, mainPath, constants.COPYFILE_EXCL);
+  chmodSync(mainPath, 0o600);
+  let walBytes = 0;
+  if (existsSync(`${path}-wal`)) {
+    copyFileSync(`${path}-wal`, `${mainPath}-wal`, constants.COPYFILE_EXCL);
+    chmodSync(`${mainPath}-wal`, 0o600);
+    walBytes = statSync(`${mainPath}-wal`).size;
+  }
+  return { index: 0, name: basename(path), offset: 0, mainBytes: size, walBytes, mainPath, wal: undefined };
+}
+
+interface Measured {
+  analysis: DatabaseAnalysis;
+  kine: KineAnalysis | null;
+}
+
+function measureDatabase(
+  database: ExtractedDatabase,
+  dir: string,
+  options: AnalyzeOptions,
+  timings: Partial<Record<Step, number>>,
+): Measured {
+  const walFrames = database.wal?.frames ?? 0;
+  const walCommittedFrames = database.wal?.committedFrames ?? 0;
+  if (database.mainBytes === 0 && database.walBytes === 0) {
+    // dqlite registers a database before its first page is written.
+    return { analysis: emptyDatabase(database), kine: null };
+  }
+  const label = `database "${database.name}"`;
+  let started = performance.now();
+  const db = openCopy(database.mainPath, label);
+  addTiming(timings, 'open', started);
+  try {
+    started = performance.now();
+    const pages = readPageFigures(db);
+    const tables = listTables(db);
+    addTiming(timings, 'pages', started);
+    started = performance.now();
+    options.onProgress?.({ step: 'btrees', done: 0, total: pages.pageCount });
+    const objects = guard(() => readBtreeUsage(db), label);
+    addTiming(timings, 'btrees', started);
+    const fileBytes = pages.pageCount * pages.pageSize;
+    const schema = detectKineSchema(db);
+    const analysis: DatabaseAnalysis = {
+      name: database.name,
+      pageSize: pages.pageSize,
+      pageCount: pages.pageCount,
+      freelistCount: pages.freelistCount,
+      fileBytes,
+      mainFileBytes: database.mainBytes,
+      walBytes: database.walBytes,
+      walFrames,
+      walCommittedFrames,
+      freeBytes: pages.freelistCount * pages.pageSize,
+      freePageShare: pages.pageCount === 0 ? 0 : pages.freelistCount / pages.pageCount,
+      estimatedVacuumedBytes: estimateVacuumedBytes(objects, pages.pageSize),
+      userVersion: pages.userVersion,
+      isKine: schema !== undefined,
+      tables,
+      objects,
+    };
+    const kine = schema ? measureKine(db, database.name, schema, fileBytes, options, timings) : null;
+    if (options.vacuum) {
+      started = performance.now();
+      options.onProgress?.({ step: 'vacuum', done: 0, total: undefined });
+      ensureFreeSpace(dir, fileBytes - analysis.freeBytes);
+      analysis.vacuumedBytes = guard(() => vacuumedBytes(db, dir, `db${database.index}`), label);
+      addTiming(timings, 'vacuum', started);
+    }
+    return { analysis, kine };
+  } finally {
+    db.close();
+  }
+}
+
+function measureKine(
+  db: SqliteDatabase,
+  name: string,
+  schema: KineSchema,
+  fileBytes: number,
+  options: AnalyzeOptions,
+  timings: Partial<Record<Step, number>>,
+): KineAnalysis {
+  const started = performance.now();
+  options.onProgress?.({ step: 'kine', done: 0, total: undefined });
+  const revisions = guard(() => readKineRevisions(db), `database "${name}"`);
+  addTiming(timings, 'kine', started);
+  return {
+    database: name,
+    schema,
+    ...revisions,
+    fragmentationRatio: revisions.liveBytes > 0 ? fileBytes / revisions.liveBytes : null,
+  };
+}
+
+function emptyDatabase(database: ExtractedDatabase): DatabaseAnalysis {
+  return {
+    name: database.name,
+    pageSize: 0,
+    pageCount: 0,
+    freelistCount: 0,
+    fileBytes: 0,
+    mainFileBytes: 0,
+    walBytes: 0,
+    walFrames: 0,
+    walCommittedFrames: 0,
+    freeBytes: 0,
+    freePageShare: 0,
+    estimatedVacuumedBytes: 0,
+    userVersion: 0,
+    isKine: false,
+    tables: [],
+    objects: [],
+  };
+}
+
+// SQLite errors past open (a corrupt page met mid-scan) become typed errors too.
+function guard<T>(work: () => T, label: string): T {
+  try {
+    return work();
+  } catch (cause) {
+    if (cause instanceof AnalyzerError) throw cause;
+    if ((cause as { code?: string }).code?.startsWith('SQLITE_')) throw sqliteError(cause, label);
+    throw cause;
+  }
+}
+
+function addTiming(timings: Partial<Record<Step, number>>, step: Step, started: number): void {
+  timings[step] = (timings[step] ?? 0) + seconds(started);
+}
+
+function seconds(started: number): number {
+  return (performance.now() - started) / 1000;
+}

@@ -1,0 +1,55 @@
+// Every error the core throws on purpose. Codes are public API: never rename or reuse one;
+// retire it and keep it listed in docs/errors.md. The value is the one-line meaning, which is
+// also the "Meaning" column of docs/errors.md (a test keeps the two in sync).
+export const ERROR_CODES = {
+  DQA_INPUT_NOT_FOUND: 'no file or directory at the given path',
+  DQA_INPUT_UNREADABLE: 'the input exists but cannot be read',
+  DQA_INPUT_EMPTY: 'the input file is empty',
+  DQA_INPUT_UNKNOWN: 'the input is neither a dqlite snapshot, a data directory nor a SQLite file',
+  DQA_DIR_NO_SNAPSHOT: 'the data directory holds no complete snapshot',
+  DQA_RAFT_META_TRUNCATED: 'the snapshot .meta file is shorter than its header says',
+  DQA_RAFT_META_FORMAT: 'the snapshot .meta file has an unknown format version',
+  DQA_RAFT_META_CRC: 'the snapshot .meta checksum does not match its contents',
+  DQA_RAFT_META_MALFORMED: 'the Raft configuration inside the .meta file cannot be decoded',
+  DQA_LZ4_BAD_HEADER: 'the LZ4 frame header is invalid or uses an unsupported feature',
+  DQA_LZ4_TRUNCATED: 'the LZ4 frame ends before its end mark',
+  DQA_LZ4_CORRUPT: 'an LZ4 block cannot be decompressed',
+  DQA_LZ4_CHECKSUM: 'the LZ4 content checksum does not match the decompressed data',
+  DQA_LZ4_SIZE_MISMATCH: 'the LZ4 frame decompresses to a different size than its header declares',
+  DQA_FSM_BAD_FORMAT: 'the dqlite snapshot payload has an unknown format version',
+  DQA_FSM_TRUNCATED: 'the dqlite snapshot payload ends before the sizes it declares',
+  DQA_FSM_SIZE_TOO_LARGE: 'a size field in the dqlite payload is larger than the data that follows it',
+  DQA_FSM_BAD_NAME: 'a database name in the dqlite payload is not a NUL-terminated string',
+  DQA_FSM_NO_DATABASES: 'the dqlite snapshot payload holds no database',
+  DQA_FSM_TOO_MANY_DATABASES: 'the dqlite snapshot payload declares an implausible number of databases',
+  DQA_FSM_TRAILING_DATA: 'the dqlite snapshot payload has bytes after its last database',
+  DQA_SQLITE_NOT_DATABASE: 'a database file does not start with the SQLite header',
+  DQA_SQLITE_BAD_WAL: 'a WAL file has an invalid header or a size that is not a whole number of frames',
+  DQA_SQLITE_CORRUPT: 'SQLite reports the database as corrupt',
+  DQA_KINE_NOT_FOUND: 'no database in the input has a kine table',
+  DQA_TEMP_NO_SPACE: 'not enough free space for the private copy of the database',
+  DQA_TEMP_FAILED: 'the private working copy cannot be created',
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+/** Facts a user can check by hand: path, byte offset, expected and found values. */
+export type ErrorDetails = Readonly<Record<string, string | number | boolean>>;
+
+/** An error the analyzer raised on purpose; match on `code`, never on the message. */
+export class AnalyzerError extends Error {
+  override name = 'AnalyzerError';
+  readonly code: ErrorCode;
+  readonly details: ErrorDetails;
+
+  constructor(code: ErrorCode, message: string, details: ErrorDetails = {}, options?: ErrorOptions) {
+    super(message, options);
+    this.code = code;
+    this.details = details;
+  }
+}
+
+/** True when `error` is an AnalyzerError (with the given code, when one is given). */
+export function isAnalyzerError(error: unknown, code?: ErrorCode): error is AnalyzerError {
+  return error instanceof AnalyzerError && (code === undefined || error.code === code);
+}

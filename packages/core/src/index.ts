@@ -1,0 +1,27 @@
+export * from './analysis.js';
+export { type AnalyzeOptions, analyze } from './analyze.js';
+export * from './errors.js';
+export type { KineRevisions } from './kine/revisions.js';
+export type { KineSchema } from './kine/schema.js';
+export { raftCrc32 } from './raft/crc32.js';
+export { LZ4_MAGIC, Lz4FrameDecoder, type Lz4FrameInfo } from './raft/lz4-frame.js';
+export { parseMeta, type RaftRole, type RaftServer, readMeta, type SnapshotMeta } from './raft/meta.js';
+export {
+  compareSnapshotNames,
+  parseMetaName,
+  parseSnapshotName,
+  type SnapshotName,
+} from './raft/snapshot-name.js';
+export {
+  type DataDirListing,
+  DEFAULT_TUNING,
+  type IncompleteSnapshot,
+  type NodeInfo,
+  parseGoDuration,
+  readDataDir,
+  type SnapshotFiles,
+  type Tuning,
+} from './source/data-dir.js';
+export type { Compression, InputKind } from './source/detect.js';
+export type { Progress, ProgressListener } from './source/snapshot-file.js';
+export type { BtreeUsage } from './sqlite/btrees.js';

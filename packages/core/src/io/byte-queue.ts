@@ -1,0 +1,85 @@
+/**
+ * A FIFO of byte chunks for push parsers: structures that fall inside one chunk are returned
+ * as views (no copy); only a structure split across chunks is copied.
+ */
+export class ByteQueue {
+  private chunks: Buffer[] = [];
+  private head = 0; // offset into chunks[0]
+  /** Bytes waiting in the queue. */
+  length = 0;
+
+  push(chunk: Buffer): void {
+    if (chunk.length === 0) return;
+    this.chunks.push(chunk);
+    this.length += chunk.length;
+  }
+
+  /** Take exactly `n` bytes (n ≤ length) as one contiguous buffer. */
+  take(n: number): Buffer {
+    const first = this.chunks[0];
+    if (first && first.length - this.head >= n) {
+      const view = first.subarray(this.head, this.head + n);
+      this.advance(n);
+      return view;
+    }
+    const out = Buffer.allocUnsafe(n);
+    let filled = 0;
+    while (filled < n) {
+      const piece = this.takeUpTo(n - filled);
+      piece.copy(out, filled);
+      filled += piece.length;
+    }
+    return out;
+  }
+
+  /** Copy of the first `n` bytes (n ≤ length), left in the queue. */
+  peek(n: number): Buffer {
+    const out = Buffer.allocUnsafe(n);
+    let filled = 0;
+    for (let i = 0; i < this.chunks.length && filled < n; i++) {
+      const start = i === 0 ? this.head : 0;
+      filled += this.chunks[i]!.copy(
+        out,
+        filled,
+        start,
+        Math.min(this.chunks[i]!.length, start + n - filled),
+      );
+    }
+    return out;
+  }
+
+  /** Take at most `n` bytes, never copying: a view of (part of) the first chunk. */
+  takeUpTo(n: number): Buffer {
+    const first = this.chunks[0];
+    if (!first) return Buffer.alloc(0);
+    const count = Math.min(n, first.length - this.head);
+    const view = first.subarray(this.head, this.head + count);
+    this.advance(count);
+    return view;
+  }
+
+  /** Index of `byte` counted from the queue's start, or -1; looks at most `limit` bytes. */
+  indexOf(byte: number, limit: number): number {
+    let base = 0;
+    for (let i = 0; i < this.chunks.length && base < limit; i++) {
+      const chunk = this.chunks[i]!;
+      const start = i === 0 ? this.head : 0;
+      const found = chunk.indexOf(byte, start);
+      if (found >= 0) {
+        const at = base + found - start;
+        return at < limit ? at : -1;
+      }
+      base += chunk.length - start;
+    }
+    return -1;
+  }
+
+  private advance(n: number): void {
+    this.head += n;
+    this.length -= n;
+    while (this.chunks.length > 0 && this.head >= this.chunks[0]!.length) {
+      this.head -= this.chunks[0]!.length;
+      this.chunks.shift();
+    }
+  }
+}

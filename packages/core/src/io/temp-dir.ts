@@ -1,0 +1,86 @@
+import { mkdtempSync, rmSync, statfsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AnalyzerError } from '../errors.js';
+
+/** A private working directory (mode 0700) that is removed when released or when the process ends. */
+export interface PrivateDir {
+  path: string;
+  /** Remove the directory and everything in it; safe to call twice. */
+  release(): void;
+}
+
+const live = new Set<string>();
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+let hooked = false;
+
+// On a signal: remove our copies, then re-raise it so the process ends as it would have
+// without us (the core never calls process.exit). Only installed while a copy exists.
+function onSignal(signal: NodeJS.Signals): void {
+  removeAll();
+  unhook();
+  if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+}
+
+function removeAll(): void {
+  for (const path of live) rmSync(path, { recursive: true, force: true });
+  live.clear();
+}
+
+function hook(): void {
+  if (hooked) return;
+  hooked = true;
+  process.on('exit', removeAll);
+  for (const signal of SIGNALS) process.on(signal, onSignal);
+}
+
+function unhook(): void {
+  if (!hooked) return;
+  hooked = false;
+  process.off('exit', removeAll);
+  for (const signal of SIGNALS) process.off(signal, onSignal);
+}
+
+/** Create a private directory under `parent` (default: the OS temp dir). */
+export function createPrivateDir(parent = tmpdir()): PrivateDir {
+  let path: string;
+  try {
+    // mkdtemp creates the directory with mode 0700.
+    path = mkdtempSync(join(parent, 'dqlite-analyzer-'));
+  } catch (cause) {
+    throw new AnalyzerError(
+      'DQA_TEMP_FAILED',
+      `cannot create a private directory in ${parent}`,
+      { parent },
+      { cause },
+    );
+  }
+  live.add(path);
+  hook();
+  return {
+    path,
+    release() {
+      rmSync(path, { recursive: true, force: true });
+      live.delete(path);
+      if (live.size === 0) unhook();
+    },
+  };
+}
+
+/** Throw DQA_TEMP_NO_SPACE unless `dir`'s filesystem has `bytes` free for unprivileged users. */
+export function ensureFreeSpace(dir: string, bytes: number): void {
+  const stats = statfsSync(dir);
+  const free = stats.bavail * stats.bsize;
+  if (free < bytes) {
+    throw new AnalyzerError(
+      'DQA_TEMP_NO_SPACE',
+      `${dir} has ${free} bytes free, the private copy needs ${bytes}; point --temp-dir elsewhere`,
+      { dir, free, needed: bytes },
+    );
+  }
+}
+
+/** Paths of private directories not yet released (for tests). */
+export function livePrivateDirs(): string[] {
+  return [...live];
+}

@@ -1,0 +1,83 @@
+import { open } from 'node:fs/promises';
+import { AnalyzerError } from '../errors.js';
+import { type ExtractedDatabase, ExtractSink } from '../fsm/extract.js';
+import { PayloadParser } from '../fsm/payload.js';
+import { ensureFreeSpace } from '../io/temp-dir.js';
+import { Lz4FrameDecoder } from '../raft/lz4-frame.js';
+import type { Compression } from './detect.js';
+
+/** Reported while a long step runs. */
+export interface Progress {
+  step: 'extract' | 'open' | 'pages' | 'btrees' | 'kine' | 'vacuum';
+  /** Bytes (or units) done and expected; `total` is undefined when unknown. */
+  done: number;
+  total: number | undefined;
+}
+
+export type ProgressListener = (progress: Progress) => void;
+
+/** The result of streaming one snapshot data file into the private directory. */
+export interface ExtractedSnapshot {
+  compression: Compression;
+  bytesOnDisk: number;
+  payloadBytes: number;
+  databases: ExtractedDatabase[];
+}
+
+// Large reads keep the syscall count low; the file is never held whole.
+const READ_CHUNK_BYTES = 1 << 20;
+
+/**
+ * Stream a snapshot data file (raw or one LZ4 frame) through the payload parser into `dir`.
+ * The source is opened read-only and read once, front to back.
+ */
+export async function extractSnapshot(
+  path: string,
+  compression: Compression,
+  dir: string,
+  onProgress?: ProgressListener,
+): Promise<ExtractedSnapshot> {
+  const handle = await open(path, 'r');
+  const sink = new ExtractSink(dir, path);
+  try {
+    const { size } = await handle.stat();
+    const decoder = compression === 'lz4' ? await Lz4FrameDecoder.create(path) : undefined;
+    let parser: PayloadParser | undefined;
+    const feed = (payloadChunk: Buffer) => {
+      if (!parser) {
+        const total = decoder ? decoder.frameInfo?.contentBytes : size;
+        ensureFreeSpace(dir, total ?? size);
+        parser = new PayloadParser(sink, total, path);
+      }
+      parser.push(payloadChunk);
+    };
+    let position = 0;
+    for (;;) {
+      const buf = Buffer.allocUnsafe(READ_CHUNK_BYTES);
+      const { bytesRead } = await handle.read(buf, 0, READ_CHUNK_BYTES, position);
+      if (bytesRead === 0) break;
+      position += bytesRead;
+      const chunk = buf.subarray(0, bytesRead);
+      if (decoder) for (const block of decoder.push(chunk)) feed(block);
+      else feed(chunk);
+      onProgress?.({ step: 'extract', done: position, total: size });
+    }
+    decoder?.end();
+    if (!parser) {
+      throw new AnalyzerError('DQA_FSM_TRUNCATED', `${path}: the snapshot holds no payload bytes`, {
+        path,
+        offset: 0,
+      });
+    }
+    parser.end();
+    return {
+      compression,
+      bytesOnDisk: size,
+      payloadBytes: decoder ? decoder.produced : size,
+      databases: sink.databases,
+    };
+  } finally {
+    sink.closeFiles();
+    await handle.close();
+  }
+}
