@@ -1,0 +1,131 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { Lz4FrameDecoder } from '../../src/raft/lz4-frame.js';
+
+// Frames come from the reference `lz4` CLI, never from our own code.
+const dir = mkdtempSync(join(tmpdir(), 'dqa-lz4-test-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Data that compresses and references far back: repeated pages with small edits, like SQLite files. */
+function sampleData(bytes: number, seed = 7): Buffer {
+  const out = Buffer.alloc(bytes);
+  let state = seed;
+  const page = Buffer.alloc(4096);
+  for (let i = 0; i < page.length; i++) {
+    state = (state * 1103515245 + 12345) & 0x7fffffff;
+    page[i] = state % 7 === 0 ? state & 0xff : 0x20 + (i % 50);
+  }
+  for (let offset = 0; offset < bytes; offset += page.length) {
+    page.copy(out, offset);
+    out.writeUInt32BE(offset, offset % (bytes - 4));
+  }
+  return out;
+}
+
+/** Compress with the lz4 CLI; `flags` picks block mode and checksums. */
+function lz4(data: Buffer, flags: string[]): Buffer {
+  const input = join(dir, `in-${flags.join('')}`);
+  const output = `${input}.lz4`;
+  writeFileSync(input, data);
+  execFileSync('lz4', ['-q', '-f', ...flags, input, output]);
+  return readFileSync(output);
+}
+
+async function decode(frame: Buffer, chunkBytes = 1 << 20): Promise<Buffer> {
+  const decoder = await Lz4FrameDecoder.create('test.lz4');
+  const out: Buffer[] = [];
+  for (let offset = 0; offset < frame.length; offset += chunkBytes) {
+    out.push(...decoder.push(frame.subarray(offset, offset + chunkBytes)));
+  }
+  decoder.end();
+  return Buffer.concat(out);
+}
+
+async function decodeError(frame: Buffer): Promise<string> {
+  try {
+    await decode(frame);
+    return 'no error';
+  } catch (error) {
+    return (error as { code?: string }).code ?? String(error);
+  }
+}
+
+const data = sampleData(1_000_000);
+// raft's settings: 64 KiB linked blocks, content size, content checksum (canonical/raft:src/compress.c).
+const raftLike = lz4(data, ['-B4', '-BD', '--content-size']);
+
+describe('Lz4FrameDecoder', () => {
+  it('decodes linked 64 KiB blocks with content size and checksum, as raft writes them', async () => {
+    expect(raftLike[4]! & 0x20).toBe(0); // the frame really uses linked blocks
+    expect((await decode(raftLike)).equals(data)).toBe(true);
+  });
+
+  it('gives the same bytes whatever the input chunking, down to one byte at a time', async () => {
+    const small = sampleData(200_000, 3);
+    const frame = lz4(small, ['-B4', '-BD', '--content-size']);
+    expect((await decode(frame, 1)).equals(small)).toBe(true);
+    expect((await decode(frame, 4099)).equals(small)).toBe(true);
+  });
+
+  it('decodes independent blocks, block checksums and large block sizes', async () => {
+    expect((await decode(lz4(data, ['-B4', '-BI']))).equals(data)).toBe(true);
+    expect((await decode(lz4(data, ['-B7', '-BD', '-BX']))).equals(data)).toBe(true);
+    expect((await decode(lz4(Buffer.alloc(0), ['-B4']))).length).toBe(0);
+  });
+
+  it('reports the declared content size', async () => {
+    const decoder = await Lz4FrameDecoder.create();
+    decoder.push(raftLike.subarray(0, 64));
+    expect(decoder.frameInfo).toMatchObject({
+      contentBytes: data.length,
+      linkedBlocks: true,
+      blockMaxBytes: 65536,
+    });
+  });
+
+  it('rejects a wrong magic, a bad header checksum and reserved bits', async () => {
+    const badMagic = Buffer.from(raftLike);
+    badMagic[0] = 0x05;
+    expect(await decodeError(badMagic)).toBe('DQA_LZ4_BAD_HEADER');
+    const badHeader = Buffer.from(raftLike);
+    badHeader[14] ^= 0xff; // the header checksum byte after the 8-byte content size
+    expect(await decodeError(badHeader)).toBe('DQA_LZ4_BAD_HEADER');
+  });
+
+  it('rejects truncation anywhere: header, block, end mark, checksum', async () => {
+    for (const cut of [5, 10, 100, raftLike.length / 2, raftLike.length - 6, raftLike.length - 1]) {
+      expect(await decodeError(raftLike.subarray(0, Math.floor(cut)))).toBe('DQA_LZ4_TRUNCATED');
+    }
+  });
+
+  it('rejects a flipped byte inside compressed data (corrupt block or checksum mismatch)', async () => {
+    const damaged = Buffer.from(raftLike);
+    damaged[Math.floor(raftLike.length / 2)] ^= 0x5a;
+    expect(['DQA_LZ4_CORRUPT', 'DQA_LZ4_CHECKSUM', 'DQA_LZ4_SIZE_MISMATCH']).toContain(
+      await decodeError(damaged),
+    );
+  });
+
+  it('rejects a wrong content checksum', async () => {
+    const damaged = Buffer.from(raftLike);
+    damaged[damaged.length - 1] ^= 0x01;
+    expect(await decodeError(damaged)).toBe('DQA_LZ4_CHECKSUM');
+  });
+
+  it('rejects a declared content size that differs from the content', async () => {
+    const frame = Buffer.from(lz4(data, ['-B4', '-BD', '--content-size', '--no-frame-crc']));
+    frame.writeBigUInt64LE(BigInt(data.length + 1), 6);
+    // Fix the header checksum so only the size is wrong.
+    const { default: xxhash } = await import('xxhash-wasm');
+    const { h32Raw } = await xxhash();
+    frame[14] = (h32Raw(frame.subarray(4, 14), 0) >>> 8) & 0xff;
+    expect(await decodeError(frame)).toBe('DQA_LZ4_SIZE_MISMATCH');
+  });
+
+  it('rejects bytes after the frame', async () => {
+    expect(await decodeError(Buffer.concat([raftLike, Buffer.from([1, 2, 3])]))).toBe('DQA_LZ4_BAD_HEADER');
+  });
+});
