@@ -37,9 +37,10 @@ export interface KineRevisions {
   sequence: number | null;
 }
 
-// Bytes a row holds in its variable-length columns.
+// Bytes a row holds in its variable-length columns; octet_length counts bytes for TEXT and
+// BLOB alike, where length() of TEXT counts characters and stops at a NUL.
 const ROW_BYTES =
-  'length(CAST(k.name AS BLOB)) + coalesce(length(k.value), 0) + coalesce(length(k.old_value), 0)';
+  'octet_length(k.name) + coalesce(octet_length(k.value), 0) + coalesce(octet_length(k.old_value), 0)';
 const SPECIAL = "(k.name = 'compact_rev_key' OR substr(k.name, 1, 4) = 'gap-')";
 
 const TOTALS_SQL = `
@@ -57,7 +58,7 @@ const SPLIT_SQL = `
   WITH latest AS (SELECT name, max(id) AS id FROM kine GROUP BY name)
   SELECT coalesce(sum(k.id = l.id AND k.deleted = 0), 0) AS liveKeys,
          coalesce(sum(CASE WHEN k.id = l.id AND k.deleted = 0 THEN ${ROW_BYTES} END), 0) AS liveBytes,
-         coalesce(sum(CASE WHEN k.id = l.id AND k.deleted = 0 THEN length(k.value) END), 0) AS liveValueBytes,
+         coalesce(sum(CASE WHEN k.id = l.id AND k.deleted = 0 THEN octet_length(k.value) END), 0) AS liveValueBytes,
          coalesce(sum(k.id = l.id AND k.deleted <> 0), 0) AS deletedKeys,
          coalesce(sum(k.id < l.id), 0) AS historyRows,
          coalesce(sum(CASE WHEN k.id < l.id THEN ${ROW_BYTES} END), 0) AS historyBytes
