@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { EXIT } from './exit-codes.js';
 
@@ -14,6 +15,12 @@ export interface AnalyzeCommand {
   quiet: boolean;
   debug: boolean;
 }
+
+/** Where k8s-dqlite keeps its data: microk8s, then Canonical Kubernetes (formats.md §4). */
+export const DEFAULT_DATA_DIRS = [
+  '/var/snap/microk8s/current/var/kubernetes/backend',
+  '/var/snap/k8s/common/var/lib/k8s-dqlite',
+];
 
 const EXIT_CODE_HELP = `
 Exit codes:
@@ -43,7 +50,11 @@ export function buildProgram(
         'The input is only read; the work happens on a private copy that is removed afterwards.',
     )
     .version(version)
-    .argument('<path>', 'snapshot file (snapshot-TERM-INDEX-TS), dqlite data directory, or SQLite file')
+    .argument(
+      '[path]',
+      'snapshot file (snapshot-TERM-INDEX-TS), dqlite data directory, or SQLite file ' +
+        '(default: the microk8s or Canonical Kubernetes data directory, whichever exists)',
+    )
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
     .option('-o, --output <file>', 'write the report to a file instead of stdout')
     .option('--vacuum', 'measure the exact size after VACUUM on the private copy (slower)', false)
@@ -54,9 +65,15 @@ export function buildProgram(
     .addHelpText('after', EXIT_CODE_HELP)
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
-    .action(async (path: string, options: Record<string, unknown>) => {
+    .action(async (path: string | undefined, options: Record<string, unknown>) => {
+      const input = path ?? DEFAULT_DATA_DIRS.find((dir) => existsSync(dir));
+      if (!input) {
+        throw new InvalidArgumentError(
+          `no path given, and neither ${DEFAULT_DATA_DIRS.join(' nor ')} exists`,
+        );
+      }
       await onAnalyze({
-        path,
+        path: input,
         format: options.format as Format,
         output: options.output as string | undefined,
         vacuum: Boolean(options.vacuum),

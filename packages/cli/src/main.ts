@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { readFileSync, writeFileSync } from 'node:fs';
 import { analyze, isAnalyzerError } from '@dqlite-analyzer/core';
-import { CommanderError } from 'commander';
+import { CommanderError, InvalidArgumentError } from 'commander';
 import { type AnalyzeCommand, buildProgram } from './cli.js';
 import { EXIT, exitCodeFor } from './exit-codes.js';
 import { renderJson } from './render/json.js';
@@ -29,7 +29,10 @@ try {
   await buildProgram(version, run).parseAsync(process.argv);
   process.exitCode = EXIT.OK;
 } catch (error) {
-  if (error instanceof CommanderError) {
+  if (error instanceof InvalidArgumentError) {
+    process.stderr.write(`dqlite-analyze: ${error.message}\n(run with --help for usage)\n`);
+    process.exitCode = EXIT.USAGE;
+  } else if (error instanceof CommanderError) {
     // --help and --version end here too, with exit code 0.
     process.exitCode = error.exitCode === 0 ? EXIT.OK : EXIT.USAGE;
   } else if (isAnalyzerError(error)) {
