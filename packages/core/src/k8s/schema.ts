@@ -176,11 +176,17 @@ const TYPES = {
 export type MessageName = keyof typeof TYPES;
 
 let root: protobuf.Root | undefined;
+const types = new Map<MessageName, protobuf.Type>();
 
 // Built on first use: most runs never decode a protobuf value, and fromJSON costs a few ms.
-function getRoot(): protobuf.Root {
-  root ??= protobuf.Root.fromJSON({ nested: TYPES });
-  return root;
+function getType(name: MessageName): protobuf.Type {
+  let type = types.get(name);
+  if (type === undefined) {
+    root ??= protobuf.Root.fromJSON({ nested: TYPES });
+    type = root.lookupType(name);
+    types.set(name, type);
+  }
+  return type;
 }
 
 /**
@@ -188,7 +194,7 @@ function getRoot(): protobuf.Root {
  * fields as arrays, maps as objects). Throws ValueDecodeError('malformed') on truncated or invalid bytes.
  */
 export function decodeMessage<T>(name: MessageName, bytes: Uint8Array): T {
-  const type = getRoot().lookupType(name);
+  const type = getType(name);
   try {
     const message = type.decode(bytes);
     return type.toObject(message, { longs: Number, arrays: true, objects: true }) as T;

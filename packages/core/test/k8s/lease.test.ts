@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decodeLease } from '../../src/k8s/lease.js';
-import { MANAGED_FIELDS, storedValue } from './upstream.js';
+import { assertOnlyDecodeErrors, encodeUpstream, MANAGED_FIELDS, storedValue } from './upstream.js';
 
 const HOLDER = 'node-1_6f1c2b9e-8a4d-4c3b-9f0e-2d7a1b5c8e90';
 
@@ -114,5 +114,19 @@ describe('decodeLease', () => {
   it('rejects a timestamp no clock can hold', () => {
     const value = lease({ holderIdentity: HOLDER, renewTime: { seconds: 9e15 } });
     expect(() => decodeLease(value)).toThrow(expect.objectContaining({ reason: 'malformed' }));
+  });
+});
+
+describe('decodeLease on damaged object bytes', () => {
+  it('throws nothing but ValueDecodeError', () => {
+    const seed = encodeUpstream('k8s.io.api.coordination.v1.Lease', {
+      metadata: {
+        name: 'kube-scheduler',
+        namespace: 'kube-system',
+        creationTimestamp: { seconds: 1700000000 },
+      },
+      spec: { holderIdentity: HOLDER, renewTime: { seconds: 1714560000, nanos: 5 }, leaseTransitions: 4499 },
+    });
+    assertOnlyDecodeErrors(decodeLease, 'coordination.k8s.io/v1', 'Lease', seed);
   });
 });

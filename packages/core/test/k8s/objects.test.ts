@@ -1,7 +1,8 @@
 import protobuf from 'protobufjs';
 import { describe, expect, it } from 'vitest';
 import { decodeNamespace, decodeObjectMeta, decodePod, decodeService } from '../../src/k8s/objects.js';
-import { storedValue, wrapUnknown } from './upstream.js';
+import { decodeEnvelope } from '../../src/k8s/value.js';
+import { assertOnlyDecodeErrors, storedValue, wrapUnknown } from './upstream.js';
 
 // core/v1 is not vendored (340 kB); these values are hand-assembled with protobufjs's Writer. Field
 // numbers from kubernetes/api core/v1/generated.proto and apimachinery pkg/apis/meta/v1/generated.proto.
@@ -224,5 +225,14 @@ describe('decodeObjectMeta', () => {
     expect(() => decodeObjectMeta(secret)).toThrow(
       expect.objectContaining({ name: 'ValueDecodeError', reason: 'refused' }),
     );
+  });
+});
+
+describe('core/v1 decoders on damaged object bytes', () => {
+  it('throw nothing but ValueDecodeError', () => {
+    assertOnlyDecodeErrors(decodePod, 'v1', 'Pod', decodeEnvelope(pod()).raw);
+    assertOnlyDecodeErrors(decodeService, 'v1', 'Service', decodeEnvelope(service()).raw);
+    assertOnlyDecodeErrors(decodeNamespace, 'v1', 'Namespace', decodeEnvelope(namespace('Active', true)).raw);
+    assertOnlyDecodeErrors(decodeObjectMeta, 'v1', 'ConfigMap', decodeEnvelope(pod()).raw);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decodeRbacBinding, decodeRbacRole, missingVerbs } from '../../src/k8s/rbac.js';
-import { storedValue } from './upstream.js';
+import { assertOnlyDecodeErrors, encodeUpstream, storedValue } from './upstream.js';
 
 const RBAC = 'rbac.authorization.k8s.io/v1';
 
@@ -182,5 +182,26 @@ describe('decodeRbacBinding', () => {
       { kind: 'Group', apiGroup: 'rbac.authorization.k8s.io', name: 'system:serviceaccounts:team-a' },
     ]);
     expect(binding.roleRef.name).toBe('edit');
+  });
+});
+
+describe('RBAC decoders on damaged object bytes', () => {
+  it('throw nothing but ValueDecodeError', () => {
+    const role = encodeUpstream('k8s.io.api.rbac.v1.ClusterRole', {
+      metadata: { name: 'calico-kube-controllers', labels: { a: 'b' } },
+      rules: KUBE_CONTROLLERS_RULES,
+      aggregationRule: { clusterRoleSelectors: [{ matchLabels: { x: 'y' } }] },
+    });
+    assertOnlyDecodeErrors(decodeRbacRole, RBAC, 'ClusterRole', role);
+    const binding = encodeUpstream('k8s.io.api.rbac.v1.ClusterRoleBinding', {
+      metadata: { name: 'calico-kube-controllers' },
+      subjects: [{ kind: 'ServiceAccount', name: 'calico-kube-controllers', namespace: 'kube-system' }],
+      roleRef: {
+        apiGroup: 'rbac.authorization.k8s.io',
+        kind: 'ClusterRole',
+        name: 'calico-kube-controllers',
+      },
+    });
+    assertOnlyDecodeErrors(decodeRbacBinding, RBAC, 'ClusterRoleBinding', binding);
   });
 });

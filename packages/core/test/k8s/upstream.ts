@@ -3,7 +3,9 @@
 // share our field definitions.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import fc from 'fast-check';
 import protobuf from 'protobufjs';
+import { ValueDecodeError } from '../../src/k8s/decode-error.js';
 
 const PROTO_DIR = fileURLToPath(new URL('../fixtures/k8s/proto/', import.meta.url));
 const FILES = [
@@ -65,3 +67,33 @@ export const MANAGED_FIELDS = [
     fieldsV1: { Raw: Buffer.from('{"f:spec":{"f:holderIdentity":{}}}') },
   },
 ];
+
+/**
+ * Feed `decode` well-wrapped envelopes of `kind` whose object bytes are random or a damaged copy of
+ * `seed`, and fail on anything thrown that is not a ValueDecodeError: callers count failures, a crash
+ * would stop the whole analysis.
+ */
+export function assertOnlyDecodeErrors(
+  decode: (value: Uint8Array) => unknown,
+  apiVersion: string,
+  kind: string,
+  seed: Uint8Array,
+): void {
+  const damaged = fc
+    .tuple(fc.nat(seed.length - 1), fc.integer({ min: 0, max: 255 }), fc.nat(seed.length))
+    .map(([at, byte, cut]) => {
+      const copy = Uint8Array.from(seed);
+      copy[at] = byte;
+      return copy.subarray(0, Math.max(1, cut));
+    });
+  fc.assert(
+    fc.property(fc.oneof(fc.uint8Array({ minLength: 1, maxLength: 300 }), damaged), (raw) => {
+      try {
+        decode(wrapUnknown(apiVersion, kind, raw));
+      } catch (error) {
+        if (!(error instanceof ValueDecodeError)) throw error;
+      }
+    }),
+    { numRuns: 500 },
+  );
+}

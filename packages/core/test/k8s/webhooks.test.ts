@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { decodeEnvelope } from '../../src/k8s/value.js';
 import {
   decodeMutatingWebhookConfiguration,
   decodeValidatingWebhookConfiguration,
   decodeWebhookConfiguration,
 } from '../../src/k8s/webhooks.js';
-import { storedValue } from './upstream.js';
+import { assertOnlyDecodeErrors, storedValue } from './upstream.js';
 
 const ADMISSION = 'admissionregistration.k8s.io/v1';
 const CA_BUNDLE = randomBytes(1180);
@@ -182,5 +183,18 @@ describe('decodeValidatingWebhookConfiguration', () => {
     expect(decodeWebhookConfiguration(validating).webhooks[0]?.objectSelector?.matchLabels).toEqual({
       tier: 'certs',
     });
+  });
+});
+
+describe('webhook decoders on damaged object bytes', () => {
+  it('throw nothing but ValueDecodeError', () => {
+    const seed = decodeEnvelope(mutating).raw;
+    assertOnlyDecodeErrors(
+      decodeMutatingWebhookConfiguration,
+      ADMISSION,
+      'MutatingWebhookConfiguration',
+      seed,
+    );
+    assertOnlyDecodeErrors(decodeWebhookConfiguration, ADMISSION, 'ValidatingWebhookConfiguration', seed);
   });
 });
