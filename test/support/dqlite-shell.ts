@@ -73,6 +73,8 @@ const quoteText = (text: string) => `'${text.replaceAll("'", "''")}'`;
  * changed), the second wraps the query in json_group_array(json_object(...)) so the shell prints one JSON
  * line. BLOB values come back as upper-case hex strings (JSON cannot hold blobs); integers beyond 2^53
  * lose precision. Row order is the subquery's order, which SQLite keeps for json_group_array in practice.
+ * Like exec, naming a database that was never written creates it: it then appears in every later
+ * snapshot (as one 4096-byte page, wal_size 0).
  */
 export async function queryRows<T>(address: string, database: string, sql: string): Promise<T[]> {
   const select = sql.trim().replace(/;+\s*$/, '');

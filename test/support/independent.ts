@@ -120,6 +120,7 @@ function lz4Decompress(source: string, dest: string): Promise<void> {
       stderr += chunk.toString('utf8');
     });
     child.stdout.pipe(out);
+    out.on('error', reject);
     child.on('error', reject);
     child.on('close', (code) => {
       if (code !== 0) reject(new Error(`lz4 -d ${source} exited ${code}: ${stderr.trim()}`));

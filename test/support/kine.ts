@@ -55,10 +55,6 @@ const COLUMNS = 'kine(name, created, deleted, create_revision, prev_revision, le
 const q = (text: string) => `'${text.replaceAll("'", "''")}'`;
 const isGap = (name: string) => name.startsWith('gap-');
 const effectiveCreate = (row: KineRow) => (row.created ? row.id : row.createRevision);
-const sizes = (valueBytes: KineRow['valueBytes'], oldValueBytes: KineRow['oldValueBytes']) => ({
-  valueBytes,
-  oldValueBytes,
-});
 const latestIdSql = (key: string) => `(SELECT MAX(id) FROM kine WHERE name = ${q(key)})`;
 
 export class KineHistory {
@@ -103,7 +99,8 @@ export class KineHistory {
       createRevision: 0,
       prevRevision,
       lease,
-      ...sizes(value.bytes, null),
+      valueBytes: value.bytes,
+      oldValueBytes: null,
     });
   }
 
@@ -120,7 +117,8 @@ export class KineHistory {
     return this.add({
       ...row,
       createRevision: effectiveCreate(prev),
-      ...sizes(value.bytes, prev.valueBytes),
+      valueBytes: value.bytes,
+      oldValueBytes: prev.valueBytes,
     });
   }
 
@@ -139,7 +137,12 @@ export class KineHistory {
       prevRevision: prev.id,
       lease: prev.lease,
     };
-    return this.add({ ...row, createRevision: effectiveCreate(prev), ...sizes(null, prev.valueBytes) });
+    return this.add({
+      ...row,
+      createRevision: effectiveCreate(prev),
+      valueBytes: null,
+      oldValueBytes: prev.valueBytes,
+    });
   }
 
   /**
@@ -161,7 +164,8 @@ export class KineHistory {
         createRevision: 0,
         prevRevision: 0,
         lease: 0,
-        ...sizes(0, null),
+        valueBytes: 0,
+        oldValueBytes: null,
       });
     }
     const target = Math.min(upToRevision, this.figures().currentRevision);
@@ -202,7 +206,7 @@ export class KineHistory {
         createRevision: 0,
         prevRevision: 0,
       };
-      ids.push(this.add({ ...row, lease: 0, ...sizes(null, null) }));
+      ids.push(this.add({ ...row, lease: 0, valueBytes: null, oldValueBytes: null }));
     }
     return ids;
   }
@@ -222,7 +226,7 @@ export class KineHistory {
       );
       for (let i = from; i <= to; i++) {
         const row = { name: `${prefix}${i}`, created: 1 as const, deleted: 0 as const, createRevision: 0 };
-        this.add({ ...row, prevRevision: 0, lease, ...sizes(value.bytes, null) });
+        this.add({ ...row, prevRevision: 0, lease, valueBytes: value.bytes, oldValueBytes: null });
       }
     }
   }
@@ -253,7 +257,8 @@ export class KineHistory {
         const id = this.add({
           ...row,
           createRevision: effectiveCreate(prev),
-          ...sizes(value.bytes, before.valueBytes),
+          valueBytes: value.bytes,
+          oldValueBytes: before.valueBytes,
         });
         before = this.table.get(id)!;
       }
