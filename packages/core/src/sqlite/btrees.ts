@@ -16,6 +16,10 @@ export interface BtreeUsage {
   payloadBytes: number;
   /** Bytes on the b-tree's pages that hold nothing, as sqlite3_analyzer's "Unused bytes on all pages". */
   unusedBytes: number;
+  /** The unused bytes on leaf pages alone (what a rebuild can pack away). */
+  leafUnusedBytes: number;
+  /** Largest payload of one entry, as sqlite3_analyzer's "Maximum payload per entry". */
+  maxPayloadBytes: number;
 }
 
 // The same sums sqlite3_analyzer (tool/spaceanal.tcl) makes over dbstat, one pass over all pages.
@@ -29,7 +33,9 @@ const USAGE_SQL = `
          sum(s.pagetype = 'internal') AS interiorPages,
          sum(s.pagetype = 'overflow') AS overflowPages,
          sum(s.payload) AS payloadBytes,
-         sum(s.unused) AS unusedBytes
+         sum(s.unused) AS unusedBytes,
+         sum(CASE WHEN s.pagetype = 'leaf' THEN s.unused ELSE 0 END) AS leafUnusedBytes,
+         max(s.mx_payload) AS maxPayloadBytes
   FROM dbstat AS s LEFT JOIN sqlite_schema AS m ON m.name = s.name
   GROUP BY s.name
   ORDER BY pages DESC, s.name`;

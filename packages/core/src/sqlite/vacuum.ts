@@ -11,17 +11,34 @@ export function vacuumedBytes(db: SqliteDatabase, dir: string, label: string): n
   return statSync(target).size;
 }
 
+// Leaf page header size (b-tree page format, https://www.sqlite.org/fileformat.html#b_tree_pages).
+const LEAF_HEADER_BYTES = 8;
+// Largest payload within this factor of the mean: treat the cells as all one size.
+const UNIFORM_SPREAD = 1.25;
+
 /**
- * Estimate the size after VACUUM from page figures alone: VACUUM rebuilds every b-tree from
- * sorted input, so each object shrinks to about the pages its used bytes fill. Page 1 also
- * holds the 100-byte file header.
+ * Estimate the size after VACUUM from the b-tree figures alone. VACUUM copies every b-tree in
+ * key order with SQLite's bulk-load balancing, which packs leaf pages as full as whole cells
+ * allow: a cell never splits across leaves, so the number of cells per page is what counts.
+ * Overflow chains are copied as they are; interior pages shrink with the leaves they index.
  */
 export function estimateVacuumedBytes(objects: BtreeUsage[], pageSize: number): number {
-  const usable = pageSize;
   let pages = 0;
   for (const object of objects) {
-    const used = object.pages * pageSize - object.unusedBytes;
-    pages += Math.max(1, Math.ceil(used / usable));
+    const leafCellBytes = object.leafPages * (pageSize - LEAF_HEADER_BYTES) - object.leafUnusedBytes;
+    if (object.entries === 0 || object.leafPages === 0) {
+      pages += 1; // an empty b-tree keeps its root page
+      continue;
+    }
+    const usable = pageSize - LEAF_HEADER_BYTES;
+    const cellBytes = leafCellBytes / object.entries; // includes each cell's 2-byte pointer
+    // Cells of one size fill floor(usable / size) a page; mixed sizes leave about half a cell free.
+    const uniform = object.maxPayloadBytes <= UNIFORM_SPREAD * (object.payloadBytes / object.entries);
+    const leaves = uniform
+      ? Math.ceil(object.entries / Math.max(1, Math.floor(usable / cellBytes)))
+      : Math.ceil(leafCellBytes / Math.max(cellBytes, usable - cellBytes / 2));
+    const interior = leaves > 1 ? Math.ceil((object.interiorPages * leaves) / object.leafPages) : 0;
+    pages += leaves + interior + object.overflowPages;
   }
   return Math.max(1, pages) * pageSize;
 }

@@ -46,7 +46,7 @@ describe('WalScanner', () => {
   it('stops trusting frames at the first bad checksum, as SQLite recovery does', () => {
     const torn = Buffer.from(wal);
     const lastFrame = 32 + ((wal.length - 32) / frameBytes - 1) * frameBytes;
-    torn[lastFrame + 24 + 100] ^= 0xff; // page data of the last frame
+    torn[lastFrame + 24 + 100] = (torn[lastFrame + 24 + 100] ?? 0) ^ 0xff; // page data of the last frame
     const summary = scan(torn) as WalSummary;
     expect(summary.validFrames).toBe(summary.frames - 1);
     expect(summary.committedFrames).toBeLessThan(summary.frames);

@@ -91,7 +91,7 @@ describe('Lz4FrameDecoder', () => {
     badMagic[0] = 0x05;
     expect(await decodeError(badMagic)).toBe('DQA_LZ4_BAD_HEADER');
     const badHeader = Buffer.from(raftLike);
-    badHeader[14] ^= 0xff; // the header checksum byte after the 8-byte content size
+    badHeader[14] = (badHeader[14] ?? 0) ^ 0xff; // the header checksum byte after the 8-byte content size
     expect(await decodeError(badHeader)).toBe('DQA_LZ4_BAD_HEADER');
   });
 
@@ -103,7 +103,7 @@ describe('Lz4FrameDecoder', () => {
 
   it('rejects a flipped byte inside compressed data (corrupt block or checksum mismatch)', async () => {
     const damaged = Buffer.from(raftLike);
-    damaged[Math.floor(raftLike.length / 2)] ^= 0x5a;
+    damaged[Math.floor(raftLike.length / 2)] = (damaged[Math.floor(raftLike.length / 2)] ?? 0) ^ 0x5a;
     expect(['DQA_LZ4_CORRUPT', 'DQA_LZ4_CHECKSUM', 'DQA_LZ4_SIZE_MISMATCH']).toContain(
       await decodeError(damaged),
     );
@@ -111,7 +111,7 @@ describe('Lz4FrameDecoder', () => {
 
   it('rejects a wrong content checksum', async () => {
     const damaged = Buffer.from(raftLike);
-    damaged[damaged.length - 1] ^= 0x01;
+    damaged[damaged.length - 1] = (damaged[damaged.length - 1] ?? 0) ^ 0x01;
     expect(await decodeError(damaged)).toBe('DQA_LZ4_CHECKSUM');
   });
 

@@ -21,13 +21,13 @@ describe('parseMeta', () => {
 
   it('rejects a flipped configuration byte as a CRC mismatch', () => {
     const damaged = Buffer.from(real);
-    damaged[50] ^= 0x01;
+    damaged[50] = (damaged[50] ?? 0) ^ 0x01;
     expectCode(damaged, 'DQA_RAFT_META_CRC');
   });
 
   it('rejects a flipped configuration index as a CRC mismatch (the CRC covers bytes 16-31)', () => {
     const damaged = Buffer.from(real);
-    damaged[16] ^= 0x02;
+    damaged[16] = (damaged[16] ?? 0) ^ 0x02;
     expectCode(damaged, 'DQA_RAFT_META_CRC');
   });
 
