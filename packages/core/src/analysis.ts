@@ -1,6 +1,10 @@
+import type { HotKey } from './kine/hot-keys.js';
+import type { PrefixUsage } from './kine/prefixes.js';
 import type { KineRevisions } from './kine/revisions.js';
 import type { KineSchema } from './kine/schema.js';
+import type { KeyWrites, PrefixWrites } from './kine/writes.js';
 import type { RaftServer } from './raft/meta.js';
+import type { ClusterObjects, DecodeStats, LeaseRecord } from './scan/index.js';
 import type { DataDirListing } from './source/data-dir.js';
 import type { Compression, InputKind } from './source/detect.js';
 import type { BtreeUsage } from './sqlite/btrees.js';
@@ -21,11 +25,53 @@ export interface Analysis {
   databases: DatabaseAnalysis[];
   /** The kine database in depth; null when no database is kine (only with requireKine: false). */
   kine: KineAnalysis | null;
+  /** kine rows per storage prefix (resource), largest first; empty without a kine database. */
+  prefixes: PrefixUsage[];
+  /** Keys with the most retained revisions, most first. */
+  hotKeys: HotKey[];
+  /** Every Lease's latest value, most leaseTransitions first. */
+  leases: LeaseRecord[];
+  /** Decoded objects the findings read (webhooks, controller RBAC, Calico IPAM, Secret counts). */
+  objects: ClusterObjects | null;
+  /** Per decoded resource: values read, decoded, encrypted at rest, undecodable. */
+  decoding: DecodeStats[];
+  /** What the checks concluded, most severe first. */
+  findings: Finding[];
   /** Seconds spent in each step. */
   timings: Partial<Record<Step, number>>;
 }
 
-export type Step = 'extract' | 'open' | 'pages' | 'btrees' | 'kine' | 'vacuum';
+export type Step =
+  | 'extract'
+  | 'open'
+  | 'pages'
+  | 'btrees'
+  | 'kine'
+  | 'prefixes'
+  | 'hotKeys'
+  | 'objects'
+  | 'findings'
+  | 'vacuum';
+
+/** How urgent a finding is. */
+export type Severity = 'info' | 'warning' | 'critical';
+
+/** A machine-readable figure behind a finding (the evidence lines say the same in words). */
+export type FindingValue = number | string | boolean | null | readonly string[] | readonly number[];
+
+/** One conclusion of a check: what is wrong, the facts to verify it by hand, and what to run. */
+export interface Finding {
+  /** Stable identifier of the check, e.g. `fragmentation`, `abandoned-webhook`. */
+  id: string;
+  severity: Severity;
+  title: string;
+  /** Facts an operator can verify by hand: numbers, keys, and the query or command that shows them. */
+  evidence: string[];
+  /** The exact commands (and manifests) that fix it, as one copy-pasteable block. */
+  remediation: string;
+  /** The numbers behind the evidence, for tests, alerts and dashboards. */
+  data: Record<string, FindingValue>;
+}
 
 export interface SourceInfo {
   /** The path given by the user. */
@@ -89,4 +135,49 @@ export interface KineAnalysis extends KineRevisions {
   schema: KineSchema;
   /** fileBytes / liveBytes: how many times larger the file is than its live rows; null without live rows. */
   fragmentationRatio: number | null;
+}
+
+/** One side of a comparison: where the snapshot came from and its revisions. */
+export interface ComparedSnapshot {
+  path: string;
+  dataFile: string;
+  /** Directory holding the data file: one directory means one node. */
+  directory: string;
+  term: number | null;
+  index: number | null;
+  /** libuv monotonic milliseconds from the file name; comparable only within one boot of one node. */
+  timestampMs: number | null;
+  /** The data file's modification time (ISO 8601). */
+  modifiedAt: string;
+  currentRevision: number;
+  compactRevision: number | null;
+}
+
+/** Where the time between two snapshots came from. */
+export type IntervalSource = 'given' | 'snapshot-timestamps' | 'file-mtimes';
+
+/** What was written between two snapshots of the same cluster (compare(older, newer)). */
+export interface Comparison {
+  schemaVersion: typeof ANALYSIS_SCHEMA_VERSION;
+  older: ComparedSnapshot;
+  newer: ComparedSnapshot;
+  /** Seconds between the two snapshots; null when unknown. */
+  intervalSeconds: number | null;
+  intervalSource: IntervalSource | null;
+  /** Why that time base was used (or why there is none). */
+  intervalNote: string;
+  /** newer.currentRevision − older.currentRevision: every revision issued in between. */
+  revisionsWritten: number;
+  /** Rows written in between that the newer snapshot still holds (kine's bookkeeping rows excluded). */
+  retainedRows: number;
+  revisionsPerMinute: number | null;
+  /**
+   * True when the newer snapshot was compacted past the older one's current revision: rows written in
+   * between may be gone, so per-key counts are lower bounds.
+   */
+  compactedBetween: boolean;
+  /** Keys written in between, most first (top 50). */
+  writes: KeyWrites[];
+  /** The same per storage prefix (all of them). */
+  writesByPrefix: PrefixWrites[];
 }

@@ -1,28 +1,23 @@
 import { chmodSync, constants, copyFileSync, existsSync, statSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import {
-  ANALYSIS_SCHEMA_VERSION,
-  type Analysis,
-  type DatabaseAnalysis,
-  type KineAnalysis,
-  type RaftInfo,
-  type Step,
-} from './analysis.js';
+import { ANALYSIS_SCHEMA_VERSION, type Analysis, type DatabaseAnalysis, type RaftInfo } from './analysis.js';
+import { type Check, runChecks } from './checks/index.js';
 import { AnalyzerError } from './errors.js';
 import type { ExtractedDatabase } from './fsm/extract.js';
 import { createPrivateDir, ensureFreeSpace } from './io/temp-dir.js';
-import { readKineRevisions } from './kine/revisions.js';
-import { detectKineSchema, type KineSchema, listTables } from './kine/schema.js';
+import { detectKineSchema, listTables } from './kine/schema.js';
+import { analyzeKine, type KineDetails } from './kine-analysis.js';
 import { readMeta } from './raft/meta.js';
 import { parseSnapshotName } from './raft/snapshot-name.js';
 import { type DataDirListing, readDataDir } from './source/data-dir.js';
 import { type Compression, detectInput } from './source/detect.js';
 import { extractSnapshot, type ProgressListener } from './source/snapshot-file.js';
 import { readBtreeUsage } from './sqlite/btrees.js';
-import { openCopy, type SqliteDatabase, sqliteError } from './sqlite/open.js';
+import { openCopy, type SqliteDatabase } from './sqlite/open.js';
 import { readPageFigures } from './sqlite/pages.js';
 import { estimateVacuumedBytes, vacuumedBytes } from './sqlite/vacuum.js';
+import { addTiming, guard, seconds, type Timings, timed } from './steps.js';
 
 export interface AnalyzeOptions {
   /** Measure the exact compacted size with VACUUM INTO on the private copy (slower). */
@@ -32,14 +27,32 @@ export interface AnalyzeOptions {
   /** Throw DQA_KINE_NOT_FOUND when no database is kine (default true). */
   requireKine?: boolean;
   onProgress?: ProgressListener;
+  /** Break the per-prefix figures down per namespace (`prefixes[].namespaces`). */
+  byNamespace?: boolean;
+  /** How many hot keys to list (default 20). */
+  hotKeys?: number;
+  /** The checks to run (default: all of CHECKS). */
+  checks?: readonly Check[];
 }
+
+/** Called with the open kine database before it is closed (compare() reads writes this way). */
+export type KineInspector = (db: SqliteDatabase, details: KineDetails) => void;
 
 /**
  * Analyse a snapshot file, a dqlite data directory or a SQLite file. The input is only read;
  * the work happens on a private copy that is removed before this returns or throws.
  */
-export async function analyze(path: string, options: AnalyzeOptions = {}): Promise<Analysis> {
-  const timings: Partial<Record<Step, number>> = {};
+export function analyze(path: string, options: AnalyzeOptions = {}): Promise<Analysis> {
+  return analyzeWith(path, options);
+}
+
+/** analyze() with a hook on the open kine database; internal to the core (used by compare()). */
+export async function analyzeWith(
+  path: string,
+  options: AnalyzeOptions,
+  inspect?: KineInspector,
+): Promise<Analysis> {
+  const timings: Timings = {};
   const detected = await detectInput(path);
   let dataDir: DataDirListing | null = null;
   let dataFile = path;
@@ -87,19 +100,19 @@ export async function analyze(path: string, options: AnalyzeOptions = {}): Promi
     timings.extract = seconds(started);
 
     const databases: DatabaseAnalysis[] = [];
-    let kine: KineAnalysis | null = null;
+    let details: KineDetails | null = null;
     for (const database of extracted) {
-      const result = measureDatabase(database, dir.path, options, timings);
+      const result = measureDatabase(database, dir.path, options, timings, inspect);
       databases.push(result.analysis);
-      if (result.kine && (!kine || database.name === 'k8s')) kine = result.kine;
+      if (result.details && (!details || database.name === 'k8s')) details = result.details;
     }
-    if (!kine && options.requireKine !== false) {
+    if (!details && options.requireKine !== false) {
       const names = databases.map((d) => `${d.name} (tables: ${d.tables.join(', ') || 'none'})`).join('; ');
       throw new AnalyzerError('DQA_KINE_NOT_FOUND', `${dataFile}: no database has a kine table: ${names}`, {
         path: dataFile,
       });
     }
-    return {
+    const analysis: Analysis = {
       schemaVersion: ANALYSIS_SCHEMA_VERSION,
       analyzedAt: new Date().toISOString(),
       source: {
@@ -115,9 +128,17 @@ export async function analyze(path: string, options: AnalyzeOptions = {}): Promi
       raft,
       dataDir,
       databases,
-      kine,
+      kine: details?.kine ?? null,
+      prefixes: details?.prefixes ?? [],
+      hotKeys: details?.hotKeys ?? [],
+      leases: details?.leases ?? [],
+      objects: details?.objects ?? null,
+      decoding: details?.decoding ?? [],
+      findings: [],
       timings,
     };
+    analysis.findings = timed(timings, 'findings', () => runChecks(analysis, options.checks));
+    return analysis;
   } finally {
     dir.release();
   }
@@ -152,20 +173,21 @@ function copySqliteFile(path: string, dir: string, size: number): ExtractedDatab
 
 interface Measured {
   analysis: DatabaseAnalysis;
-  kine: KineAnalysis | null;
+  details: KineDetails | null;
 }
 
 function measureDatabase(
   database: ExtractedDatabase,
   dir: string,
   options: AnalyzeOptions,
-  timings: Partial<Record<Step, number>>,
+  timings: Timings,
+  inspect: KineInspector | undefined,
 ): Measured {
   const walFrames = database.wal?.frames ?? 0;
   const walCommittedFrames = database.wal?.committedFrames ?? 0;
   if (database.mainBytes === 0 && database.walBytes === 0) {
     // dqlite registers a database before its first page is written.
-    return { analysis: emptyDatabase(database), kine: null };
+    return { analysis: emptyDatabase(database), details: null };
   }
   const label = `database "${database.name}"`;
   let started = performance.now();
@@ -200,7 +222,8 @@ function measureDatabase(
       tables,
       objects,
     };
-    const kine = schema ? measureKine(db, database.name, schema, fileBytes, options, timings) : null;
+    const details = schema ? analyzeKine(db, database.name, schema, fileBytes, options, timings) : null;
+    if (details && inspect) guard(() => inspect(db, details), label);
     if (options.vacuum) {
       started = performance.now();
       options.onProgress?.({ step: 'vacuum', done: 0, total: undefined });
@@ -208,30 +231,10 @@ function measureDatabase(
       analysis.vacuumedBytes = guard(() => vacuumedBytes(db, dir, `db${database.index}`), label);
       addTiming(timings, 'vacuum', started);
     }
-    return { analysis, kine };
+    return { analysis, details };
   } finally {
     db.close();
   }
-}
-
-function measureKine(
-  db: SqliteDatabase,
-  name: string,
-  schema: KineSchema,
-  fileBytes: number,
-  options: AnalyzeOptions,
-  timings: Partial<Record<Step, number>>,
-): KineAnalysis {
-  const started = performance.now();
-  options.onProgress?.({ step: 'kine', done: 0, total: undefined });
-  const revisions = guard(() => readKineRevisions(db), `database "${name}"`);
-  addTiming(timings, 'kine', started);
-  return {
-    database: name,
-    schema,
-    ...revisions,
-    fragmentationRatio: revisions.liveBytes > 0 ? fileBytes / revisions.liveBytes : null,
-  };
 }
 
 function emptyDatabase(database: ExtractedDatabase): DatabaseAnalysis {
@@ -253,23 +256,4 @@ function emptyDatabase(database: ExtractedDatabase): DatabaseAnalysis {
     tables: [],
     objects: [],
   };
-}
-
-// SQLite errors past open (a corrupt page met mid-scan) become typed errors too.
-function guard<T>(work: () => T, label: string): T {
-  try {
-    return work();
-  } catch (cause) {
-    if (cause instanceof AnalyzerError) throw cause;
-    if ((cause as { code?: string }).code?.startsWith('SQLITE_')) throw sqliteError(cause, label);
-    throw cause;
-  }
-}
-
-function addTiming(timings: Partial<Record<Step, number>>, step: Step, started: number): void {
-  timings[step] = (timings[step] ?? 0) + seconds(started);
-}
-
-function seconds(started: number): number {
-  return (performance.now() - started) / 1000;
 }

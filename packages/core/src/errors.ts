@@ -27,6 +27,7 @@ export const ERROR_CODES = {
   DQA_SQLITE_BAD_WAL: 'a WAL file has an invalid header or a size that is not a whole number of frames',
   DQA_SQLITE_CORRUPT: 'SQLite reports the database as corrupt',
   DQA_KINE_NOT_FOUND: 'no database in the input has a kine table',
+  DQA_COMPARE_ORDER: 'the snapshot given as newer has a lower kine revision than the older one',
   DQA_TEMP_NO_SPACE: 'not enough free space for the private copy of the database',
   DQA_TEMP_FAILED: 'the private working copy cannot be created',
 } as const;

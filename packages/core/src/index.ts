@@ -1,8 +1,15 @@
 export * from './analysis.js';
 export { type AnalyzeOptions, analyze } from './analyze.js';
+export { CHECKS, type Check, runChecks } from './checks/index.js';
+export { type ControllerRequirement, RBAC_REQUIREMENTS } from './checks/rbac-requirements.js';
+export * from './checks/thresholds.js';
+export { type CompareOptions, compare } from './compare.js';
 export * from './errors.js';
+export { HOT_KEYS_LIMIT, type HotKey } from './kine/hot-keys.js';
+export type { KeyGroupUsage, NamespaceUsage, PrefixUsage, ValueClassCounts } from './kine/prefixes.js';
 export type { KineRevisions } from './kine/revisions.js';
 export type { KineSchema } from './kine/schema.js';
+export type { KeyWrites, PrefixWrites } from './kine/writes.js';
 export { raftCrc32 } from './raft/crc32.js';
 export { LZ4_MAGIC, Lz4FrameDecoder, type Lz4FrameInfo } from './raft/lz4-frame.js';
 export { parseMeta, type RaftRole, type RaftServer, readMeta, type SnapshotMeta } from './raft/meta.js';
@@ -12,6 +19,18 @@ export {
   parseSnapshotName,
   type SnapshotName,
 } from './raft/snapshot-name.js';
+export type {
+  ClusterObjects,
+  ControllerRbac,
+  DecodeStats,
+  IpamLeak,
+  IpamLeakReason,
+  IpamSummary,
+  LeaseRecord,
+  SecretHistory,
+  StoredClusterRole,
+  WebhookRecord,
+} from './scan/index.js';
 export {
   type DataDirListing,
   DEFAULT_TUNING,

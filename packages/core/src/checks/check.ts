@@ -1,0 +1,14 @@
+import type { Analysis, Finding } from '../analysis.js';
+
+/** A check: a pure function of the Analysis returning zero or more findings. No I/O. */
+export interface Check {
+  /** The id its findings carry. */
+  id: string;
+  run(analysis: Analysis): Finding[];
+}
+
+/** The kine database's page figures, or undefined when the analysis has no kine database. */
+export function kineDatabase(analysis: Analysis) {
+  const name = analysis.kine?.database;
+  return name === undefined ? undefined : analysis.databases.find((d) => d.name === name);
+}

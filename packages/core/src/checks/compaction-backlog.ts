@@ -1,0 +1,68 @@
+import type { Analysis, Finding } from '../analysis.js';
+import type { Check } from './check.js';
+import { distributionOf } from './commands.js';
+import { bytes, percent } from './format.js';
+
+// k8s-dqlite compacts every 5 minutes up to (current revision − 100), so a healthy table holds the
+// last few minutes of writes as history. A backlog means compaction is not keeping up or not running.
+/** Fire when at least this many superseded revisions wait for compaction… */
+export const COMPACTION_BACKLOG_MIN_ROWS = 10_000;
+/** …and they take at least this many times the bytes of the live data. */
+export const COMPACTION_BACKLOG_MIN_HISTORY_TO_LIVE = 1;
+/** Critical when history outweighs live data by this factor. */
+export const COMPACTION_BACKLOG_CRITICAL_HISTORY_TO_LIVE = 10;
+
+/** 3. Superseded revisions pile up faster than k8s-dqlite compacts them. */
+export const compactionBacklogCheck: Check = {
+  id: 'compaction-backlog',
+  run(analysis: Analysis): Finding[] {
+    const kine = analysis.kine;
+    if (!kine || kine.historyRows < COMPACTION_BACKLOG_MIN_ROWS) return [];
+    const historyToLive = kine.liveBytes > 0 ? kine.historyBytes / kine.liveBytes : Number.POSITIVE_INFINITY;
+    if (historyToLive < COMPACTION_BACKLOG_MIN_HISTORY_TO_LIVE) return [];
+    const d = distributionOf(analysis);
+    const interval = analysis.dataDir?.tuning.compactIntervalSeconds ?? 300;
+    const top = analysis.prefixes
+      .filter((p) => p.historyRows > 0)
+      .sort((a, b) => b.historyRows - a.historyRows)
+      .slice(0, 3);
+    return [
+      {
+        id: 'compaction-backlog',
+        severity: historyToLive >= COMPACTION_BACKLOG_CRITICAL_HISTORY_TO_LIVE ? 'critical' : 'warning',
+        title: `${kine.historyRows} superseded revisions (${bytes(kine.historyBytes)}) wait for compaction`,
+        evidence: [
+          `history rows ${kine.historyRows}, ${bytes(kine.historyBytes)}; live keys ${kine.liveKeys}, ${bytes(kine.liveBytes)} ` +
+            `(history / live = ${Number.isFinite(historyToLive) ? historyToLive.toFixed(1) : 'no live data'})`,
+          `current revision ${kine.currentRevision}, compact revision ${kine.compactRevision ?? 'none (never compacted)'}, ` +
+            `${kine.revisionsSinceCompaction} revisions since`,
+          `tombstones ${kine.tombstones}, of which ${kine.deletedKeys} are the latest row of a deleted key`,
+          ...top.map(
+            (p) =>
+              `prefix /registry/${p.prefix}/: ${p.historyRows} history rows (${percent(p.historyRows / kine.historyRows)}), ${bytes(p.historyBytes)}`,
+          ),
+          `k8s-dqlite compacts every ${interval} s (leader only since v1.5.0), up to the current revision − 100`,
+          'verify: sqlite3 <copy> "SELECT count(*) FROM kine WHERE id < (SELECT max(id) FROM kine AS l WHERE l.name = kine.name)"',
+        ],
+        remediation: [
+          '# Is compaction running? The leader logs each pass:',
+          `sudo journalctl -u ${d.journal.dqlite} --since -30min | grep -i compact`,
+          '# Writes that outrun it come from one writer; see the write hot spot finding for which key.',
+          '# The interval is kine-compact-interval in tuning.yaml (default 5m); check what the node uses:',
+          `sudo cat ${d.dataDir}/tuning.yaml`,
+          '# Only the dqlite leader compacts; find it and check its k8s-dqlite log as above:',
+          `sudo ${d.dqlite} -s file://${d.dataDir}/cluster.yaml -c ${d.dataDir}/cluster.crt -k ${d.dataDir}/cluster.key k8s .leader`,
+        ].join('\n'),
+        data: {
+          historyRows: kine.historyRows,
+          historyBytes: kine.historyBytes,
+          liveBytes: kine.liveBytes,
+          historyToLive: Number.isFinite(historyToLive) ? historyToLive : null,
+          currentRevision: kine.currentRevision,
+          compactRevision: kine.compactRevision,
+          revisionsSinceCompaction: kine.revisionsSinceCompaction,
+        },
+      },
+    ];
+  },
+};

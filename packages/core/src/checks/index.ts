@@ -1,0 +1,39 @@
+import type { Analysis, Finding, Severity } from '../analysis.js';
+import { abandonedWebhooksCheck } from './abandoned-webhooks.js';
+import type { Check } from './check.js';
+import { compactionBacklogCheck } from './compaction-backlog.js';
+import { fragmentationCheck } from './fragmentation.js';
+import { kineBookkeepingCheck } from './kine-bookkeeping.js';
+import { leaderChurnCheck } from './leader-churn.js';
+import { leakedIpamCheck } from './leaked-ipam.js';
+import { plaintextSecretsCheck } from './plaintext-secrets.js';
+import { rbacGapsCheck } from './rbac-gaps.js';
+import { snapshotSizeCheck } from './snapshot-size.js';
+import { writeHotSpotCheck } from './write-hot-spot.js';
+
+/** Every check, in report order. Adding one means adding it here: nothing registers itself. */
+export const CHECKS: readonly Check[] = [
+  fragmentationCheck,
+  snapshotSizeCheck,
+  compactionBacklogCheck,
+  leaderChurnCheck,
+  rbacGapsCheck,
+  abandonedWebhooksCheck,
+  leakedIpamCheck,
+  writeHotSpotCheck,
+  kineBookkeepingCheck,
+  plaintextSecretsCheck,
+];
+
+const RANK: Record<Severity, number> = { critical: 0, warning: 1, info: 2 };
+
+/** Run the checks on an analysis; findings most severe first, then in CHECKS order. */
+export function runChecks(analysis: Analysis, checks: readonly Check[] = CHECKS): Finding[] {
+  const findings = checks.flatMap((check) => check.run(analysis));
+  return findings
+    .map((finding, order) => ({ finding, order }))
+    .sort((a, b) => RANK[a.finding.severity] - RANK[b.finding.severity] || a.order - b.order)
+    .map(({ finding }) => finding);
+}
+
+export type { Check } from './check.js';

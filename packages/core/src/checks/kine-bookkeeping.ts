@@ -1,0 +1,88 @@
+import type { Analysis, Finding } from '../analysis.js';
+import type { Check } from './check.js';
+import { distributionOf, dqliteShell } from './commands.js';
+
+// Gap rows: k8s-dqlite ≤ 1.5.0 filled missing ids with `gap-<rev>` tombstones; users found 147k
+// (canonical/microk8s#3227) and 353,953 (k3s-io/k3s#10619). A handful is harmless history.
+/** gap-* rows from which the finding is a warning (below it, info). */
+export const GAP_ROWS_WARNING = 1000;
+/** Revisions between the compact revision and the current one from which compaction counts as stuck. */
+export const COMPACT_REVISION_LAG_WARNING = 50_000;
+
+/** 9. kine's own rows say compaction or its bookkeeping went wrong. */
+export const kineBookkeepingCheck: Check = {
+  id: 'kine-bookkeeping',
+  run(analysis: Analysis): Finding[] {
+    const kine = analysis.kine;
+    if (!kine) return [];
+    const d = distributionOf(analysis);
+    const problems: string[] = [];
+    const commands: string[] = [];
+    let severity: Finding['severity'] = 'info';
+    const raise = (to: Finding['severity']) => {
+      if (to === 'warning') severity = to;
+    };
+    if (kine.gapRows > 0) {
+      raise(kine.gapRows >= GAP_ROWS_WARNING ? 'warning' : 'info');
+      problems.push(
+        `${kine.gapRows} gap-* rows (filler tombstones of k8s-dqlite <= 1.5.0); ` +
+          `verify: sqlite3 <copy> "SELECT count(*) FROM kine WHERE name LIKE 'gap-%'"`,
+      );
+      commands.push(
+        '# k8s-dqlite >= 1.3.5 deletes old gap rows in compaction (canonical/k8s-dqlite#313): upgrade first.',
+        '# On older versions, delete the ones below the compact revision (they are tombstones already):',
+        dqliteShell(
+          d,
+          "DELETE FROM kine WHERE name LIKE 'gap-%' AND id <= (SELECT MAX(prev_revision) FROM kine WHERE name = 'compact_rev_key')",
+          600_000,
+        ),
+      );
+    }
+    if (kine.compactRevKeyRows > 1) {
+      raise('warning');
+      problems.push(
+        `${kine.compactRevKeyRows} compact_rev_key rows (there must be one; a known k8s-dqlite bug, cleaned up at start); ` +
+          `verify: sqlite3 <copy> "SELECT id, prev_revision FROM kine WHERE name = 'compact_rev_key'"`,
+      );
+      commands.push('# k8s-dqlite removes the duplicates when it starts (compactStart):', d.restartDqlite);
+    }
+    const neverCompacted = kine.compactRevision === null;
+    if (kine.revisionsSinceCompaction >= COMPACT_REVISION_LAG_WARNING) {
+      raise('warning');
+      problems.push(
+        `compact revision ${neverCompacted ? 'none (never compacted)' : kine.compactRevision} is ${kine.revisionsSinceCompaction} ` +
+          `revisions behind the current revision ${kine.currentRevision}; ` +
+          `verify: sqlite3 <copy> "SELECT MAX(prev_revision) FROM kine WHERE name = 'compact_rev_key'; SELECT MAX(id) FROM kine"`,
+      );
+      commands.push(
+        '# Compaction runs on the dqlite leader only; check that its k8s-dqlite compacts:',
+        `sudo journalctl -u ${d.journal.dqlite} --since -30min | grep -i compact`,
+      );
+    }
+    if (problems.length === 0) return [];
+    return [
+      {
+        id: 'kine-bookkeeping',
+        severity,
+        title: `kine bookkeeping: ${problems.length} problem${problems.length === 1 ? '' : 's'} (${[
+          kine.gapRows > 0 ? `${kine.gapRows} gap rows` : '',
+          kine.compactRevKeyRows > 1 ? `${kine.compactRevKeyRows} compact_rev_key rows` : '',
+          kine.revisionsSinceCompaction >= COMPACT_REVISION_LAG_WARNING
+            ? `compaction ${kine.revisionsSinceCompaction} revisions behind`
+            : '',
+        ]
+          .filter(Boolean)
+          .join(', ')})`,
+        evidence: problems,
+        remediation: commands.join('\n'),
+        data: {
+          gapRows: kine.gapRows,
+          compactRevKeyRows: kine.compactRevKeyRows,
+          compactRevision: kine.compactRevision,
+          currentRevision: kine.currentRevision,
+          revisionsSinceCompaction: kine.revisionsSinceCompaction,
+        },
+      },
+    ];
+  },
+};

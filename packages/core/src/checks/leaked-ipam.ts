@@ -1,0 +1,89 @@
+import type { Analysis, Finding } from '../analysis.js';
+import type { Check } from './check.js';
+import { distributionOf } from './commands.js';
+import { controllerGaps } from './rbac-gaps.js';
+
+// calico-kube-controllers releases an address only after it has looked leaked for 15 minutes
+// (projectcalico/calico#5044 logs "Confirmed IP leak after 15m"), so a busy cluster always shows a
+// few. Thousands are what turned into 215 MB snapshots in the incident the anchors describe.
+/** Report leaks as info below this count, as a warning from it… */
+export const IPAM_LEAK_WARNING = 20;
+/** …and as critical from this count. */
+export const IPAM_LEAK_CRITICAL = 1000;
+
+// Evidence lines stay readable; data.examples carries the full list the scan kept.
+const EXAMPLE_LINES = 5;
+
+/** 7. Calico IPAM handles and addresses still held for pods that no longer exist. */
+export const leakedIpamCheck: Check = {
+  id: 'leaked-ipam',
+  run(analysis: Analysis): Finding[] {
+    const ipam = analysis.objects?.ipam;
+    if (!ipam) return [];
+    const leaks = Math.max(ipam.leakedHandles, ipam.leakedAllocations);
+    if (leaks === 0) return [];
+    const d = distributionOf(analysis);
+    const handlesPrefix = analysis.prefixes.find((p) => p.prefix === 'crd.projectcalico.org/ipamhandles');
+    const calicoGap = controllerGaps(analysis).find(
+      (g) => g.requirement.controller === 'calico-kube-controllers',
+    );
+    const kubeconfig =
+      d.name === 'microk8s'
+        ? '/var/snap/microk8s/current/credentials/client.config'
+        : '/etc/kubernetes/admin.conf';
+    return [
+      {
+        id: 'leaked-ipam',
+        severity: leaks >= IPAM_LEAK_CRITICAL ? 'critical' : leaks >= IPAM_LEAK_WARNING ? 'warning' : 'info',
+        title: `${ipam.leakedHandles} of ${ipam.podHandles} Calico pod IPAM handles belong to pods that no longer exist`,
+        evidence: [
+          `IPAMHandles ${ipam.handles} (pod handles ${ipam.podHandles}); leaked ${ipam.leakedHandles}: ` +
+            `${ipam.handlesWithPodMissing} whose pod is gone, ${ipam.handlesWithoutAllocation} that no block allocation refers to`,
+          `IPAMBlocks ${ipam.blocks}, allocated addresses ${ipam.allocations} (${ipam.podAllocations} for pods); ` +
+            `${ipam.leakedAllocations} addresses held for pods that are gone`,
+          ...(handlesPrefix
+            ? [
+                `the ipamhandles prefix holds ${handlesPrefix.liveKeys} live keys and ${handlesPrefix.historyRows} history rows (${handlesPrefix.liveBytes + handlesPrefix.historyBytes} bytes)`,
+              ]
+            : []),
+          ...ipam.examples
+            .slice(0, EXAMPLE_LINES)
+            .map(
+              (e) =>
+                `${e.reason === 'pod-missing' ? 'pod gone' : 'no allocation'}: handle ${e.handleId}` +
+                `${e.pod ? ` (pod ${e.namespace}/${e.pod}, no key /registry/pods/${e.namespace}/${e.pod})` : ''}` +
+                `${e.address ? ` address ${e.address}` : ''}${e.key ? ` at ${e.key}` : ''}`,
+            ),
+          ...(calicoGap
+            ? [
+                `calico-kube-controllers lacks ${calicoGap.missing.map((n) => `${n.verbs.join('/')} ${n.resource}`).join(', ')} ` +
+                  '(see the rbac-gap finding): its IPAM garbage collector cannot do its job until that is fixed',
+              ]
+            : []),
+        ],
+        remediation: [
+          '# Use a calicoctl of exactly the Calico version the cluster runs; find it with:',
+          `${d.kubectl} -n kube-system get deployment calico-kube-controllers -o jsonpath='{..image}'`,
+          '# `ipam check` and `ipam release --from-report` exist since Calico v3.18 (projectcalico/calicoctl#2247);',
+          '# releasing handles with the Kubernetes datastore needs the fix of projectcalico/calico#6650 (2022-09);',
+          '# release refuses a report made by another calicoctl version or against an older cluster state.',
+          `export DATASTORE_TYPE=kubernetes KUBECONFIG=${kubeconfig}`,
+          '# Pause IPAM changes (new pods wait for networking until unlock):',
+          'calicoctl datastore migrate lock',
+          'calicoctl ipam check --show-problem-ips -o report.json',
+          'calicoctl ipam release --from-report=report.json',
+          'calicoctl datastore migrate unlock',
+        ].join('\n'),
+        data: {
+          handles: ipam.handles,
+          podHandles: ipam.podHandles,
+          leakedHandles: ipam.leakedHandles,
+          handlesWithPodMissing: ipam.handlesWithPodMissing,
+          handlesWithoutAllocation: ipam.handlesWithoutAllocation,
+          leakedAllocations: ipam.leakedAllocations,
+          examples: ipam.examples.map((e) => e.handleId),
+        },
+      },
+    ];
+  },
+};

@@ -1,0 +1,91 @@
+import type { Analysis, Finding } from '../analysis.js';
+import { parseRegistryKey } from '../k8s/keys.js';
+import type { Check } from './check.js';
+import { distributionOf } from './commands.js';
+import { bytes, percent, sqlQuote } from './format.js';
+
+// A lease renewed every 2 s writes 150 revisions in one 5-minute compaction interval; a key with
+// thousands retained is written far faster than anything healthy, or compaction stopped long ago.
+/** A key is hot with at least this many retained revisions… */
+export const HOT_KEY_MIN_REVISIONS = 1000;
+/** …making up at least this share of all retained rows. */
+export const HOT_KEY_MIN_SHARE = 0.2;
+/** A prefix is hot with at least this many history rows… */
+export const HOT_PREFIX_MIN_HISTORY_ROWS = 10_000;
+/** …making up at least this share of all history rows. */
+export const HOT_PREFIX_MIN_SHARE = 0.5;
+/** Critical when one key holds at least this share of all retained rows. */
+export const HOT_KEY_CRITICAL_SHARE = 0.5;
+
+/** `kubectl get` arguments for a registry key, when it names one object. */
+function kubectlTarget(key: string): string | null {
+  const parsed = parseRegistryKey(key);
+  if (!parsed?.name || parsed.group === undefined) return null;
+  const resource = parsed.group === '' ? parsed.resource : `${parsed.resource}.${parsed.group}`;
+  return `${parsed.namespace ? `-n ${parsed.namespace} ` : ''}get ${resource} ${parsed.name}`;
+}
+
+/** 8. One key or resource carries a disproportionate share of the retained history. */
+export const writeHotSpotCheck: Check = {
+  id: 'write-hot-spot',
+  run(analysis: Analysis): Finding[] {
+    const kine = analysis.kine;
+    if (!kine) return [];
+    const keys = analysis.hotKeys.filter(
+      (k) => k.revisions >= HOT_KEY_MIN_REVISIONS && k.share >= HOT_KEY_MIN_SHARE,
+    );
+    const prefixes = analysis.prefixes.filter(
+      (p) =>
+        kine.historyRows > 0 &&
+        p.historyRows >= HOT_PREFIX_MIN_HISTORY_ROWS &&
+        p.historyRows / kine.historyRows >= HOT_PREFIX_MIN_SHARE,
+    );
+    if (keys.length === 0 && prefixes.length === 0) return [];
+    const d = distributionOf(analysis);
+    const top = keys[0];
+    const title = top
+      ? `${top.key} holds ${top.revisions} revisions, ${percent(top.share)} of all retained rows`
+      : `/registry/${prefixes[0]!.prefix}/ holds ${percent(prefixes[0]!.historyRows / kine.historyRows)} of the history`;
+    return [
+      {
+        id: 'write-hot-spot',
+        severity: keys.some((k) => k.share >= HOT_KEY_CRITICAL_SHARE) ? 'critical' : 'warning',
+        title,
+        evidence: [
+          ...keys.map(
+            (k) =>
+              `${k.key}: ${k.revisions} revisions (${percent(k.share)} of retained rows), ${bytes(k.bytes)}, ` +
+              `kine ids ${k.oldestRevision}..${k.latestRevision}${k.deleted ? ', latest row is a tombstone' : ''}; ` +
+              `verify: sqlite3 <copy> "SELECT count(*) FROM kine WHERE name = ${sqlQuote(k.key)}"`,
+          ),
+          ...prefixes.map(
+            (p) =>
+              `/registry/${p.prefix}/: ${p.historyRows} of ${kine.historyRows} history rows ` +
+              `(${percent(p.historyRows / kine.historyRows)}), ${bytes(p.historyBytes)}, ${p.liveKeys} live keys`,
+          ),
+          'compare two snapshots (dqlite-analyze compare) to turn these counts into writes per minute',
+        ],
+        remediation: [
+          '# Find the writer: the managers that update the object, and the writes as they happen:',
+          ...keys.flatMap((k) => {
+            const target = kubectlTarget(k.key);
+            if (!target)
+              return [`# ${k.key} is not an API object key; look for its writer in the k8s-dqlite debug log`];
+            return [
+              `${d.kubectl} ${target} --show-managed-fields -o jsonpath='{range .metadata.managedFields[*]}{.manager}{" "}{.operation}{" "}{.time}{"\\n"}{end}'`,
+              `${d.kubectl} ${target} --watch --output-watch-events`,
+            ];
+          }),
+          '# A crash-looping controller or a lease renewing every few milliseconds is the usual cause;',
+          '# fix or scale it down, then k8s-dqlite compaction removes the history within minutes.',
+        ].join('\n'),
+        data: {
+          keys: keys.map((k) => k.key),
+          revisions: keys.map((k) => k.revisions),
+          prefixes: prefixes.map((p) => p.prefix),
+          historyRows: kine.historyRows,
+        },
+      },
+    ];
+  },
+};

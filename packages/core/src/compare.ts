@@ -1,0 +1,40 @@
+import type { Comparison } from './analysis.js';
+import { type AnalyzeOptions, analyzeWith } from './analyze.js';
+import { AnalyzerError } from './errors.js';
+import { buildComparison } from './kine/compare.js';
+import { readWritesSince, type WritesSince } from './kine/writes.js';
+
+export interface CompareOptions extends Omit<AnalyzeOptions, 'checks'> {
+  /** Seconds between the two snapshots, when the caller knows better than the files. */
+  intervalSeconds?: number;
+  /** How many keys `writes` lists (default 50). */
+  keyLimit?: number;
+}
+
+/**
+ * Compare two snapshots of one cluster: what was written between them, per key and per prefix, and
+ * at what rate. Each input is analysed on its own private copy, as analyze() does.
+ */
+export async function compare(
+  olderPath: string,
+  newerPath: string,
+  options: CompareOptions = {},
+): Promise<Comparison> {
+  const analyzeOptions: AnalyzeOptions = { ...options, checks: [] };
+  const older = await analyzeWith(olderPath, analyzeOptions);
+  const since = older.kine?.currentRevision ?? 0;
+  let writes: WritesSince | undefined;
+  const newer = await analyzeWith(newerPath, analyzeOptions, (db) => {
+    writes = readWritesSince(db, since, options.keyLimit);
+  });
+  const newerRevision = newer.kine?.currentRevision ?? 0;
+  if (!writes || newerRevision < since) {
+    throw new AnalyzerError(
+      'DQA_COMPARE_ORDER',
+      `${newerPath} (revision ${newerRevision}) is older than ${olderPath} (revision ${since}); ` +
+        'pass the older snapshot first, and two snapshots of the same cluster',
+      { older: olderPath, newer: newerPath, olderRevision: since, newerRevision },
+    );
+  }
+  return buildComparison(older, newer, writes, options.intervalSeconds);
+}

@@ -1,0 +1,53 @@
+import type { SqliteDatabase } from '../sqlite/open.js';
+import { type IpamSummary, scanCalicoIpam } from './calico.js';
+import type { DecodeStats } from './decode-stats.js';
+import { type LeaseRecord, scanLeases } from './leases.js';
+import { type ControllerRbac, type RbacSubjectQuery, scanControllerRbac } from './rbac.js';
+import { type SecretHistory, scanSecrets } from './secrets.js';
+import { scanWebhooks, type WebhookRecord } from './webhooks.js';
+
+/** The decoded Kubernetes objects the findings need, read from the latest values only. */
+export interface ClusterObjects {
+  webhooks: WebhookRecord[];
+  /** Cluster-wide grants of the controllers in the RBAC requirements table. */
+  controllers: ControllerRbac[];
+  /** Calico IPAM against the pods; null when the snapshot has no Calico IPAM objects. */
+  ipam: IpamSummary | null;
+  secrets: SecretHistory;
+}
+
+/** Everything scanObjects reads. */
+export interface ObjectScan {
+  leases: LeaseRecord[];
+  objects: ClusterObjects;
+  /** Per decoded resource: values read, decoded, encrypted, failed (by reason). */
+  decoding: DecodeStats[];
+}
+
+/**
+ * Decode the few resources the findings need. Each step streams its prefix with an index range
+ * scan; a value that does not decode is counted, never fatal.
+ */
+export function scanObjects(db: SqliteDatabase, rbac: readonly RbacSubjectQuery[]): ObjectScan {
+  const leases = scanLeases(db);
+  const webhooks = scanWebhooks(db);
+  const controllers = scanControllerRbac(db, rbac);
+  const ipam = scanCalicoIpam(db);
+  return {
+    leases: leases.leases,
+    objects: {
+      webhooks: webhooks.webhooks,
+      controllers: controllers.controllers,
+      ipam: ipam.ipam,
+      secrets: scanSecrets(db),
+    },
+    decoding: [leases.stats, ...webhooks.stats, ...controllers.stats, ...ipam.stats],
+  };
+}
+
+export type { IpamLeak, IpamLeakReason, IpamSummary } from './calico.js';
+export type { DecodeStats } from './decode-stats.js';
+export type { LeaseRecord } from './leases.js';
+export type { ControllerRbac, RbacSubjectQuery, StoredClusterRole } from './rbac.js';
+export type { SecretHistory } from './secrets.js';
+export type { WebhookRecord } from './webhooks.js';

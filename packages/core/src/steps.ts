@@ -1,0 +1,35 @@
+import type { Step } from './analysis.js';
+import { AnalyzerError } from './errors.js';
+import { sqliteError } from './sqlite/open.js';
+
+/** Seconds spent per step of one analysis. */
+export type Timings = Partial<Record<Step, number>>;
+
+// SQLite errors past open (a corrupt page met mid-scan) become typed errors too.
+export function guard<T>(work: () => T, label: string): T {
+  try {
+    return work();
+  } catch (cause) {
+    if (cause instanceof AnalyzerError) throw cause;
+    if ((cause as { code?: string }).code?.startsWith('SQLITE_')) throw sqliteError(cause, label);
+    throw cause;
+  }
+}
+
+/** Run `work` as `step`, adding its duration to `timings`. */
+export function timed<T>(timings: Timings, step: Step, work: () => T): T {
+  const started = performance.now();
+  try {
+    return work();
+  } finally {
+    addTiming(timings, step, started);
+  }
+}
+
+export function addTiming(timings: Timings, step: Step, started: number): void {
+  timings[step] = (timings[step] ?? 0) + seconds(started);
+}
+
+export function seconds(started: number): number {
+  return (performance.now() - started) / 1000;
+}

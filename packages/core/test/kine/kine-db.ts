@@ -1,0 +1,20 @@
+// A kine table in an in-memory SQLite database, written with the same kine-shaped SQL the real-dqlite
+// tests send through the dqlite shell (test/support/kine.ts), so unit tests see realistic rows.
+import Database from 'better-sqlite3';
+import { KineHistory, type KineSchemaVariant, kineSchema, kineValue } from '../../../../test/support/kine.js';
+
+export { bytesValue, jsonValue } from '../checks/incident.js';
+export { KineHistory, kineValue };
+
+/** Run `write` against a fresh KineHistory and apply its statements (then `extra`) to a new in-memory database. */
+export function kineDb(
+  write: (h: KineHistory) => void,
+  variant: KineSchemaVariant = 'v1',
+  extra: readonly string[] = [],
+): Database.Database {
+  const db = new Database(':memory:');
+  const h = new KineHistory();
+  write(h);
+  for (const statement of [...kineSchema(variant), ...h.takeStatements(), ...extra]) db.exec(statement);
+  return db;
+}
