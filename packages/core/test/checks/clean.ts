@@ -1,13 +1,11 @@
 // A healthy cluster as a kine history: the same kinds of objects as the incident, all consistent, so no
 // check may fire. Shared by the unit tests and test/clean.test.ts (a real dqlite node).
 import type { KineHistory } from '../../../../test/support/kine.js';
-import { bytesValue, jsonValue } from './incident.js';
+import { bytesValue, writeIpam } from './incident.js';
 import {
   clusterRole,
   clusterRoleBinding,
   encrypted,
-  ipamBlock,
-  ipamHandle,
   lease,
   namespaceObject,
   pod,
@@ -95,22 +93,11 @@ export function writeCleanCluster(h: KineHistory): void {
       ]),
     ),
   );
-  const owners = CLEAN.pods.map(([ns, name], i) => ({
-    ordinal: 1 + i,
-    handleId: podHandleId(1 + i),
-    namespace: ns,
-    pod: name,
-  }));
-  h.create(
-    `/registry/${CALICO}/ipamblocks/10-1-0-0-26`,
-    jsonValue(ipamBlock('10.1.0.0/26', 'node-1', owners)),
+  writeIpam(
+    h,
+    'node-1',
+    CLEAN.pods.map(([ns, name], i) => ({ handleId: podHandleId(1 + i), namespace: ns, pod: name })),
   );
-  for (const o of owners) {
-    h.create(
-      `/registry/${CALICO}/ipamhandles/${o.handleId}`,
-      jsonValue(ipamHandle(o.handleId, '10.1.0.0/26')),
-    );
-  }
   // Encryption at rest from the start: every Secret revision is encrypted.
   h.create('/registry/secrets/default/db-password', bytesValue(encrypted(60)));
   h.update('/registry/secrets/default/db-password', bytesValue(encrypted(64)));

@@ -77,6 +77,33 @@ export const INCIDENT = {
   healthyWebhook: { configuration: 'policy', namespace: 'webhooks', service: 'policy-webhook' },
 } as const;
 
+const BLOCK_SIZE = 16;
+
+/**
+ * Calico IPAM for `owners`, in order from 10.1.0.0: one /28 IPAMBlock per 16 addresses and one
+ * IPAMHandle per owner. Returns the address of each owner.
+ */
+export function writeIpam(
+  h: KineHistory,
+  node: string,
+  owners: { handleId: string; namespace?: string; pod?: string }[],
+): string[] {
+  const addresses: string[] = [];
+  for (let first = 0; first < owners.length; first += BLOCK_SIZE) {
+    const cidr = `10.1.0.${first}/28`;
+    const inBlock = owners.slice(first, first + BLOCK_SIZE).map((o, ordinal) => ({ ...o, ordinal }));
+    h.create(`/registry/${CALICO}/ipamblocks/10-1-0-${first}-28`, jsonValue(ipamBlock(cidr, node, inBlock)));
+    for (const o of inBlock) {
+      h.create(
+        `/registry/${CALICO}/ipamhandles/${o.handleId.toLowerCase()}`,
+        jsonValue(ipamHandle(o.handleId, cidr)),
+      );
+      addresses.push(`10.1.0.${first + o.ordinal}`);
+    }
+  }
+  return addresses;
+}
+
 /** Write the scenario into `h`; then run INCIDENT_TRAILER after its statements. */
 export function writeIncident(h: KineHistory): void {
   const t0 = 1_767_225_600; // 2026-01-01T00:00:00Z
@@ -167,29 +194,21 @@ export function writeIncident(h: KineHistory): void {
     ),
   );
 
-  // IPAM: one block on node-1 with the tunnel address, three live pods and the leaked ones.
-  const owners: { ordinal: number; handleId: string; namespace?: string; pod?: string }[] = [
-    { ordinal: 0, handleId: 'vxlan-tunnel-addr-node-1' },
+  // IPAM on node-1: the tunnel address, three live pods and the leaked ones, in /28 blocks (Calico's
+  // blockSize may be 26–32; small blocks keep each value under the dqlite shell's line limit).
+  const owners: { handleId: string; namespace?: string; pod?: string }[] = [
+    { handleId: 'vxlan-tunnel-addr-node-1' },
   ];
   INCIDENT.livePods.forEach(([ns, name], i) => {
-    owners.push({ ordinal: 1 + i, handleId: podHandleId(1 + i), namespace: ns, pod: name });
+    owners.push({ handleId: podHandleId(1 + i), namespace: ns, pod: name });
   });
   for (let i = 0; i < INCIDENT.goneWithHandles; i++) {
-    owners.push({ ordinal: 10 + i, handleId: podHandleId(100 + i), namespace: 'default', pod: `old-${i}` });
+    owners.push({ handleId: podHandleId(100 + i), namespace: 'default', pod: `old-${i}` });
   }
-  h.create(
-    `/registry/${CALICO}/ipamblocks/10-1-0-0-26`,
-    jsonValue(ipamBlock('10.1.0.0/26', 'node-1', owners)),
-  );
-  for (const owner of owners) {
-    h.create(
-      `/registry/${CALICO}/ipamhandles/${owner.handleId.toLowerCase()}`,
-      jsonValue(ipamHandle(owner.handleId, '10.1.0.0/26')),
-    );
-  }
+  writeIpam(h, 'node-1', owners);
   for (let i = 0; i < INCIDENT.handlesWithoutAllocation; i++) {
     const id = podHandleId(200 + i);
-    h.create(`/registry/${CALICO}/ipamhandles/${id}`, jsonValue(ipamHandle(id, '10.1.0.0/26')));
+    h.create(`/registry/${CALICO}/ipamhandles/${id}`, jsonValue(ipamHandle(id, '10.1.0.0/28')));
   }
 
   // A Secret written before encryption at rest was turned on, then rewritten encrypted; and one never rewritten.

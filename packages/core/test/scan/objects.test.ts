@@ -62,7 +62,7 @@ describe('scanObjects on the incident history', () => {
     expect(scan.objects.ipam).toMatchObject({
       handles: 1 + 3 + INCIDENT.goneWithHandles + INCIDENT.handlesWithoutAllocation,
       podHandles: 3 + INCIDENT.goneWithHandles + INCIDENT.handlesWithoutAllocation,
-      blocks: 1,
+      blocks: 3,
       allocations: 1 + 3 + INCIDENT.goneWithHandles,
       podAllocations: 3 + INCIDENT.goneWithHandles,
       leakedHandles: INCIDENT.goneWithHandles + INCIDENT.handlesWithoutAllocation,
@@ -74,7 +74,7 @@ describe('scanObjects on the incident history', () => {
       reason: 'pod-missing',
       namespace: 'default',
       pod: 'old-0',
-      address: '10.1.0.10',
+      address: '10.1.0.4',
     });
   });
 
