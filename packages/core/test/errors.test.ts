@@ -3,7 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { AnalyzerError, ERROR_CODES, isAnalyzerError } from '../src/errors.js';
 
 const doc = readFileSync(new URL('../../../docs/errors.md', import.meta.url), 'utf8');
-const documented = [...doc.matchAll(/^\| `(DQA_[A-Z0-9_]+)` \| ([^|]+) \|/gm)].map((m) => [m[1]!, m[2]!.trim()]);
+const documented = [...doc.matchAll(/^\| `(DQA_[A-Z0-9_]+)` \| ([^|]+) \|/gm)].map((m) => [
+  m[1]!,
+  m[2]!.trim(),
+]);
 
 describe('error catalogue', () => {
   it('documents every code in docs/errors.md, with the same meaning, and nothing else', () => {
