@@ -1,0 +1,99 @@
+// A minimal healthy Analysis for the check unit tests: each test changes the few fields its check reads.
+import type { Analysis, DatabaseAnalysis, KineAnalysis } from '../../src/analysis.js';
+
+const PAGE = 4096;
+
+export function database(over: Partial<DatabaseAnalysis> = {}): DatabaseAnalysis {
+  const pageCount = over.pageCount ?? 1000;
+  const freelistCount = over.freelistCount ?? 10;
+  return {
+    name: 'k8s',
+    pageSize: PAGE,
+    pageCount,
+    freelistCount,
+    fileBytes: pageCount * PAGE,
+    mainFileBytes: pageCount * PAGE,
+    walBytes: 0,
+    walFrames: 0,
+    walCommittedFrames: 0,
+    freeBytes: freelistCount * PAGE,
+    freePageShare: freelistCount / pageCount,
+    estimatedVacuumedBytes: (pageCount - freelistCount) * PAGE,
+    userVersion: 1,
+    isKine: true,
+    tables: ['kine', 'sqlite_sequence'],
+    objects: [],
+    ...over,
+  };
+}
+
+export function kine(over: Partial<KineAnalysis> = {}): KineAnalysis {
+  return {
+    database: 'k8s',
+    schema: {
+      userVersion: 1,
+      indexes: ['kine_name_index', 'kine_name_prev_revision_uindex'],
+      variant: 'k8s-dqlite-v1',
+    },
+    rows: 1200,
+    rowsNotDeleted: 1190,
+    tombstones: 10,
+    liveKeys: 1000,
+    liveBytes: 3_000_000,
+    liveValueBytes: 2_900_000,
+    deletedKeys: 5,
+    historyRows: 195,
+    historyBytes: 200_000,
+    gapRows: 0,
+    compactRevKeyRows: 1,
+    currentRevision: 50_000,
+    compactRevision: 49_000,
+    revisionsSinceCompaction: 1000,
+    sequence: 50_000,
+    fragmentationRatio: 1.4,
+    ...over,
+  };
+}
+
+export function analysis(over: Partial<Analysis> = {}): Analysis {
+  const db = over.databases?.[0] ?? database();
+  return {
+    schemaVersion: 1,
+    analyzedAt: '2026-01-01T00:00:00.000Z',
+    source: {
+      path: '/var/snap/microk8s/current/var/kubernetes/backend',
+      kind: 'data-dir',
+      dataFile: '/var/snap/microk8s/current/var/kubernetes/backend/snapshot-2-5000-90000',
+      metaFile: '/var/snap/microk8s/current/var/kubernetes/backend/snapshot-2-5000-90000.meta',
+      compression: 'lz4',
+      bytesOnDisk: Math.round(db.fileBytes / 8),
+      payloadBytes: db.fileBytes + 64,
+      modifiedAt: '2026-01-01T00:00:00.000Z',
+    },
+    raft: null,
+    dataDir: null,
+    databases: [db],
+    kine: kine(),
+    prefixes: [],
+    hotKeys: [],
+    leases: [],
+    objects: {
+      webhooks: [],
+      controllers: [],
+      ipam: null,
+      secrets: {
+        liveKeys: 0,
+        liveEncrypted: 0,
+        livePlaintext: 0,
+        keysWithEncryption: 0,
+        plaintextHistoryRows: 0,
+        plaintextHistoryKeys: 0,
+        plaintextHistoryBytes: 0,
+      },
+    },
+    decoding: [],
+    findings: [],
+    timings: {},
+    ...over,
+  };
+}
