@@ -3,6 +3,7 @@ import { parseRegistryKey } from '../../src/k8s/keys.js';
 import { OTHER_PREFIX, prefixOfKey, withKeyPrefix } from '../../src/kine/key-prefix.js';
 import { readPrefixUsage } from '../../src/kine/prefixes.js';
 import { readKineRevisions } from '../../src/kine/revisions.js';
+import { INCIDENT_TRAILER, writeIncident } from '../checks/incident.js';
 import { encrypted, ipamHandle, pod, podHandleId } from '../checks/k8s-values.js';
 import { bytesValue, kineDb, kineValue } from './kine-db.js';
 
@@ -126,5 +127,16 @@ describe('readPrefixUsage', () => {
     expect(
       readPrefixUsage(db, { byNamespace: true }).find((p) => p.prefix === 'minions')?.namespaces,
     ).toEqual([]);
+  });
+});
+
+describe('readPrefixUsage on the other kine layouts', () => {
+  it('gives the same figures for every schema variant', () => {
+    const reference = readPrefixUsage(kineDb(writeIncident, 'v1', INCIDENT_TRAILER), { byNamespace: true });
+    for (const variant of ['legacy', 'v65536'] as const) {
+      expect(
+        readPrefixUsage(kineDb(writeIncident, variant, INCIDENT_TRAILER), { byNamespace: true }),
+      ).toEqual(reference);
+    }
   });
 });

@@ -125,3 +125,13 @@ describe('scanObjects on damaged and encrypted values', () => {
     expect(scan.objects.ipam).toBeNull();
   });
 });
+
+describe('scanObjects on the other kine layouts', () => {
+  it('reads the same objects from a k8s-dqlite 1.0 table (name INTEGER) and a v1.0-schema one', () => {
+    const reference = scanObjects(kineDb(writeIncident, 'v1', INCIDENT_TRAILER), RBAC_REQUIREMENTS);
+    for (const variant of ['legacy', 'v65536'] as const) {
+      const scan = scanObjects(kineDb(writeIncident, variant, INCIDENT_TRAILER), RBAC_REQUIREMENTS);
+      expect(scan).toEqual(reference);
+    }
+  });
+});
