@@ -41,6 +41,8 @@ export const snapshotSizeCheck: Check = {
             `(ratio ${percent(costs.ratio)}${costs.ratioAssumed ? ', assumed: the input is not a snapshot' : ''})`,
           `model: payload / ${LZ4_COMPRESS_BYTES_PER_SECOND / 1e6} MB/s (LZ4, one core) + written / ` +
             `${(DISK_WRITE_BYTES_PER_SECOND / 1048576).toFixed(0)} MiB/s (disk) = ${describe(current)}`,
+          'while raft writes the snapshot, dqlite holds WAL read lock 0 so no checkpoint can run, and the disk ' +
+            'is busy with the snapshot while every commit still needs its raft log write',
           `kine retries a locked write ${KINE_RETRY_TRIES} times without backoff (~${KINE_RETRY_BUDGET_SECONDS} s), ` +
             `then fails with "exec (try: ${KINE_RETRY_TRIES}): database is locked"`,
           `after VACUUM: ${describe(afterVacuum)}`,
