@@ -195,6 +195,31 @@ describe('analyze() on a snapshot written by a real dqlite node', () => {
     expect(byName.pad?.isKine).toBe(false);
   });
 
+  it('checks integrity with SQLite and says the analysis is whole', () => {
+    for (const db of analysis.databases.filter((d) => d.pageCount > 0)) {
+      expect(db.integrity).toEqual({ check: 'quick', ok: true, problems: [] });
+    }
+    expect(analysis.partial).toBe(false);
+    expect(analysis.warnings).toEqual([]);
+  });
+
+  it('keeps the copies on request, WAL applied, for checking by hand', async () => {
+    const keep = await mkdtemp(join(scratch, 'keep-'));
+    const kept = await analyze(snapshot.dataPath, {
+      tempDir: scratch,
+      keepCopiesIn: keep,
+      integrity: 'none',
+    });
+    const k8s = kept.databases.find((db) => db.name === 'k8s')!;
+    expect(k8s.copyPath).toBe(join(keep, 'k8s.db'));
+    expect(k8s.integrity).toBeNull();
+    const [row] = await sqlite<{ rows: number }>(k8s.copyPath!, 'SELECT count(*) AS rows FROM kine');
+    expect(row!.rows).toBe(history.figures().rows);
+    await expect(analyze(snapshot.dataPath, { tempDir: scratch, keepCopiesIn: keep })).rejects.toMatchObject({
+      code: 'DQA_TEMP_FAILED',
+    });
+  });
+
   it('leaves the source untouched and nothing in the temp dir', async () => {
     const before = await stat(snapshot.dataPath);
     const bytes = await readFile(snapshot.dataPath);

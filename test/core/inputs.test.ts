@@ -185,6 +185,31 @@ describe('inputs', () => {
   });
 });
 
+describe('partial input is labelled partial', () => {
+  it('a torn WAL: only the committed frames count, as in SQLite, and the analysis says so', async () => {
+    const db = k8s();
+    expect(db.walSize).toBeGreaterThan(0);
+    // The k8s database's WAL sits right before the next database's name in the payload.
+    const walStart = payload.indexOf(await readFile(db.walPath));
+    const torn = Buffer.from(payload);
+    const lastFrameData = walStart + db.walSize - 4096 + 10;
+    torn[lastFrameData] = (torn[lastFrameData] ?? 0) ^ 0xff;
+    const analysis = await analyze(await asSnapshot('torn-wal', torn), { tempDir: temp });
+    const analysed = analysis.databases.find((d) => d.name === 'k8s')!;
+    expect(analysed.walCommittedFrames).toBeLessThan(analysed.walFrames);
+    expect(analysis.partial).toBe(true);
+    expect(analysis.warnings.join('\n')).toMatch(/database "k8s": \d+ of \d+ WAL frames are torn/);
+    // The sqlite3 CLI on the same torn files replays the same frames, so it sees the same rows.
+    const copy = join(scratch, 'torn.db');
+    await copyFile(db.mainPath, copy);
+    const wal = Buffer.from(await readFile(db.walPath));
+    wal[db.walSize - 4096 + 10] = (wal[db.walSize - 4096 + 10] ?? 0) ^ 0xff;
+    await writeFile(`${copy}-wal`, wal);
+    const cli = await cliKine(copy);
+    expect([analysed.pageCount, analysis.kine?.rows]).toEqual([cli.pages, cli.rows]);
+  });
+});
+
 describe('damaged inputs: a typed error, nothing left behind', () => {
   it('missing, empty, unknown and directory-without-snapshot inputs', async () => {
     expect(await errorCode(join(scratch, 'nope'))).toBe('DQA_INPUT_NOT_FOUND');

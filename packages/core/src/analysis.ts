@@ -8,6 +8,7 @@ import type { ClusterObjects, DecodeStats, LeaseRecord } from './scan/index.js';
 import type { DataDirListing } from './source/data-dir.js';
 import type { Compression, InputKind } from './source/detect.js';
 import type { BtreeUsage } from './sqlite/btrees.js';
+import type { IntegrityResult } from './sqlite/integrity.js';
 
 /** Bumped when a field of the JSON form is renamed or removed; adding fields keeps it. */
 export const ANALYSIS_SCHEMA_VERSION = 1;
@@ -37,6 +38,14 @@ export interface Analysis {
   decoding: DecodeStats[];
   /** What the checks concluded, most severe first. */
   findings: Finding[];
+  /**
+   * True when part of the input could not be read, so figures may be low: a torn WAL whose
+   * last frames SQLite does not replay, or a database that fails SQLite's integrity check.
+   * `warnings` says what and where.
+   */
+  partial: boolean;
+  /** Plain-words notes on anything read only in part or skipped (also when not partial). */
+  warnings: string[];
   /** Seconds spent in each step. */
   timings: Partial<Record<Step, number>>;
 }
@@ -51,6 +60,7 @@ export type Step =
   | 'hotKeys'
   | 'objects'
   | 'findings'
+  | 'integrity'
   | 'vacuum';
 
 /** How urgent a finding is. */
@@ -127,6 +137,10 @@ export interface DatabaseAnalysis {
   isKine: boolean;
   tables: string[];
   objects: BtreeUsage[];
+  /** SQLite's quick_check / integrity_check on the copy; null when skipped. */
+  integrity: IntegrityResult | null;
+  /** Where the copy was kept (keepCopiesIn option): the database with its WAL applied. */
+  copyPath?: string;
 }
 
 export interface KineAnalysis extends KineRevisions {

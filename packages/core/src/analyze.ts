@@ -14,6 +14,7 @@ import { type DataDirListing, readDataDir } from './source/data-dir.js';
 import { type Compression, detectInput } from './source/detect.js';
 import { extractSnapshot, type ProgressListener } from './source/snapshot-file.js';
 import { readBtreeUsage } from './sqlite/btrees.js';
+import { checkIntegrity, type IntegrityMode } from './sqlite/integrity.js';
 import { openCopy, type SqliteDatabase } from './sqlite/open.js';
 import { readPageFigures } from './sqlite/pages.js';
 import { estimateVacuumedBytes, vacuumedBytes } from './sqlite/vacuum.js';
@@ -33,6 +34,13 @@ export interface AnalyzeOptions {
   hotKeys?: number;
   /** The checks to run (default: all of CHECKS). */
   checks?: readonly Check[];
+  /** SQLite's consistency check on each copy (default 'quick', the check dqlite runs after a restore). */
+  integrity?: IntegrityMode;
+  /**
+   * Keep each database's copy (WAL applied) in this existing directory as `<name>.db`, so the
+   * figures and the findings' `sqlite3 <copy>` lines can be checked by hand. Never overwrites.
+   */
+  keepCopiesIn?: string;
 }
 
 /** Called with the open kine database before it is closed (compare() reads writes this way). */
@@ -103,6 +111,9 @@ export async function analyzeWith(
     let details: KineDetails | null = null;
     for (const database of extracted) {
       const result = measureDatabase(database, dir.path, options, timings, inspect);
+      if (options.keepCopiesIn && result.analysis.pageCount > 0) {
+        result.analysis.copyPath = keepCopy(database, options.keepCopiesIn);
+      }
       databases.push(result.analysis);
       if (result.details && (!details || database.name === 'k8s')) details = result.details;
     }
@@ -135,8 +146,11 @@ export async function analyzeWith(
       objects: details?.objects ?? null,
       decoding: details?.decoding ?? [],
       findings: [],
+      partial: false,
+      warnings: [],
       timings,
     };
+    noteIncompleteReads(analysis);
     analysis.findings = timed(timings, 'findings', () => runChecks(analysis, options.checks));
     return analysis;
   } finally {
@@ -221,7 +235,13 @@ function measureDatabase(
       isKine: schema !== undefined,
       tables,
       objects,
+      integrity: null,
     };
+    if (options.integrity !== 'none') {
+      analysis.integrity = timed(timings, 'integrity', () =>
+        guard(() => checkIntegrity(db, options.integrity === 'full' ? 'full' : 'quick'), label),
+      );
+    }
     const details = schema ? analyzeKine(db, database.name, schema, fileBytes, options, timings) : null;
     if (details && inspect) guard(() => inspect(db, details), label);
     if (options.vacuum) {
@@ -255,5 +275,53 @@ function emptyDatabase(database: ExtractedDatabase): DatabaseAnalysis {
     isKine: false,
     tables: [],
     objects: [],
+    integrity: null,
   };
+}
+
+// Say plainly what was read only in part: the analysis must never pass for whole when it is not.
+function noteIncompleteReads(analysis: Analysis): void {
+  for (const db of analysis.databases) {
+    if (db.walCommittedFrames < db.walFrames) {
+      analysis.partial = true;
+      analysis.warnings.push(
+        `database "${db.name}": ${db.walFrames - db.walCommittedFrames} of ${db.walFrames} WAL frames are torn or ` +
+          'uncommitted and were not replayed: figures describe the database before them',
+      );
+    }
+    if (db.integrity && !db.integrity.ok) {
+      analysis.partial = true;
+      analysis.warnings.push(
+        `database "${db.name}" fails SQLite's ${db.integrity.check}_check: ${db.integrity.problems.slice(0, 3).join('; ')}`,
+      );
+    }
+  }
+  for (const item of analysis.dataDir?.incomplete ?? []) {
+    if (item.reason === 'meta-without-data') {
+      analysis.warnings.push(
+        `${item.file}: a newer snapshot is being written (or was abandoned); the newest complete one was read`,
+      );
+    }
+  }
+}
+
+// The copy is closed, so SQLite has merged its WAL into the main file: one file to hand over.
+function keepCopy(database: ExtractedDatabase, dir: string): string {
+  const safeName = database.name.replace(/[^A-Za-z0-9._-]/g, '_') || `db${database.index}`;
+  const target = join(dir, `${safeName}.db`);
+  try {
+    copyFileSync(database.mainPath, target, constants.COPYFILE_EXCL);
+    chmodSync(target, 0o600);
+  } catch (cause) {
+    const code = (cause as NodeJS.ErrnoException).code ?? 'error';
+    throw new AnalyzerError(
+      'DQA_TEMP_FAILED',
+      `cannot keep the copy of "${database.name}" as ${target} (${code})`,
+      {
+        path: target,
+      },
+      { cause },
+    );
+  }
+  return target;
 }

@@ -44,3 +44,4 @@ export {
 export type { Compression, InputKind } from './source/detect.js';
 export type { Progress, ProgressListener } from './source/snapshot-file.js';
 export type { BtreeUsage } from './sqlite/btrees.js';
+export type { IntegrityMode, IntegrityResult } from './sqlite/integrity.js';
