@@ -23,6 +23,7 @@ export function database(over: Partial<DatabaseAnalysis> = {}): DatabaseAnalysis
     isKine: true,
     tables: ['kine', 'sqlite_sequence'],
     objects: [],
+    integrity: { check: 'quick', ok: true, problems: [] },
     ...over,
   };
 }
@@ -72,6 +73,8 @@ export function analysis(over: Partial<Analysis> = {}): Analysis {
     },
     raft: null,
     dataDir: null,
+    partial: false,
+    warnings: [],
     databases: [db],
     kine: kine(),
     prefixes: [],
