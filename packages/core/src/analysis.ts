@@ -56,8 +56,6 @@ export type Step =
   | 'pages'
   | 'btrees'
   | 'kine'
-  | 'prefixes'
-  | 'hotKeys'
   | 'objects'
   | 'findings'
   | 'integrity'

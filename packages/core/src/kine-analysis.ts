@@ -1,9 +1,9 @@
 import type { KineAnalysis } from './analysis.js';
 import { RBAC_REQUIREMENTS } from './checks/rbac-requirements.js';
-import { HOT_KEYS_LIMIT, type HotKey, readHotKeys } from './kine/hot-keys.js';
-import { type PrefixUsage, readPrefixUsage } from './kine/prefixes.js';
-import { readKineRevisions } from './kine/revisions.js';
+import type { HotKey } from './kine/hot-keys.js';
+import type { PrefixUsage } from './kine/prefixes.js';
 import type { KineSchema } from './kine/schema.js';
+import { scanKineTable } from './kine/table-scan.js';
 import { type ObjectScan, scanObjects } from './scan/index.js';
 import type { ProgressListener } from './source/snapshot-file.js';
 import type { SqliteDatabase } from './sqlite/open.js';
@@ -25,7 +25,7 @@ export interface KineOptions {
 }
 
 /**
- * Measure a kine table in depth: revision figures, per-prefix usage and hot keys (set-based SQL),
+ * Measure a kine table in depth: revision figures, per-prefix usage and hot keys (one table scan),
  * then decode the latest values of the few resources the findings need.
  */
 export function analyzeKine(
@@ -38,13 +38,17 @@ export function analyzeKine(
 ): KineDetails {
   const label = `database "${name}"`;
   options.onProgress?.({ step: 'kine', done: 0, total: undefined });
-  const revisions = timed(timings, 'kine', () => guard(() => readKineRevisions(db), label));
-  const prefixes = timed(timings, 'prefixes', () =>
-    guard(() => readPrefixUsage(db, { byNamespace: options.byNamespace ?? false }), label),
+  const {
+    revisions: scanned,
+    prefixes,
+    hotKeys,
+  } = timed(timings, 'kine', () =>
+    guard(
+      () => scanKineTable(db, { byNamespace: options.byNamespace ?? false, hotKeys: options.hotKeys }),
+      label,
+    ),
   );
-  const hotKeys = timed(timings, 'hotKeys', () =>
-    guard(() => readHotKeys(db, options.hotKeys ?? HOT_KEYS_LIMIT), label),
-  );
+  const revisions = { ...scanned, sequence: readSequence(db) };
   const scan = timed(timings, 'objects', () => guard(() => scanObjects(db, RBAC_REQUIREMENTS), label));
   return {
     kine: {
@@ -57,4 +61,14 @@ export function analyzeKine(
     hotKeys,
     ...scan,
   };
+}
+
+// Highest id ever issued: AUTOINCREMENT keeps it in sqlite_sequence.
+function readSequence(db: SqliteDatabase): number | null {
+  const hasSequence = db.prepare("SELECT 1 FROM sqlite_schema WHERE name = 'sqlite_sequence'").get();
+  if (!hasSequence) return null;
+  const row = db.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'kine'").get() as
+    | { seq: number }
+    | undefined;
+  return row ? Number(row.seq) : null;
 }

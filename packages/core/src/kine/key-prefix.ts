@@ -55,10 +55,15 @@ export function resourceOfPrefix(prefix: string): { group: string | null; resour
 /** The storage prefix of one key, computed in JS exactly as withKeyPrefix does in SQL. */
 export function prefixOfKey(key: string): string {
   if (!key.startsWith('/registry/')) return OTHER_PREFIX;
-  const parts = key.slice('/registry/'.length).split('/');
-  const seg1 = parts[0] ?? '';
-  if ((seg1.includes('.') || seg1 === 'services') && parts.length > 1 && parts[1] !== '') {
-    return `${seg1}/${parts[1]}`;
+  // indexOf/slice rather than split: this runs once per kine row.
+  const start = '/registry/'.length;
+  const end1 = key.indexOf('/', start);
+  if (end1 < 0) return key.slice(start);
+  const seg1 = key.slice(start, end1);
+  if (seg1.includes('.') || seg1 === 'services') {
+    const end2 = key.indexOf('/', end1 + 1);
+    const seg2 = end2 < 0 ? key.slice(end1 + 1) : key.slice(end1 + 1, end2);
+    if (seg2 !== '') return `${seg1}/${seg2}`;
   }
   return seg1;
 }

@@ -1,7 +1,3 @@
-import type { SqliteDatabase } from '../sqlite/open.js';
-import { resourceOfPrefix, SPECIAL_KEY_SQL, withKeyPrefix } from './key-prefix.js';
-import { valueClassSql } from './value-sql.js';
-
 /** How the latest values of live keys are encoded (classified from their first bytes). */
 export interface ValueClassCounts {
   protobuf: number;
@@ -48,61 +44,8 @@ export interface PrefixUsage extends KeyGroupUsage {
   namespaces?: NamespaceUsage[];
 }
 
-// Latest row per key (as in revisions.ts), each row classified against it; values are classified
-// only for live latest rows, so history values are never read.
-const ROWS_SQL = `
-  SELECT k.name AS name, k.deleted AS deleted, (k.id = l.id) AS isLatest,
-         length(CAST(k.name AS BLOB)) + coalesce(length(k.value), 0) + coalesce(length(k.old_value), 0) AS bytes,
-         CASE WHEN k.id = l.id AND k.deleted = 0 THEN ${valueClassSql('k.value')} END AS valueClass
-  FROM kine AS k JOIN latest AS l ON l.name = k.name`;
-
-const PREFIX_SQL = `
-  WITH latest AS (SELECT name, max(id) AS id FROM kine WHERE NOT ${SPECIAL_KEY_SQL} GROUP BY name),
-  ${withKeyPrefix(ROWS_SQL)}
-  SELECT prefix, namespace,
-         count(*) AS rows,
-         coalesce(sum(isLatest AND deleted = 0), 0) AS liveKeys,
-         coalesce(sum(CASE WHEN isLatest AND deleted = 0 THEN bytes END), 0) AS liveBytes,
-         coalesce(sum(NOT isLatest), 0) AS historyRows,
-         coalesce(sum(CASE WHEN NOT isLatest THEN bytes END), 0) AS historyBytes,
-         coalesce(sum(deleted <> 0), 0) AS tombstones,
-         coalesce(sum(isLatest AND deleted <> 0), 0) AS deletedKeys,
-         coalesce(sum(valueClass = 'protobuf'), 0) AS protobuf,
-         coalesce(sum(valueClass = 'json'), 0) AS json,
-         coalesce(sum(valueClass = 'encrypted'), 0) AS encrypted,
-         coalesce(sum(valueClass = 'empty'), 0) AS empty,
-         coalesce(sum(valueClass = 'other'), 0) AS other
-  FROM keyed
-  GROUP BY prefix, namespace`;
-
-interface GroupRow extends Omit<KeyGroupUsage, 'values'>, ValueClassCounts {
-  prefix: string;
-  namespace: string | null;
-}
-
-/** The SQL behind readPrefixUsage, for evidence an operator can re-run in sqlite3. */
-export const PREFIX_USAGE_SQL = PREFIX_SQL;
-
-/**
- * Group kine rows by storage prefix (and namespace when asked): one set-based query whose result has
- * one row per resource × namespace, so memory does not grow with the number of keys.
- * Sorted by live + history bytes, largest first.
- */
-export function readPrefixUsage(db: SqliteDatabase, options: { byNamespace?: boolean } = {}): PrefixUsage[] {
-  const byPrefix = new Map<string, PrefixUsage>();
-  for (const row of db.prepare(PREFIX_SQL).iterate() as Iterable<GroupRow>) {
-    let usage = byPrefix.get(row.prefix);
-    if (!usage) {
-      usage = { prefix: row.prefix, ...resourceOfPrefix(row.prefix), ...emptyUsage() };
-      if (options.byNamespace) usage.namespaces = [];
-      byPrefix.set(row.prefix, usage);
-    }
-    const figures = toUsage(row);
-    addUsage(usage, figures);
-    if (usage.namespaces && row.namespace !== null)
-      usage.namespaces.push({ namespace: row.namespace, ...figures });
-  }
-  const prefixes = [...byPrefix.values()];
+/** Largest first (live + history bytes), namespaces too; ties by name. */
+export function sortUsage(prefixes: PrefixUsage[]): PrefixUsage[] {
   for (const usage of prefixes) usage.namespaces?.sort(bySize);
   return prefixes.sort(bySize);
 }
@@ -112,7 +55,8 @@ function bySize(a: KeyGroupUsage & { prefix?: string; namespace?: string }, b: t
   return size !== 0 ? size : (a.prefix ?? a.namespace ?? '').localeCompare(b.prefix ?? b.namespace ?? '');
 }
 
-function emptyUsage(): KeyGroupUsage {
+/** A group with nothing counted yet. */
+export function emptyUsage(): KeyGroupUsage {
   return {
     rows: 0,
     liveKeys: 0,
@@ -125,26 +69,8 @@ function emptyUsage(): KeyGroupUsage {
   };
 }
 
-function toUsage(row: GroupRow): KeyGroupUsage {
-  return {
-    rows: row.rows,
-    liveKeys: row.liveKeys,
-    liveBytes: row.liveBytes,
-    historyRows: row.historyRows,
-    historyBytes: row.historyBytes,
-    tombstones: row.tombstones,
-    deletedKeys: row.deletedKeys,
-    values: {
-      protobuf: row.protobuf,
-      json: row.json,
-      encrypted: row.encrypted,
-      empty: row.empty,
-      other: row.other,
-    },
-  };
-}
-
-function addUsage(into: KeyGroupUsage, add: KeyGroupUsage): void {
+/** Add one group's figures into another. */
+export function addUsage(into: KeyGroupUsage, add: KeyGroupUsage): void {
   into.rows += add.rows;
   into.liveKeys += add.liveKeys;
   into.liveBytes += add.liveBytes;

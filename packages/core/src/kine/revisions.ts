@@ -1,5 +1,3 @@
-import type { SqliteDatabase } from '../sqlite/open.js';
-
 /**
  * Row and revision figures of a kine table. Every row is exactly one of: a live key's latest
  * revision, a deleted key's latest revision (its tombstone), a superseded revision (history),
@@ -35,67 +33,4 @@ export interface KineRevisions {
   revisionsSinceCompaction: number;
   /** Highest id ever issued (sqlite_sequence), which can exceed currentRevision after deletes. */
   sequence: number | null;
-}
-
-// Bytes a row holds in its variable-length columns; octet_length counts bytes for TEXT and
-// BLOB alike, where length() of TEXT counts characters and stops at a NUL.
-const ROW_BYTES =
-  'octet_length(k.name) + coalesce(octet_length(k.value), 0) + coalesce(octet_length(k.old_value), 0)';
-const SPECIAL = "(k.name = 'compact_rev_key' OR substr(k.name, 1, 4) = 'gap-')";
-
-const TOTALS_SQL = `
-  SELECT count(*) AS rows,
-         coalesce(sum(k.deleted = 0), 0) AS rowsNotDeleted,
-         coalesce(sum(k.deleted <> 0 AND NOT ${SPECIAL}), 0) AS tombstones,
-         coalesce(sum(substr(k.name, 1, 4) = 'gap-'), 0) AS gapRows,
-         coalesce(sum(k.name = 'compact_rev_key'), 0) AS compactRevKeyRows,
-         coalesce(max(k.id), 0) AS currentRevision,
-         max(CASE WHEN k.name = 'compact_rev_key' THEN k.prev_revision END) AS compactRevision
-  FROM kine AS k`;
-
-// Latest row per key, then each row classified against it in one join.
-const SPLIT_SQL = `
-  WITH latest AS (SELECT name, max(id) AS id FROM kine GROUP BY name)
-  SELECT coalesce(sum(k.id = l.id AND k.deleted = 0), 0) AS liveKeys,
-         coalesce(sum(CASE WHEN k.id = l.id AND k.deleted = 0 THEN ${ROW_BYTES} END), 0) AS liveBytes,
-         coalesce(sum(CASE WHEN k.id = l.id AND k.deleted = 0 THEN octet_length(k.value) END), 0) AS liveValueBytes,
-         coalesce(sum(k.id = l.id AND k.deleted <> 0), 0) AS deletedKeys,
-         coalesce(sum(k.id < l.id), 0) AS historyRows,
-         coalesce(sum(CASE WHEN k.id < l.id THEN ${ROW_BYTES} END), 0) AS historyBytes
-  FROM kine AS k JOIN latest AS l ON l.name = k.name
-  WHERE NOT ${SPECIAL}`;
-
-/** Measure the kine table with two set-based queries. */
-export function readKineRevisions(db: SqliteDatabase): KineRevisions {
-  const totals = db.prepare(TOTALS_SQL).get() as Omit<
-    KineRevisions,
-    | 'liveKeys'
-    | 'liveBytes'
-    | 'liveValueBytes'
-    | 'deletedKeys'
-    | 'historyRows'
-    | 'historyBytes'
-    | 'revisionsSinceCompaction'
-    | 'sequence'
-  >;
-  const split = db.prepare(SPLIT_SQL).get() as Pick<
-    KineRevisions,
-    'liveKeys' | 'liveBytes' | 'liveValueBytes' | 'deletedKeys' | 'historyRows' | 'historyBytes'
-  >;
-  const sequence = readSequence(db);
-  return {
-    ...totals,
-    ...split,
-    revisionsSinceCompaction: totals.currentRevision - (totals.compactRevision ?? 0),
-    sequence,
-  };
-}
-
-function readSequence(db: SqliteDatabase): number | null {
-  const hasSequence = db.prepare("SELECT 1 FROM sqlite_schema WHERE name = 'sqlite_sequence'").get();
-  if (!hasSequence) return null;
-  const row = db.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'kine'").get() as
-    | { seq: number }
-    | undefined;
-  return row ? Number(row.seq) : null;
 }

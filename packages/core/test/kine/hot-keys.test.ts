@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { readHotKeys } from '../../src/kine/hot-keys.js';
+import { scanKineTable } from '../../src/kine/table-scan.js';
+import type { SqliteDatabase } from '../../src/sqlite/open.js';
 import { kineDb, kineValue } from './kine-db.js';
 
-describe('readHotKeys', () => {
+const readHotKeys = (db: SqliteDatabase, limit?: number) => scanKineTable(db, { hotKeys: limit }).hotKeys;
+
+describe('hot keys from the table scan', () => {
   const lease = '/registry/leases/kube-system/kube-scheduler';
   const db = kineDb((h) => {
     h.create(lease, kineValue.k8s(20));

@@ -1,11 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { parseRegistryKey } from '../../src/k8s/keys.js';
 import { OTHER_PREFIX, prefixOfKey, withKeyPrefix } from '../../src/kine/key-prefix.js';
-import { readPrefixUsage } from '../../src/kine/prefixes.js';
-import { readKineRevisions } from '../../src/kine/revisions.js';
 import { INCIDENT_TRAILER, writeIncident } from '../checks/incident.js';
 import { encrypted, ipamHandle, pod, podHandleId } from '../checks/k8s-values.js';
 import { bytesValue, kineDb, kineValue } from './kine-db.js';
+import { readKineRevisions, readPrefixUsage } from './reference-sql.js';
 
 const KEYS = [
   '/registry/pods/default/web-1',
