@@ -19,13 +19,15 @@ const isSpecial = (name: string) => name === COMPACT_KEY || name.startsWith('gap
 // each key's latest revision and revision count without touching the table.
 const KEYS_SQL =
   'SELECT name, max(id) AS latest, count(*) AS revisions, min(id) AS oldest FROM kine GROUP BY name';
-// Pass 2 reads the table once in rowid order (sequential pages): sizes, and the class of each value
-// (k8s/value.ts classifyValue, spelled in SQL: no Buffer per row crosses into JS).
+// Pass 2 reads the table once in rowid order (sequential pages): sizes, and the class of each live
+// value (k8s/value.ts classifyValue, spelled in SQL: no Buffer per row crosses into JS). Only the
+// latest rows are classified, so superseded values — most of a sick database, often spilling into
+// overflow pages — are never read; octet_length() reads a blob's size without its content.
 const ROWS_SQL = `
   SELECT id, name, deleted,
          octet_length(name) + coalesce(octet_length(value), 0) + coalesce(octet_length(old_value), 0) AS bytes,
          coalesce(octet_length(value), 0) AS valueBytes,
-         CASE WHEN deleted = 0 THEN ${valueClassSql('value')} END AS valueClass
+         CASE WHEN deleted = 0 AND dqa_is_latest(id) THEN ${valueClassSql('value')} END AS valueClass
   FROM kine`;
 const TOTALS_SQL = `
   SELECT coalesce(max(id), 0) AS currentRevision,
@@ -64,6 +66,7 @@ export function scanKineTable(
   }
 
   const hot = new Map(candidates.map((c) => [c.key, { bytes: 0, deleted: false }]));
+  db.function('dqa_is_latest', { deterministic: true }, (id: unknown) => (latest.has(Number(id)) ? 1 : 0));
   const groups = new Map<string, { prefix: string; namespace: string | null; usage: KeyGroupUsage }>();
   const totals = { rows: 0, rowsNotDeleted: 0, tombstones: 0, liveKeys: 0, liveBytes: 0, liveValueBytes: 0 };
   const more = { deletedKeys: 0, historyRows: 0, historyBytes: 0, retained: 0 };
