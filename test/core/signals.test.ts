@@ -15,7 +15,8 @@ afterAll(async () => Promise.all(dirs.map((dir) => rm(dir, { recursive: true, fo
 function analyzeAndSignal(signal: 'SIGINT' | 'SIGTERM', temp: string) {
   const script = `
     import { analyze } from ${JSON.stringify(CORE)};
-    import { readdirSync } from 'node:fs';
+    import { readdirSync, statSync } from 'node:fs';
+    import { join } from 'node:path';
     let sent = false;
     await analyze(${JSON.stringify(SAMPLE)}, {
       tempDir: ${JSON.stringify(temp)},
@@ -23,7 +24,11 @@ function analyzeAndSignal(signal: 'SIGINT' | 'SIGTERM', temp: string) {
         if (sent) return;
         sent = true;
         // Prove the copy exists at this point, then ask to stop.
-        process.stdout.write('copies:' + readdirSync(${JSON.stringify(temp)}).length + '\\n');
+        const dirs = readdirSync(${JSON.stringify(temp)});
+        process.stdout.write('copies:' + dirs.length + '\\n');
+        const dir = join(${JSON.stringify(temp)}, dirs[0]);
+        const modes = [dir, ...readdirSync(dir).map((f) => join(dir, f))].map((p) => (statSync(p).mode & 0o777).toString(8));
+        process.stdout.write('modes:' + modes.join(',') + '\\n');
         process.kill(process.pid, '${signal}');
       },
     });
@@ -45,6 +50,8 @@ describe('signals during analysis', () => {
       dirs.push(temp);
       const result = await analyzeAndSignal(signal, temp);
       expect(result.stdout).toContain('copies:1');
+      // The private directory is 0700 and every file the copy has written so far 0600.
+      expect(result.stdout).toMatch(/modes:700(,600)+\n/);
       expect(result.stdout).not.toContain('finished');
       expect(result.signal).toBe(signal);
       expect(await readdir(temp)).toEqual([]);
