@@ -1,0 +1,139 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AnalysisRunner } from './analysis-runner.js';
+import type { AgentSources } from './collectors/index.js';
+import type { AgentConfig } from './config.js';
+import { DataDirPoller } from './data-dir-poller.js';
+import { JournalSource } from './lock/journal-source.js';
+import { LogFileSource } from './lock/log-file-source.js';
+import { LogSink } from './lock/log-sink.js';
+import { LockWindows } from './lock/windows.js';
+import { EtcdProbe } from './probe/etcd-probe.js';
+import type { SnapshotRecord } from './watch.js';
+import { SnapshotWatcher } from './watch.js';
+
+/** Where the agent reports problems that do not stop it (fastify's pino logger in production). */
+export interface AgentLog {
+  info(object: object, message: string): void;
+  warn(object: object, message: string): void;
+}
+
+export interface Agent {
+  sources: AgentSources;
+  /** Start watching, polling and following; reports the newest snapshot already present. */
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  version: string;
+  log: AgentLog;
+  /** Overrides for tests: the compiled analysis worker, faster timers. */
+  workerUrl?: URL;
+  watcherCheckMs?: number;
+  logPollMs?: number;
+}
+
+/**
+ * Build the agent's parts as configured; nothing runs until start() and nothing here listens on a
+ * port (the server is built over `sources` in between, so its collectors see every event).
+ */
+export function createAgent(config: AgentConfig, options: StartOptions): Agent {
+  const { log } = options;
+  // A private parent for the core's copies, removed on stop even if a worker was killed mid-copy.
+  const tempRoot = mkdtempSync(join(config.analysis.tempDir ?? tmpdir(), 'dqlite-agent-'));
+  const warn = (what: string) => (error: Error) => log.warn({ err: error }, what);
+  const watcher = new SnapshotWatcher({
+    dataDir: config.dataDir,
+    checkMs: options.watcherCheckMs,
+    onError: warn('watching the data directory failed'),
+  });
+  const runner = new AnalysisRunner({
+    tempDir: tempRoot,
+    nice: config.analysis.nice,
+    workerUrl: options.workerUrl,
+  });
+  const windows = new LockWindows({ gapSeconds: config.logs.windowGapSeconds, timeline: watcher.timing });
+  const logs = new LogSink(windows);
+  const poller = new DataDirPoller({
+    dataDir: config.dataDir,
+    intervalMs: config.pollSeconds * 1000,
+    onError: warn('reading the data directory failed'),
+  });
+  const probe = config.probe.enabled
+    ? new EtcdProbe({
+        endpoint: config.probe.endpoint,
+        key: config.probe.key,
+        intervalMs: config.probe.intervalSeconds * 1000,
+        timeoutMs: config.probe.timeoutSeconds * 1000,
+        slowMs: config.probe.slowSeconds * 1000,
+        tls: config.probe.tls,
+        windows,
+      })
+    : undefined;
+  const files = config.logs.files.map(
+    (path) =>
+      new LogFileSource({
+        path,
+        sink: logs,
+        pollMs: options.logPollMs,
+        onError: warn(`following ${path} failed`),
+      }),
+  );
+  const journal =
+    config.logs.journalUnits.length > 0
+      ? new JournalSource({
+          units: config.logs.journalUnits,
+          command: config.logs.journalctl,
+          sink: logs,
+          onError: warn('following the journal failed'),
+        })
+      : undefined;
+
+  watcher.on('snapshot', (record: SnapshotRecord) => {
+    log.info(
+      { snapshot: record.file, index: record.index, writeSeconds: record.writeSeconds },
+      'new snapshot',
+    );
+    runner.request(record.dataFile);
+    void poller.poll();
+  });
+  runner.on('done', (outcome) => {
+    if (outcome.ok) log.info({ path: outcome.path, seconds: outcome.durationSeconds }, 'snapshot analysed');
+    else
+      log.warn(
+        { path: outcome.path, code: outcome.code, error: outcome.message },
+        'snapshot analysis failed',
+      );
+  });
+  windows.on('close', (window) => log.info({ window }, 'lock window closed'));
+  let tick: NodeJS.Timeout | undefined;
+
+  const sources: AgentSources = { version: options.version, watcher, runner, windows, logs, poller, probe };
+  return {
+    sources,
+    async start() {
+      tick = setInterval(() => windows.tick(), 1000);
+      tick.unref();
+      await watcher.start();
+      poller.start();
+      for (const file of files) file.start();
+      journal?.start();
+      probe?.start();
+    },
+    async stop() {
+      clearInterval(tick);
+      await Promise.all([
+        watcher.stop(),
+        runner.stop(),
+        poller.stop(),
+        probe?.stop(),
+        journal?.stop(),
+        ...files.map((file) => file.stop()),
+      ]);
+      windows.flush();
+      rmSync(tempRoot, { recursive: true, force: true });
+    },
+  };
+}

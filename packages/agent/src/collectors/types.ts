@@ -1,0 +1,30 @@
+import type { Registry } from 'prom-client';
+import type { AnalysisRunner } from '../analysis-runner.js';
+import type { DataDirPoller } from '../data-dir-poller.js';
+import type { LogSink } from '../lock/log-sink.js';
+import type { LockWindows } from '../lock/windows.js';
+import type { EtcdProbe } from '../probe/etcd-probe.js';
+import type { SnapshotWatcher } from '../watch.js';
+
+/** The agent's parts the collectors read; each keeps its own latest figures. */
+export interface AgentSources {
+  version: string;
+  watcher: SnapshotWatcher;
+  runner: AnalysisRunner;
+  windows: LockWindows;
+  logs: LogSink;
+  poller: DataDirPoller;
+  probe: EtcdProbe | undefined;
+}
+
+/**
+ * One collector: its metrics are created at construction; `update()` runs at scrape time and only
+ * copies figures the agent already holds (no I/O, no analysis). Event-driven metrics (histograms,
+ * counters) are fed by listeners registered at construction.
+ */
+export interface Collector {
+  name: string;
+  update(): void;
+}
+
+export type CollectorFactory = (registry: Registry, sources: AgentSources) => Collector;

@@ -1,0 +1,14 @@
+/**
+ * A configuration value is missing or invalid. `field` names it as the YAML file spells it
+ * (`probe.endpoint`), so the message points at what to fix whichever source set it.
+ */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+  readonly code = 'DQA_AGENT_CONFIG';
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super(`${field}: ${message}`);
+  }
+}

@@ -1,0 +1,67 @@
+#!/usr/bin/env node
+import { readFileSync } from 'node:fs';
+import { type AgentLog, createAgent } from './agent.js';
+import { ConfigError, parseCommand, USAGE } from './config.js';
+import { buildServer } from './server.js';
+
+const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+  version: string;
+};
+
+// Exit codes: 0 stopped by a signal or --help, 2 bad configuration (sysexits would say 78, but
+// 2 is what systemd and kubelet users expect for usage errors), 1 anything else.
+async function main(): Promise<number> {
+  const command = parseCommand(process.argv.slice(2), process.env);
+  if (command.kind === 'help') {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  if (command.kind === 'version') {
+    process.stdout.write(`${version}\n`);
+    return 0;
+  }
+  const { config } = command;
+  // The agent logs through the server's pino logger, which exists only once the server is built
+  // over the agent's sources; nothing is logged before start().
+  const log: AgentLog = {
+    info: (object, message) => app.log.info(object, message),
+    warn: (object, message) => app.log.warn(object, message),
+  };
+  const agent = createAgent(config, { version, log });
+  const app = buildServer({
+    sources: agent.sources,
+    token: config.token,
+    tls: config.tls,
+    analysisApi: config.analysisApi,
+    staleAfterSeconds: config.analysis.staleAfterSeconds,
+    logger: { level: config.logLevel },
+  });
+  await agent.start();
+  await app.listen({ host: config.listen.host, port: config.listen.port });
+  app.log.info({ dataDir: config.dataDir, version }, 'dqlite-agent started');
+  const signal = await new Promise<NodeJS.Signals>((resolve) => {
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+    process.once('SIGINT', () => resolve('SIGINT'));
+  });
+  app.log.info({ signal }, 'shutting down');
+  // Stop taking requests, then stop the watcher, worker and log followers, then remove the copies.
+  await app.close();
+  await agent.stop();
+  return 0;
+}
+
+// The only place that exits.
+try {
+  process.exitCode = await main();
+} catch (error) {
+  if (error instanceof ConfigError) {
+    process.stderr.write(`dqlite-agent: configuration error: ${error.message}\n${USAGE}\n`);
+    process.exitCode = 2;
+  } else {
+    process.stderr.write(
+      `dqlite-agent: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
+    process.exitCode = 1;
+  }
+}
+process.exit();
