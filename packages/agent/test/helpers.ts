@@ -88,12 +88,21 @@ export class Scrape {
     return Number(sample.value ?? sample.count);
   }
 
-  /** Count of a histogram's observations (summed over label sets that include `labels`). */
-  count(name: string, labels: Record<string, string> = {}): number {
-    const family = this.families.get(name);
-    return (family?.metrics ?? [])
-      .filter((m) => Object.entries(labels).every(([k, v]) => m.labels?.[k] === v))
-      .reduce((sum, m) => sum + Number(m.count ?? 0), 0);
+  /** A histogram's observation count (`field` count) or sum, over the series whose labels include `labels`. */
+  histogram(name: string, labels: Record<string, string> = {}, field: 'count' | 'sum' = 'count'): number {
+    // parse-prometheus-text-format drops the labels, _sum and _count of labelled histograms, so
+    // those two sample lines are read here (the format is one sample a line; promtool checks the rest).
+    const suffix = `${name}_${field}`;
+    let total = 0;
+    for (const line of this.text.split('\n')) {
+      const match = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
+      if (!match || match[1] !== suffix) continue;
+      const found = Object.fromEntries(
+        [...(match[2] ?? '').matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1], m[2]]),
+      );
+      if (Object.entries(labels).every(([k, v]) => found[k] === v)) total += Number(match[3]);
+    }
+    return total;
   }
 }
 
