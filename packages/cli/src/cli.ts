@@ -1,20 +1,42 @@
 import { existsSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { EXIT } from './exit-codes.js';
+import { FORMATS, type Format, resolveFormat, showProgress, type Terminal, useColor } from './terminal.js';
 
-export type Format = 'text' | 'json';
+export const FAIL_ON = ['warning', 'critical', 'none'] as const;
+export type FailOn = (typeof FAIL_ON)[number];
 
-/** Options of `dqlite-analyze <path>`, parsed and validated. */
-export interface AnalyzeCommand {
-  path: string;
+/** How and where a report is written; every default already resolved. */
+export interface OutputOptions {
   format: Format;
   output: string | undefined;
-  vacuum: boolean;
-  storageOnly: boolean;
-  tempDir: string | undefined;
+  /** Rows per table. */
+  top: number;
+  color: boolean;
+  progress: boolean;
   quiet: boolean;
   debug: boolean;
+  tempDir: string | undefined;
 }
+
+/** `dqlite-analyze <path>` */
+export interface AnalyzeCommand extends OutputOptions {
+  command: 'analyze';
+  path: string;
+  vacuum: boolean;
+  storageOnly: boolean;
+  failOn: FailOn;
+}
+
+/** `dqlite-analyze compare <older> <newer>` */
+export interface CompareCommand extends OutputOptions {
+  command: 'compare';
+  older: string;
+  newer: string;
+  intervalSeconds: number | undefined;
+}
+
+export type CliCommand = AnalyzeCommand | CompareCommand;
 
 /** Where k8s-dqlite keeps its data: microk8s, then Canonical Kubernetes (formats.md §4). */
 export const DEFAULT_DATA_DIRS = [
@@ -22,7 +44,14 @@ export const DEFAULT_DATA_DIRS = [
   '/var/snap/k8s/common/var/lib/k8s-dqlite',
 ];
 
+export const DEFAULT_TOP = 10;
+
 const EXIT_CODE_HELP = `
+Formats: text (80 columns; colour on a terminal), json (the Analysis object, for jq),
+markdown (for a ticket), html (one self-contained file with charts). Without --format
+the report is text, also when piped; with --output the file's extension (.json, .md,
+.html) picks the format.
+
 Exit codes:
   ${EXIT.OK}    analysed; no finding at or above --fail-on
   ${EXIT.USAGE}    usage error
@@ -34,37 +63,91 @@ Exit codes:
   ${EXIT.CANT_CREATE}   cannot create the private working copy (disk full?)
   ${EXIT.INTERRUPTED}  interrupted
 
+Environment: NO_COLOR turns colour off, FORCE_COLOR on.
+
 Examples:
   dqlite-analyze /var/snap/microk8s/current/var/kubernetes/backend
-  dqlite-analyze snapshot-1-2048-123456 --format json | jq .kine
+  dqlite-analyze snapshot-1-2048-123456 --format json | jq .findings
+  dqlite-analyze backend -o report.html --fail-on warning
+  dqlite-analyze compare old/snapshot-1-2048-123456 new/snapshot-1-3072-723456
 `;
 
-/** Build the command line parser; `onAnalyze` runs with the validated options. */
+const parsePositiveInteger = (value: string): number => {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < 1) throw new InvalidArgumentError('expected a whole number of at least 1');
+  return n;
+};
+
+const parseSeconds = (value: string): number => {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n <= 0) {
+    throw new InvalidArgumentError('expected a number of seconds above 0');
+  }
+  return n;
+};
+
+/** The options both commands share, added to one command. */
+function addOutputOptions(command: Command): Command {
+  return command
+    .addOption(new Option('-f, --format <format>', 'report format (default: text)').choices(FORMATS))
+    .option('-o, --output <file>', 'write the report to a file instead of stdout')
+    .option('--top <n>', 'rows per table', parsePositiveInteger, DEFAULT_TOP)
+    .option('--no-color', 'no colour (also NO_COLOR=1); colour is only ever used on a terminal')
+    .option('--temp-dir <dir>', 'where the private copy goes (default: the OS temp dir)')
+    .option('-q, --quiet', 'no progress on stderr', false)
+    .option('--debug', 'stack traces for internal errors; step timings on stderr', false);
+}
+
+function outputOptions(options: Record<string, unknown>, terminal: Terminal): OutputOptions {
+  const output = options.output as string | undefined;
+  const format = resolveFormat(options.format as Format | undefined, output);
+  const quiet = Boolean(options.quiet);
+  return {
+    format,
+    output,
+    top: options.top as number,
+    color: useColor(format, output, options.color !== false, terminal),
+    progress: showProgress(quiet, terminal),
+    quiet,
+    debug: Boolean(options.debug),
+    tempDir: options.tempDir as string | undefined,
+  };
+}
+
+/** Build the command line parser; `run` gets the validated command. */
 export function buildProgram(
   version: string,
-  onAnalyze: (command: AnalyzeCommand) => Promise<void>,
+  terminal: Terminal,
+  run: (command: CliCommand) => Promise<void>,
 ): Command {
   const program = new Command('dqlite-analyze')
     .description(
-      'Analyse a dqlite snapshot, a k8s-dqlite data directory or a kine SQLite file: storage, kine history, findings.\n' +
-        'The input is only read; the work happens on a private copy that is removed afterwards.',
+      'Is this k8s-dqlite cluster ready to upgrade? Analyse a dqlite snapshot, a data directory or a kine ' +
+        'SQLite file: storage, kine history, findings with remediation, and an upgrade plan. The input is ' +
+        'only read; the work happens on a private copy that is removed afterwards.',
     )
-    .version(version)
+    .version(version, '-V, --version')
+    .usage(
+      '<snapshot-file | data-dir | sqlite-file> [options]\n       dqlite-analyze compare <older> <newer> [options]',
+    )
     .argument(
       '[path]',
       'snapshot file (snapshot-TERM-INDEX-TS), dqlite data directory, or SQLite file ' +
         '(default: the microk8s or Canonical Kubernetes data directory, whichever exists)',
     )
-    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
-    .option('-o, --output <file>', 'write the report to a file instead of stdout')
-    .option('--vacuum', 'measure the exact size after VACUUM on the private copy (slower)', false)
-    .option('--storage-only', 'report storage figures even when no database is kine', false)
-    .option('--temp-dir <dir>', 'where the private copy goes (default: the OS temp dir)')
-    .option('-q, --quiet', 'no progress on stderr', false)
-    .option('--debug', 'print stack traces for internal errors', false)
-    .addHelpText('after', EXIT_CODE_HELP)
+    // Options belong to the command they follow: `compare --format json` is compare's own option.
+    .enablePositionalOptions()
     .showHelpAfterError('(run with --help for usage)')
-    .exitOverride()
+    .exitOverride();
+  addOutputOptions(program)
+    .option('--vacuum', 'measure the exact size after VACUUM on the private copy (slower)', false)
+    .addOption(
+      new Option('--fail-on <severity>', 'lowest finding severity that makes the exit code non-zero')
+        .choices(FAIL_ON)
+        .default('critical'),
+    )
+    .option('--storage-only', 'report storage even when no database is kine (LXD, demo databases)', false)
+    .addHelpText('after', EXIT_CODE_HELP)
     .action(async (path: string | undefined, options: Record<string, unknown>) => {
       const input = path ?? DEFAULT_DATA_DIRS.find((dir) => existsSync(dir));
       if (!input) {
@@ -72,15 +155,37 @@ export function buildProgram(
           `no path given, and neither ${DEFAULT_DATA_DIRS.join(' nor ')} exists`,
         );
       }
-      await onAnalyze({
+      await run({
+        command: 'analyze',
         path: input,
-        format: options.format as Format,
-        output: options.output as string | undefined,
         vacuum: Boolean(options.vacuum),
         storageOnly: Boolean(options.storageOnly),
-        tempDir: options.tempDir as string | undefined,
-        quiet: Boolean(options.quiet),
-        debug: Boolean(options.debug),
+        failOn: options.failOn as FailOn,
+        ...outputOptions(options, terminal),
+      });
+    });
+
+  const compare = program
+    .command('compare')
+    .description(
+      'What was written between two snapshots of one cluster: revisions per key and per resource, ' +
+        'and per minute when the time between them is known. A crash-looping controller shows up here.',
+    )
+    .argument('<older>', 'the older snapshot file or data directory')
+    .argument('<newer>', 'the newer one (of the same cluster)');
+  addOutputOptions(compare)
+    .option(
+      '--interval-seconds <n>',
+      'seconds between the two snapshots (default: from the file names of one node, else the files’ times)',
+      parseSeconds,
+    )
+    .action(async (older: string, newer: string, options: Record<string, unknown>) => {
+      await run({
+        command: 'compare',
+        older,
+        newer,
+        intervalSeconds: options.intervalSeconds as number | undefined,
+        ...outputOptions(options, terminal),
       });
     });
   return program;

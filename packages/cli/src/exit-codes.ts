@@ -1,4 +1,4 @@
-import type { ErrorCode } from '@dqlite-analyzer/core';
+import type { ErrorCode, Severity } from '@dqlite-analyzer/core';
 
 /**
  * Exit codes, documented in `--help` and the README. The numbers for input and internal
@@ -30,4 +30,18 @@ export function exitCodeFor(code: ErrorCode): number {
   if (code === 'DQA_INPUT_NOT_FOUND' || code === 'DQA_INPUT_UNREADABLE') return EXIT.NO_INPUT;
   if (code === 'DQA_TEMP_NO_SPACE' || code === 'DQA_TEMP_FAILED') return EXIT.CANT_CREATE;
   return EXIT.DATA_ERROR;
+}
+
+/**
+ * The exit code for an analysis that ran: CRITICAL when a critical finding was raised, WARNING when
+ * a warning was and --fail-on is warning, OK otherwise (and always with --fail-on none).
+ */
+export function exitCodeForFindings(
+  findings: readonly { severity: Severity }[],
+  failOn: 'warning' | 'critical' | 'none',
+): number {
+  if (failOn === 'none') return EXIT.OK;
+  if (findings.some((f) => f.severity === 'critical')) return EXIT.CRITICAL;
+  if (failOn === 'warning' && findings.some((f) => f.severity === 'warning')) return EXIT.WARNING;
+  return EXIT.OK;
 }

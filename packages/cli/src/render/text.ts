@@ -1,48 +1,110 @@
-import type { Analysis } from '@dqlite-analyzer/core';
-import { formatBytes, formatCount, formatPercent } from './format.js';
+import { createPalette, type Palette, paintSeverity, paintVerdict } from './colors.js';
+import { layoutTable } from './columns.js';
+import type { CompareReport, Plan, Report, Section, Table } from './model.js';
+import { wrapShell, wrapWords } from './wrap.js';
 
-/** A plain-text summary for a terminal. */
-export function renderText(analysis: Analysis): string {
-  const lines: string[] = [];
-  const { source, raft, kine } = analysis;
-  lines.push(`Source     ${source.dataFile}`);
-  lines.push(
-    `           ${source.compression ?? 'sqlite'}, ${formatBytes(source.bytesOnDisk)} on disk, ${formatBytes(source.payloadBytes)} payload`,
-  );
-  if (raft) {
-    lines.push(
-      `Raft       term ${raft.term ?? '?'}, index ${raft.index ?? '?'}, taken at ${raft.timestamp ?? '?'} ms monotonic`,
-    );
-    for (const server of raft.servers)
-      lines.push(`           ${server.id}  ${server.address}  ${server.role}`);
+export interface TextOptions {
+  /** ANSI colours (only on a terminal; the CLI decides). */
+  color: boolean;
+  /** Columns to fit; the report is written for 80. */
+  width?: number;
+}
+
+const INDENT = '  ';
+
+/** The report for a terminal: 80 columns, tables, colour only when asked. */
+export function renderText(report: Report, options: TextOptions): string {
+  const p = createPalette(options.color);
+  const width = options.width ?? 80;
+  const out: string[] = [];
+  out.push(p.bold(`${report.title}: ${report.subject}`), p.dim(report.generatedBy), '');
+  out.push(paintVerdict(p, report.verdict.level, report.verdict.label));
+  out.push(...wrapWords(report.verdict.summary, width));
+  out.push(...warningLines(report.warnings, p, width));
+  for (const section of report.sections) out.push('', ...sectionLines(section, p, width));
+  out.push('', ...findingLines(report, p, width));
+  out.push('', ...planLines(report.plan, p, width));
+  return `${out.join('\n')}\n`;
+}
+
+/** The compare report for a terminal. */
+export function renderCompareText(report: CompareReport, options: TextOptions): string {
+  const p = createPalette(options.color);
+  const width = options.width ?? 80;
+  const out: string[] = [p.bold(report.title), p.dim(report.generatedBy), ''];
+  out.push(...wrapWords(report.headline, width));
+  out.push(...warningLines(report.warnings, p, width));
+  for (const section of report.sections) out.push('', ...sectionLines(section, p, width));
+  return `${out.join('\n')}\n`;
+}
+
+function warningLines(warnings: string[], p: Palette, width: number): string[] {
+  if (warnings.length === 0) return [];
+  return ['', ...warnings.flatMap((w) => hanging(w, '! ', width).map((line) => p.yellow(line)))];
+}
+
+function heading(title: string, p: Palette): string {
+  return p.bold(title.toUpperCase());
+}
+
+/** A line with a prefix, continued under the text: `  1. text…` / `     …text`. */
+function hanging(text: string, prefix: string, width: number): string[] {
+  const pad = ' '.repeat(prefix.length);
+  return wrapWords(text, width - prefix.length).map((line, i) => (i === 0 ? prefix : pad) + line);
+}
+
+export function sectionLines(section: Section, p: Palette, width: number): string[] {
+  const out = [heading(section.title, p)];
+  const labelWidth = Math.max(0, ...section.facts.map((f) => f.label.length)) + 2;
+  for (const fact of section.facts) {
+    const lines = wrapWords(fact.value, width - INDENT.length - labelWidth);
+    lines.forEach((line, i) => {
+      const label = i === 0 ? fact.label.padEnd(labelWidth) : ' '.repeat(labelWidth);
+      out.push(INDENT + (i === 0 ? p.bold(label) : label) + line);
+    });
   }
-  lines.push('');
-  for (const db of analysis.databases) {
-    lines.push(`Database   ${db.name}${db.isKine ? ' (kine)' : ''}`);
-    lines.push(
-      `           ${formatCount(db.pageCount)} pages of ${db.pageSize} B = ${formatBytes(db.fileBytes)}, ` +
-        `${formatCount(db.freelistCount)} free (${formatPercent(db.freePageShare)})`,
-    );
-    const compacted = db.vacuumedBytes ?? db.estimatedVacuumedBytes;
-    lines.push(
-      `           after VACUUM: ${formatBytes(compacted)}${db.vacuumedBytes === undefined ? ' (estimate)' : ''}`,
-    );
-  }
-  if (kine) {
-    lines.push('');
-    lines.push(
-      `Kine       ${formatCount(kine.rows)} rows, ${formatCount(kine.liveKeys)} live keys (${formatBytes(kine.liveBytes)})`,
-    );
-    lines.push(
-      `           ${formatCount(kine.historyRows)} history rows (${formatBytes(kine.historyBytes)}), ${formatCount(kine.tombstones)} tombstones`,
-    );
-    lines.push(
-      `           revision ${kine.currentRevision}, compacted to ${kine.compactRevision ?? 'never'}, ` +
-        `${formatCount(kine.revisionsSinceCompaction)} since`,
-    );
-    if (kine.fragmentationRatio !== null) {
-      lines.push(`           file is ${kine.fragmentationRatio.toFixed(1)}x its live rows`);
-    }
-  }
-  return `${lines.join('\n')}\n`;
+  for (const table of section.tables) out.push('', ...tableLines(table, p, width));
+  if (section.notes.length > 0) out.push('');
+  for (const note of section.notes) out.push(...hanging(note, INDENT, width).map((l) => p.dim(l)));
+  return out;
+}
+
+function tableLines(table: Table, p: Palette, width: number): string[] {
+  const out = [INDENT + p.bold(table.title)];
+  if (table.rows.length === 0) return [...out, `${INDENT}${p.dim('(none)')}`];
+  const { header, rows } = layoutTable(table, width - INDENT.length);
+  out.push(INDENT + p.dim(header), ...rows.map((row) => INDENT + row));
+  if (table.omitted > 0) out.push(INDENT + p.dim(`… and ${table.omitted} more (--top to show more)`));
+  return out;
+}
+
+function findingLines(report: Report, p: Palette, width: number): string[] {
+  const out = [heading(`Findings (${report.findings.length})`, p)];
+  if (report.findings.length === 0) out.push(`${INDENT}None.`);
+  report.findings.forEach((finding, i) => {
+    const number = `${INDENT}${i + 1}. `;
+    const tag = `${finding.severity.toUpperCase()} ${finding.id}`;
+    out.push('', number + paintSeverity(p, finding.severity, tag));
+    const body = ' '.repeat(number.length);
+    out.push(...wrapWords(finding.title, width - body.length).map((l) => body + p.bold(l)));
+    out.push(`${body}Evidence:`);
+    for (const line of finding.evidence) out.push(...hanging(line, `${body}- `, width));
+    out.push(`${body}Remediation:`);
+    const code = `${body}  `;
+    out.push(...wrapShell(finding.remediation, width - code.length).map((l) => (l ? code + l : '')));
+  });
+  return out;
+}
+
+function planLines(plan: Plan, p: Palette, width: number): string[] {
+  const out = [heading('Upgrade plan', p)];
+  plan.steps.forEach((step, i) => {
+    const number = `${INDENT}${i + 1}. `;
+    const resolves = step.findings.length > 0 ? ` (${step.findings.join(', ')})` : '';
+    out.push(...hanging(`${step.title}${resolves}`, number, width).map((l) => p.bold(l)));
+    out.push(...hanging(step.why, ' '.repeat(number.length), width));
+  });
+  out.push('');
+  for (const caution of plan.cautions) out.push(...hanging(caution, `${INDENT}! `, width));
+  return out;
 }

@@ -1,0 +1,136 @@
+import type { ComparedSnapshot, Comparison } from '@dqlite-analyzer/core';
+import {
+  formatBytes,
+  formatCount,
+  formatPercent,
+  formatRate,
+  formatSeconds,
+  formatTime,
+  plural,
+} from './format.js';
+import { type CompareReport, type Fact, type Section, topRows } from './model.js';
+
+export interface CompareReportOptions {
+  generatedBy: string;
+  top: number;
+}
+
+const INTERVAL_SOURCES = {
+  given: 'given with --interval-seconds',
+  'snapshot-timestamps': 'from the monotonic timestamps in the file names (one node, one boot)',
+  'file-mtimes': 'from the files’ modification times',
+} as const;
+
+/** Turn a Comparison into the report every format lays out. */
+export function buildCompareReport(comparison: Comparison, options: CompareReportOptions): CompareReport {
+  const c = comparison;
+  const share = (n: number) => (c.retainedRows > 0 ? formatPercent(n / c.retainedRows) : '-');
+  const top = c.writes[0];
+  const timing =
+    c.intervalSeconds === null
+      ? 'at an unknown rate (give --interval-seconds)'
+      : `in ${formatSeconds(c.intervalSeconds)} (${formatRate(c.revisionsPerMinute)})`;
+  const headline =
+    `${plural(c.revisionsWritten, 'revision')} written between the two snapshots ${timing}` +
+    (top
+      ? `; the top writer is ${top.key} with ${formatCount(top.revisions)} (${share(top.revisions)}).`
+      : '.');
+
+  const warnings: string[] = [];
+  if (c.compactedBetween) {
+    warnings.push(
+      'The newer snapshot was compacted past the older one’s revision: rows written in between may be gone, ' +
+        'so the counts per key and resource are lower bounds.',
+    );
+  }
+  if (c.retainedRows < c.revisionsWritten) {
+    warnings.push(
+      `${plural(c.revisionsWritten - c.retainedRows, 'revision')} written in between are no longer in the newer ` +
+        'snapshot (compacted, or kine bookkeeping rows); the tables count the retained ones.',
+    );
+  }
+
+  const facts: Fact[] = [
+    { label: 'Older', value: describeSnapshot(c.older) },
+    { label: 'Newer', value: describeSnapshot(c.newer) },
+    {
+      label: 'Interval',
+      value:
+        c.intervalSeconds === null
+          ? `unknown: ${c.intervalNote}`
+          : `${formatSeconds(c.intervalSeconds)}, ${c.intervalSource ? INTERVAL_SOURCES[c.intervalSource] : ''} (${c.intervalNote})`,
+    },
+    {
+      label: 'Written',
+      value: `${plural(c.revisionsWritten, 'revision')}, ${formatCount(c.retainedRows)} still in the newer snapshot`,
+    },
+    { label: 'Rate', value: formatRate(c.revisionsPerMinute) },
+  ];
+  const snapshots: Section = { id: 'snapshots', title: 'Snapshots', facts, tables: [], notes: [] };
+  const writers: Section = {
+    id: 'writes',
+    title: 'Writes between the snapshots',
+    facts: [],
+    tables: [
+      {
+        title: 'Top writers (keys)',
+        columns: [
+          { header: 'key', align: 'left', shrink: true },
+          { header: 'revisions', align: 'right' },
+          { header: 'share', align: 'right' },
+          { header: 'rate', align: 'right' },
+          { header: 'bytes', align: 'right' },
+        ],
+        ...topRows(c.writes, options.top, (w) => [
+          w.key,
+          formatCount(w.revisions),
+          share(w.revisions),
+          formatRate(w.perMinute),
+          formatBytes(w.bytes),
+        ]),
+      },
+      {
+        title: 'By resource',
+        columns: [
+          { header: 'resource', align: 'left', shrink: true },
+          { header: 'keys', align: 'right' },
+          { header: 'revisions', align: 'right' },
+          { header: 'share', align: 'right' },
+          { header: 'rate', align: 'right' },
+          { header: 'bytes', align: 'right' },
+        ],
+        ...topRows(c.writesByPrefix, options.top, (p) => [
+          p.prefix,
+          formatCount(p.keys),
+          formatCount(p.revisions),
+          share(p.revisions),
+          formatRate(p.perMinute),
+          formatBytes(p.bytes),
+        ]),
+      },
+    ],
+    notes: [
+      'Counts are rows written after the older snapshot’s revision that the newer snapshot still holds; ' +
+        'a key updated 700 times between them shows 700 unless compaction removed some.',
+    ],
+  };
+  return {
+    title: 'dqlite snapshot comparison',
+    generatedBy: options.generatedBy,
+    headline,
+    warnings,
+    sections: [snapshots, writers],
+    writers: c.writes.slice(0, options.top).map((w) => ({ label: w.key, revisions: w.revisions })),
+  };
+}
+
+function describeSnapshot(s: ComparedSnapshot): string {
+  const raft = s.term === null ? '' : `, term ${s.term} index ${formatCount(s.index ?? 0)}`;
+  const stamp = s.timestampMs === null ? '' : `, ${formatCount(s.timestampMs)} ms monotonic`;
+  const compacted =
+    s.compactRevision === null ? 'never compacted' : `compacted to ${formatCount(s.compactRevision)}`;
+  return (
+    `${s.dataFile}${raft}${stamp}; written ${formatTime(s.modifiedAt)}; ` +
+    `revision ${formatCount(s.currentRevision)}, ${compacted}`
+  );
+}

@@ -1,0 +1,222 @@
+import type { Analysis, DatabaseAnalysis } from '@dqlite-analyzer/core';
+import { buildPlan } from '../report/plan.js';
+import { buildVerdict } from '../report/verdict.js';
+import {
+  formatBytes,
+  formatCount,
+  formatDuration,
+  formatPercent,
+  formatRatio,
+  formatTime,
+  plural,
+} from './format.js';
+import { buildKineSection, buildRevisionBars } from './kine-rows.js';
+import { type Charts, type Fact, type Report, type Section, type Table, topRows } from './model.js';
+
+/** What a report needs besides the analysis. */
+export interface ReportOptions {
+  /** `dqlite-analyze 0.1.0` */
+  generatedBy: string;
+  /** Rows per table (--top). */
+  top: number;
+}
+
+/** Turn an Analysis into the report every format lays out. Formats numbers; computes nothing new. */
+export function buildReport(analysis: Analysis, options: ReportOptions): Report {
+  const sections = [buildSnapshotSection(analysis, options), buildStorageSection(analysis, options)];
+  const kine = buildKineSection(analysis, options.top);
+  if (kine) sections.push(kine);
+  return {
+    title: 'dqlite snapshot report',
+    subject: analysis.source.dataFile,
+    generatedBy: options.generatedBy,
+    verdict: buildVerdict(analysis.findings, analysis.partial),
+    warnings: [...analysis.warnings],
+    sections,
+    findings: analysis.findings.map(({ id, severity, title, evidence, remediation }) => ({
+      id,
+      severity,
+      title,
+      evidence: [...evidence],
+      remediation,
+    })),
+    plan: buildPlan(analysis.findings),
+    charts: buildCharts(analysis, options.top),
+  };
+}
+
+function buildSnapshotSection(analysis: Analysis, options: ReportOptions): Section {
+  const { source, raft, dataDir } = analysis;
+  const facts: Fact[] = [{ label: 'File', value: source.dataFile }];
+  if (dataDir) {
+    const incomplete = dataDir.incomplete.length > 0 ? `, ${dataDir.incomplete.length} incomplete` : '';
+    facts.push({
+      label: 'Data directory',
+      value: `${dataDir.path}: the newest of ${plural(dataDir.snapshots.length, 'complete snapshot')}${incomplete}`,
+    });
+  }
+  if (raft) {
+    const config = raft.configurationIndex === null ? '' : `, configuration index ${raft.configurationIndex}`;
+    facts.push({ label: 'Raft', value: `term ${raft.term ?? '?'}, index ${raft.index ?? '?'}${config}` });
+    if (raft.timestamp !== null) {
+      facts.push({
+        label: 'Taken at',
+        value:
+          `${formatCount(raft.timestamp)} ms on the node's monotonic clock, not a date ` +
+          `(about ${formatDuration(raft.timestamp)} after the node booted)`,
+      });
+    }
+  }
+  facts.push({ label: 'Written', value: `${formatTime(source.modifiedAt)} (file modification time)` });
+  facts.push({ label: 'Compression', value: compressionFact(analysis) });
+
+  const tables: Table[] = [];
+  tables.push({
+    title: 'Databases',
+    columns: [
+      { header: 'database', align: 'left', shrink: true },
+      { header: 'kind', align: 'left' },
+      { header: 'size', align: 'right' },
+      { header: 'free pages', align: 'right' },
+      { header: 'WAL', align: 'right' },
+    ],
+    ...topRows(analysis.databases, options.top, (db) => [
+      db.name,
+      db.isKine ? 'kine' : db.pageCount === 0 ? 'empty' : 'sqlite',
+      formatBytes(db.fileBytes),
+      `${formatCount(db.freelistCount)} (${formatPercent(db.freePageShare)})`,
+      db.walFrames > 0 ? `${plural(db.walFrames, 'frame')}` : '-',
+    ]),
+  });
+  const members = raft?.servers.length ? raft.servers : (dataDir?.members ?? []);
+  if (members.length > 0) {
+    tables.push({
+      title: raft?.servers.length
+        ? 'Members (Raft configuration in the .meta file)'
+        : 'Members (cluster.yaml)',
+      columns: [
+        { header: 'id', align: 'left' },
+        { header: 'address', align: 'left', shrink: true },
+        { header: 'role', align: 'left' },
+      ],
+      ...topRows(members, options.top, (m) => [m.id, m.address, m.role]),
+    });
+  }
+  const notes: string[] = [];
+  if (!raft) notes.push('The input is a plain SQLite file: there are no Raft facts to show.');
+  return { id: 'snapshot', title: 'Snapshot', facts, tables, notes };
+}
+
+function compressionFact(analysis: Analysis): string {
+  const { source } = analysis;
+  if (source.compression === 'lz4') {
+    const ratio = source.bytesOnDisk > 0 ? source.payloadBytes / source.bytesOnDisk : 0;
+    return (
+      `LZ4, ${formatBytes(source.bytesOnDisk)} on disk, ${formatBytes(source.payloadBytes)} uncompressed ` +
+      `(${formatRatio(ratio)} smaller)`
+    );
+  }
+  if (source.compression === 'none') return `none, ${formatBytes(source.bytesOnDisk)} on disk`;
+  return `not a snapshot: a SQLite file of ${formatBytes(source.bytesOnDisk)}`;
+}
+
+/** The kine database, or the largest one when none is kine (--storage-only). */
+function storageDatabase(analysis: Analysis): DatabaseAnalysis | undefined {
+  const kine = analysis.kine?.database;
+  const named = kine === undefined ? undefined : analysis.databases.find((d) => d.name === kine);
+  return named ?? [...analysis.databases].sort((a, b) => b.fileBytes - a.fileBytes)[0];
+}
+
+function buildStorageSection(analysis: Analysis, options: ReportOptions): Section {
+  const db = storageDatabase(analysis);
+  const facts: Fact[] = [];
+  const tables: Table[] = [];
+  const notes: string[] = [];
+  if (!db) return { id: 'storage', title: 'Storage', facts, tables, notes: ['No database in the input.'] };
+  const kine = analysis.kine;
+  const compacted = db.vacuumedBytes ?? db.estimatedVacuumedBytes;
+  facts.push({ label: 'Database', value: `${db.name}${db.isKine ? ' (kine)' : ''}` });
+  facts.push({
+    label: 'File',
+    value: `${formatBytes(db.fileBytes)} (${formatCount(db.pageCount)} pages of ${formatBytes(db.pageSize)}): what the next snapshot copies`,
+  });
+  if (kine) {
+    facts.push({
+      label: 'Live rows',
+      value: `${formatBytes(kine.liveBytes)} in ${plural(kine.liveKeys, 'key')} (values alone ${formatBytes(kine.liveValueBytes)})`,
+    });
+  }
+  facts.push({
+    label: 'After VACUUM',
+    value: `${formatBytes(compacted)} ${db.vacuumedBytes === undefined ? '(estimate; --vacuum measures it)' : '(measured with VACUUM INTO)'}`,
+  });
+  facts.push({
+    label: 'Free pages',
+    value: `${formatCount(db.freelistCount)} = ${formatBytes(db.freeBytes)}, ${formatPercent(db.freePageShare)} of the file`,
+  });
+  if (kine && kine.fragmentationRatio !== null) {
+    facts.push({
+      label: 'Fragmentation',
+      value: `the file is ${formatRatio(kine.fragmentationRatio)} its live rows (file / live bytes)`,
+    });
+  }
+  if (db.integrity) {
+    facts.push({
+      label: 'Integrity',
+      value: db.integrity.ok
+        ? `${db.integrity.check}_check ok`
+        : `${db.integrity.check}_check FAILED: ${db.integrity.problems.slice(0, 2).join('; ')}`,
+    });
+  }
+  const objects = [...db.objects].sort((a, b) => b.pages - a.pages || a.name.localeCompare(b.name));
+  tables.push({
+    title: 'Tables and indexes (dbstat)',
+    columns: [
+      { header: 'name', align: 'left', shrink: true },
+      { header: 'type', align: 'left' },
+      { header: 'entries', align: 'right' },
+      { header: 'size', align: 'right' },
+      { header: 'payload', align: 'right' },
+      { header: 'unused', align: 'right' },
+    ],
+    ...topRows(objects, options.top, (o) => [
+      o.name,
+      o.type,
+      formatCount(o.entries),
+      formatBytes(o.pages * db.pageSize),
+      formatBytes(o.payloadBytes),
+      formatBytes(o.unusedBytes),
+    ]),
+  });
+  if (db.walBytes > 0) {
+    notes.push(
+      `The snapshot stores a ${formatBytes(db.walBytes)} WAL (${plural(db.walFrames, 'frame')}, ` +
+        `${formatCount(db.walCommittedFrames)} committed) beside the main file: dqlite before 1.17 keeps it.`,
+    );
+  }
+  return { id: 'storage', title: 'Storage', facts, tables, notes };
+}
+
+function buildCharts(analysis: Analysis, top: number): Charts {
+  const db = storageDatabase(analysis);
+  const kine = analysis.kine;
+  let bytes: Charts['bytes'] = null;
+  if (db && db.fileBytes > 0) {
+    const live = kine?.liveBytes ?? 0;
+    const history = kine?.historyBytes ?? 0;
+    // What is neither rows nor free pages: indexes, b-tree page headers and unused space in pages.
+    const other = Math.max(0, db.fileBytes - db.freeBytes - live - history);
+    bytes = {
+      database: db.name,
+      fileBytes: db.fileBytes,
+      compactedBytes: db.vacuumedBytes ?? db.estimatedVacuumedBytes,
+      slices: [
+        { label: 'live rows', bytes: live, tone: 'live' as const },
+        { label: 'history rows', bytes: history, tone: 'history' as const },
+        { label: 'free pages', bytes: db.freeBytes, tone: 'free' as const },
+        { label: 'indexes and page overhead', bytes: other, tone: 'other' as const },
+      ].filter((s) => s.bytes > 0),
+    };
+  }
+  return { bytes, revisions: buildRevisionBars(analysis, top) };
+}

@@ -1,0 +1,144 @@
+// Line breaking for the 80-column text report. Widths count code points: the report's own symbols
+// (…, ×, →) are one column wide, and Kubernetes keys are ASCII.
+
+/** Columns a string takes on a terminal. */
+export const widthOf = (text: string): number => [...text].length;
+
+/** Shorten to `width` columns by cutting the middle: a key keeps its resource and its name. */
+export function truncateMiddle(text: string, width: number): string {
+  const chars = [...text];
+  if (chars.length <= width) return text;
+  if (width <= 1) return '…'.slice(0, width);
+  // The end of a key (namespace and name) says more than its start (`/registry/…`).
+  const head = Math.floor((width - 1) * 0.35);
+  const tail = width - 1 - head;
+  return `${chars.slice(0, head).join('')}…${chars.slice(chars.length - tail).join('')}`;
+}
+
+/** Word-wrap to `width` columns; a word longer than a line is cut into line-sized pieces. */
+export function wrapWords(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    let rest = word;
+    while (widthOf(rest) > width) {
+      if (line) {
+        lines.push(line);
+        line = '';
+      }
+      const chars = [...rest];
+      lines.push(chars.slice(0, width).join(''));
+      rest = chars.slice(width).join('');
+    }
+    if (!rest) continue;
+    if (!line) line = rest;
+    else if (widthOf(line) + 1 + widthOf(rest) <= width) line += ` ${rest}`;
+    else {
+      lines.push(line);
+      line = rest;
+    }
+  }
+  if (line || lines.length === 0) lines.push(line);
+  return lines;
+}
+
+/**
+ * Fit a block of shell commands to `width` columns without changing what it does when pasted:
+ * comments wrap into more comment lines, commands break between words outside quotes with a
+ * trailing backslash, and here-documents (manifests) are left exactly as they are. A single word
+ * longer than the line (a quoted SQL statement) stays whole: cutting it would change the command.
+ */
+export function wrapShell(block: string, width: number): string[] {
+  const out: string[] = [];
+  let heredocEnd: string | undefined;
+  for (const line of reflowComments(block.split('\n'), width)) {
+    if (heredocEnd !== undefined) {
+      out.push(line);
+      if (line.trim() === heredocEnd) heredocEnd = undefined;
+      continue;
+    }
+    const marker = /<<-?\s*(['"]?)([A-Za-z_]+)\1/.exec(line);
+    if (marker) heredocEnd = marker[2];
+    if (widthOf(line) <= width || line.endsWith('\\')) {
+      out.push(line);
+      continue;
+    }
+    const indent = /^\s*/.exec(line)![0];
+    const body = line.slice(indent.length);
+    if (body.startsWith('#')) {
+      const text = body.replace(/^#+\s?/, '');
+      for (const part of wrapWords(text, width - indent.length - 2)) out.push(`${indent}# ${part}`);
+      continue;
+    }
+    out.push(...breakCommand(indent, shellWords(body), width));
+  }
+  return out;
+}
+
+function breakCommand(indent: string, words: string[], width: number): string[] {
+  const lines: string[] = [];
+  const continued = `${indent}    `;
+  let line = indent;
+  for (const word of words) {
+    const start = line === indent || line === continued;
+    // Leave room for " \" on every line but the last.
+    if (!start && widthOf(line) + 1 + widthOf(word) + 2 > width) {
+      lines.push(`${line} \\`);
+      line = continued + word;
+    } else {
+      line = start ? line + word : `${line} ${word}`;
+    }
+  }
+  lines.push(line);
+  return lines;
+}
+
+/** Split a command at spaces that are outside quotes (the places a shell splits words too). */
+export function shellWords(command: string): string[] {
+  const words: string[] = [];
+  let word = '';
+  let quote: '"' | "'" | undefined;
+  for (let i = 0; i < command.length; i++) {
+    const c = command[i]!;
+    if (quote) {
+      word += c;
+      if (c === '\\' && quote === '"' && i + 1 < command.length) word += command[++i];
+      else if (c === quote) quote = undefined;
+    } else if (c === ' ') {
+      if (word) words.push(word);
+      word = '';
+    } else {
+      word += c;
+      if (c === '\\' && i + 1 < command.length) word += command[++i];
+      else if (c === '"' || c === "'") quote = c;
+    }
+  }
+  if (word) words.push(word);
+  return words;
+}
+
+const PLAIN_COMMENT = /^(\s*)# \S/;
+
+/**
+ * A comment paragraph written for a wider screen: when one of its lines is too long, join the run of
+ * plain `# text` lines (same indent; not `#   indented` examples) so it wraps as one paragraph.
+ */
+function reflowComments(lines: string[], width: number): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < lines.length; ) {
+    const indent = PLAIN_COMMENT.exec(lines[i]!)?.[1];
+    if (indent === undefined) {
+      out.push(lines[i++]!);
+      continue;
+    }
+    let end = i + 1;
+    while (end < lines.length && PLAIN_COMMENT.exec(lines[end]!)?.[1] === indent) end++;
+    const run = lines.slice(i, end);
+    if (run.some((line) => widthOf(line) > width)) {
+      const text = run.map((line) => line.slice(indent.length + 2)).join(' ');
+      out.push(...wrapWords(text, width - indent.length - 2).map((part) => `${indent}# ${part}`));
+    } else out.push(...run);
+    i = end;
+  }
+  return out;
+}

@@ -1,0 +1,42 @@
+import type { Finding, Severity } from '@dqlite-analyzer/core';
+import { plural } from '../render/format.js';
+import type { Verdict, VerdictLevel } from '../render/model.js';
+
+const LABELS: Record<VerdictLevel, string> = {
+  ready: 'READY',
+  'ready-with-warnings': 'READY WITH WARNINGS',
+  'not-ready': 'NOT READY',
+};
+
+/** Findings per severity. */
+export function countBySeverity(findings: readonly Finding[]): Record<Severity, number> {
+  const counts: Record<Severity, number> = { critical: 0, warning: 0, info: 0 };
+  for (const finding of findings) counts[finding.severity] += 1;
+  return counts;
+}
+
+/**
+ * The one-word answer to "can this cluster be upgraded now": any critical finding means not ready,
+ * any warning means ready with warnings; info findings never change it.
+ */
+export function buildVerdict(findings: readonly Finding[], partial: boolean): Verdict {
+  const counts = countBySeverity(findings);
+  const level: VerdictLevel =
+    counts.critical > 0 ? 'not-ready' : counts.warning > 0 ? 'ready-with-warnings' : 'ready';
+  const found = [
+    counts.critical > 0 ? `${formatN(counts.critical)} critical` : '',
+    counts.warning > 0 ? plural(counts.warning, 'warning') : '',
+    counts.info > 0 ? `${formatN(counts.info)} info` : '',
+  ].filter(Boolean);
+  const what =
+    level === 'not-ready'
+      ? 'fix the critical findings before upgrading; the upgrade plan below says in which order'
+      : level === 'ready-with-warnings'
+        ? 'an upgrade can go ahead, but the warnings below make it slower or riskier'
+        : 'nothing in this snapshot stands in the way of an upgrade';
+  const counted = found.length > 0 ? `${found.join(', ')}: ` : 'No findings: ';
+  const caveat = partial ? ' (part of the input could not be read: see the warnings)' : '';
+  return { level, label: LABELS[level], summary: `${counted}${what}${caveat}.`, counts };
+}
+
+const formatN = (n: number) => n.toLocaleString('en-US');

@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { shellWords, truncateMiddle, wrapShell, wrapWords } from '../../src/render/wrap.js';
+
+describe('wrapping for 80 columns', () => {
+  it('wraps words and cuts a word longer than the line', () => {
+    expect(wrapWords('aaa bbb ccc', 7)).toEqual(['aaa bbb', 'ccc']);
+    expect(wrapWords('x 0123456789', 4)).toEqual(['x', '0123', '4567', '89']);
+  });
+
+  it('keeps both ends of a truncated key', () => {
+    const cut = truncateMiddle('/registry/leases/kube-system/kube-controller-manager', 30);
+    expect([...cut]).toHaveLength(30);
+    expect(cut).toBe('/registry/…-controller-manager');
+  });
+
+  it('splits shell words outside quotes only', () => {
+    expect(shellWords(`a 'b c' "d \\" e" f\\ g`)).toEqual(['a', `'b c'`, `"d \\" e"`, 'f\\ g']);
+  });
+
+  it('breaks long commands with a backslash, reflows comments, leaves here-documents alone', () => {
+    const block = [
+      '# a comment that is far too long for the narrow width given here',
+      '# and its second line',
+      `kubectl get thing --with 'a quoted argument' --and more --options here`,
+      "kubectl apply -f - <<'EOF'",
+      'a manifest line that is longer than the width but must stay whole',
+      'EOF',
+    ].join('\n');
+    expect(wrapShell(block, 30)).toEqual([
+      '# a comment that is far too',
+      '# long for the narrow width',
+      '# given here and its second',
+      '# line',
+      'kubectl get thing --with \\',
+      "    'a quoted argument' \\",
+      '    --and more --options \\',
+      '    here',
+      "kubectl apply -f - <<'EOF'",
+      'a manifest line that is longer than the width but must stay whole',
+      'EOF',
+    ]);
+  });
+});
