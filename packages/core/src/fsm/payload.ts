@@ -140,6 +140,8 @@ export class PayloadParser {
   }
 
   private readName(): boolean {
+    // Nothing left where a name should start: end() reports the payload as truncated.
+    if (this.input.length === 0) return false;
     const nul = this.input.indexOf(0, MAX_NAME_BYTES);
     if (nul < 0) {
       if (this.input.length < MAX_NAME_BYTES && !this.pastEnd(this.offset + this.input.length)) return false;

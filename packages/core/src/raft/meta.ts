@@ -1,5 +1,5 @@
-import { open } from 'node:fs/promises';
 import { AnalyzerError } from '../errors.js';
+import { openRegularFile } from '../io/read-only.js';
 import { raftCrc32 } from './crc32.js';
 
 /** A member of the Raft configuration stored with a snapshot. */
@@ -122,11 +122,13 @@ export function parseConfiguration(buf: Buffer, path = '<meta>'): RaftServer[] {
   return servers;
 }
 
-/** Read and parse a `.meta` file; it is small (72 bytes for one node), so it is read whole. */
+/**
+ * Read and parse a `.meta` file; it is small (72 bytes for one node), so it is read whole. A FIFO,
+ * device or directory in its place is refused (DQA_INPUT_UNREADABLE) rather than waited on.
+ */
 export async function readMeta(path: string): Promise<SnapshotMeta> {
-  const handle = await open(path, 'r');
+  const { handle, size } = await openRegularFile(path);
   try {
-    const { size } = await handle.stat();
     // Header plus the largest configuration raft accepts; anything beyond is never read.
     const bytes = Buffer.alloc(Math.min(size, HEADER_BYTES + MAX_CONFIGURATION_BYTES));
     const { bytesRead } = await handle.read(bytes, 0, bytes.length, 0);

@@ -1,6 +1,8 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse } from 'yaml';
+import { AnalyzerError } from '../errors.js';
+import { openRegularFile } from '../io/read-only.js';
 import {
   compareSnapshotNames,
   parseMetaName,
@@ -62,7 +64,18 @@ const CLUSTER_ROLES: Record<string, NodeInfo['role']> = { '0': 'voter', '1': 'st
 
 /** List a dqlite data directory: snapshots (complete and not), node identity, members, tuning. */
 export async function readDataDir(path: string): Promise<DataDirListing> {
-  const names = await readdir(path);
+  let names: string[];
+  try {
+    names = await readdir(path);
+  } catch (cause) {
+    const code = (cause as NodeJS.ErrnoException).code ?? 'error';
+    throw new AnalyzerError(
+      'DQA_INPUT_UNREADABLE',
+      `${path} cannot be listed (${code})`,
+      { path },
+      { cause },
+    );
+  }
   const present = new Set(names);
   const snapshots: SnapshotFiles[] = [];
   const incomplete: IncompleteSnapshot[] = [];
@@ -109,10 +122,22 @@ export async function readDataDir(path: string): Promise<DataDirListing> {
   };
 }
 
+// info.yaml and friends are a few hundred bytes; a larger one is not worth reading.
+const MAX_YAML_BYTES = 64 * 1024;
+
+// Optional node files: anything odd (missing, not a regular file, huge, not YAML) reads as absent.
 async function readYaml(path: string): Promise<unknown> {
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    const { handle, size } = await openRegularFile(path);
+    try {
+      if (size > MAX_YAML_BYTES) return undefined;
+      const bytes = Buffer.alloc(size);
+      const { bytesRead } = await handle.read(bytes, 0, size, 0);
+      text = bytes.toString('utf8', 0, bytesRead);
+    } finally {
+      await handle.close();
+    }
   } catch {
     return undefined;
   }

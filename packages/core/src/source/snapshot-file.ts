@@ -26,6 +26,8 @@ export interface ExtractedSnapshot {
 
 // Large reads keep the syscall count low; the file is never held whole.
 const READ_CHUNK_BYTES = 1 << 20;
+// Each extra LZ4 match-length byte adds at most 255 bytes of output.
+const MAX_LZ4_EXPANSION = 256;
 
 /**
  * Stream a snapshot data file (raw or one LZ4 frame) through the payload parser into `dir`.
@@ -46,7 +48,9 @@ export async function extractSnapshot(
     const feed = (payloadChunk: Buffer) => {
       if (!parser) {
         const total = decoder ? decoder.frameInfo?.contentBytes : size;
-        ensureFreeSpace(dir, total ?? size);
+        // A damaged header may claim any size; LZ4 never expands a file more than 256 times, so
+        // that bounds what can be written, and a lie ends as DQA_LZ4_* instead of "disk full".
+        ensureFreeSpace(dir, Math.min(total ?? size, decoder ? MAX_LZ4_EXPANSION * size : size));
         parser = new PayloadParser(sink, total, path);
       }
       parser.push(payloadChunk);
