@@ -7,6 +7,12 @@ export interface PendingWrite {
   startedAt: number;
 }
 
+/** Kernel times of the renamed snapshot file (fs.Stats fields). */
+export interface FileTimes {
+  birthtimeMs: number;
+  ctimeMs: number;
+}
+
 /** One finished write: the temporary file's creation to its rename to `snapshot-T-I-TS`. */
 export interface SnapshotWrite {
   name: string;
@@ -30,7 +36,7 @@ export class SnapshotTiming {
    * A raw event named `name` happened at `at` (creation, change or rename); `exists` says whether
    * the file was there just after, so a temporary file's rename-away does not start a new write.
    */
-  event(name: string, at: number, exists = true): SnapshotWrite | undefined {
+  event(name: string, at: number, exists = true, file?: FileTimes): SnapshotWrite | undefined {
     if (name.startsWith('tmp-')) {
       if (exists && !name.endsWith('.meta') && !this.pending.has(name)) {
         this.pending.set(name, { tmpName: name, startedAt: at });
@@ -44,7 +50,13 @@ export class SnapshotTiming {
     this.expire(at);
     if (!pending) return undefined;
     this.pending.delete(pending.tmpName);
-    const write = { name, startedAt: pending.startedAt, finishedAt: at };
+    // The file keeps the tmp file's inode: its birth time is the tmp file's creation and its ctime
+    // the rename, both from the kernel and free of event-delivery delay. Filesystems without
+    // birth times report 0; then the event times stand.
+    const exact = file && file.birthtimeMs > 0 && file.ctimeMs >= file.birthtimeMs;
+    const write = exact
+      ? { name, startedAt: file.birthtimeMs, finishedAt: file.ctimeMs }
+      : { name, startedAt: pending.startedAt, finishedAt: at };
     this.writes.push(write);
     if (this.writes.length > 20) this.writes.shift();
     return write;

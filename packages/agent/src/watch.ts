@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
-import { existsSync } from 'node:fs';
-import { basename } from 'node:path';
+import { existsSync, type Stats, statSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { type DataDirListing, readDataDir, type SnapshotFiles } from '@dqlite-analyzer/core';
 import { type FSWatcher, watch } from 'chokidar';
 import { SnapshotTiming } from './snapshot-timing.js';
@@ -85,7 +85,8 @@ export class SnapshotWatcher extends EventEmitter {
     const watcher = watch(dir, { depth: 0, ignoreInitial: true, persistent: true });
     watcher.on('raw', (_event, path) => {
       const name = basename(String(path));
-      const write = this.timing.event(name, Date.now(), existsSync(`${dir}/${name}`));
+      const file = statOrUndefined(join(dir, name));
+      const write = this.timing.event(name, Date.now(), file !== undefined, file);
       if (write || name.startsWith('snapshot-')) this.scheduleRescan();
     });
     watcher.on('all', (_event, path) => {
@@ -171,4 +172,13 @@ export class SnapshotWatcher extends EventEmitter {
 function isNewer(files: SnapshotFiles, record: SnapshotRecord): boolean {
   const { term, index } = files.name;
   return term > record.term || (term === record.term && index > record.index);
+}
+
+// One stat per raw event: a directory with only snapshot and segment files sees a few a minute.
+function statOrUndefined(path: string): Stats | undefined {
+  try {
+    return statSync(path);
+  } catch {
+    return undefined;
+  }
 }

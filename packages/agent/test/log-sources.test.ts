@@ -54,7 +54,7 @@ async function closedWindows(test: TestAgent, count: number): Promise<LockWindow
   );
 }
 
-describe('log file source', () => {
+describe('log file source', { timeout: 60_000 }, () => {
   it('counts lock errors and denials appended to a real log file and windows them by their own times', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'agent-logs-'));
     const log = join(dir, 'kubelite.log');
@@ -137,7 +137,7 @@ describe('log file source', () => {
   });
 });
 
-describe('journal source', () => {
+describe('journal source', { timeout: 60_000 }, () => {
   it('follows journalctl -o json for the configured units and uses the journal timestamps', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'agent-journal-'));
     const argsFile = join(dir, 'args.json');

@@ -31,12 +31,12 @@ beforeAll(async () => {
   metrics = await scrape(test.app, { authorization: 'Bearer let-me-in' });
   // The same core, called directly: what the worker thread computed must reach /metrics unchanged.
   expected = await analyze(join(dir, snapshotFile), { requireKine: false });
-});
+}, 90_000);
 afterAll(async () => {
   await test?.stop();
 });
 
-describe('GET /metrics on a real snapshot', () => {
+describe('GET /metrics on a real snapshot', { timeout: 60_000 }, () => {
   it('reports the snapshot the node wrote: index and term from its name, size from the file', () => {
     const name = parseSnapshotName(snapshotFile)!;
     expect(metrics.value('dqlite_snapshot_index')).toBe(name.index);
@@ -109,7 +109,7 @@ describe('GET /metrics on a real snapshot', () => {
   });
 });
 
-describe('the other endpoints', () => {
+describe('the other endpoints', { timeout: 60_000 }, () => {
   it('requires the bearer token on /metrics and /api but not on the probes', async () => {
     for (const url of ['/metrics', '/api/v1/analysis', '/api/v1/windows']) {
       expect((await test.app.inject({ url })).statusCode).toBe(401);
