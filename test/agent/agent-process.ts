@@ -1,0 +1,67 @@
+// The built dqlite-agent as a child process: what the DaemonSet and the systemd unit run.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+export const AGENT_MAIN = fileURLToPath(new URL('../../packages/agent/dist/main.js', import.meta.url));
+
+export interface AgentProcess {
+  url: string;
+  child: ChildProcess;
+  /** Everything it logged (pino JSON lines) so far. */
+  output(): string;
+  get(path: string): Promise<{ status: number; text: string }>;
+  /** SIGTERM and wait for the exit code (bounded). */
+  stop(): Promise<number | null>;
+}
+
+/** Start the agent on a free loopback port and wait until it listens. */
+export async function startAgentProcess(args: string[], env: NodeJS.ProcessEnv = {}): Promise<AgentProcess> {
+  const child = spawn(process.execPath, [AGENT_MAIN, '--listen', '127.0.0.1:0', ...args], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (data: Buffer) => {
+    output += data.toString();
+  });
+  child.stderr!.on('data', (data: Buffer) => {
+    output += data.toString();
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`agent did not listen within 20 s:\n${output}`)), 20_000);
+    const check = () => {
+      const match = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]!);
+      }
+    };
+    child.stdout!.on('data', check);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`agent exited with ${code}:\n${output}`));
+    });
+  });
+  let exited: Promise<number | null> | undefined;
+  return {
+    url,
+    child,
+    output: () => output,
+    async get(path) {
+      const response = await fetch(`${url}${path}`, { signal: AbortSignal.timeout(10_000) });
+      return { status: response.status, text: await response.text() };
+    },
+    stop() {
+      exited ??= new Promise((resolve) => {
+        if (child.exitCode !== null) return resolve(child.exitCode);
+        const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+        child.once('exit', (code) => {
+          clearTimeout(timer);
+          resolve(code);
+        });
+        child.kill('SIGTERM');
+      });
+      return exited;
+    },
+  };
+}
