@@ -32,6 +32,9 @@ export class SnapshotTiming {
   private readonly pending = new Map<string, PendingWrite>();
   private readonly writes: SnapshotWrite[] = [];
 
+  /** @param since epoch ms when watching began: files changed before it were not seen being written. */
+  constructor(private readonly since = Date.now()) {}
+
   /**
    * A raw event named `name` happened at `at` (creation, change or rename); `exists` says whether
    * the file was there just after, so a temporary file's rename-away does not start a new write.
@@ -48,15 +51,18 @@ export class SnapshotTiming {
     if (this.writes.some((write) => write.name === name)) return undefined;
     const pending = this.pending.get(`tmp-${name}`) ?? this.oldestAnonymous();
     this.expire(at);
-    if (!pending) return undefined;
-    this.pending.delete(pending.tmpName);
     // The file keeps the tmp file's inode: its birth time is the tmp file's creation and its ctime
-    // the rename, both from the kernel and free of event-delivery delay. Filesystems without
-    // birth times report 0; then the event times stand.
-    const exact = file && file.birthtimeMs > 0 && file.ctimeMs >= file.birthtimeMs;
+    // the rename, both from the kernel and free of event-delivery delay; a small snapshot can be
+    // written and renamed before the first event is even handled. A ctime before the watch began
+    // means a snapshot that was already there, not a write we saw. Filesystems without birth
+    // times report 0; then only a temporary file seen by its events can time the write.
+    const exact =
+      file && file.birthtimeMs > 0 && file.ctimeMs >= file.birthtimeMs && file.ctimeMs >= this.since;
+    if (!exact && !pending) return undefined;
+    if (pending) this.pending.delete(pending.tmpName);
     const write = exact
       ? { name, startedAt: file.birthtimeMs, finishedAt: file.ctimeMs }
-      : { name, startedAt: pending.startedAt, finishedAt: at };
+      : { name, startedAt: pending!.startedAt, finishedAt: at };
     this.writes.push(write);
     if (this.writes.length > 20) this.writes.shift();
     return write;

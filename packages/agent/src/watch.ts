@@ -150,7 +150,10 @@ export class SnapshotWatcher extends EventEmitter {
     if (!newest || (this.latest && !isNewer(newest, this.latest))) return;
     const previous = listing.snapshots[1];
     const name = basename(newest.dataFile);
-    const write = this.timing.writeOf(name);
+    // Raw events can be coalesced or missed; the file's own times still tell a live write.
+    const write =
+      this.timing.writeOf(name) ??
+      this.timing.event(name, Date.now(), true, statOrUndefined(newest.dataFile));
     const interval = previous ? (newest.name.timestampMs - previous.name.timestampMs) / 1000 : undefined;
     const record: SnapshotRecord = {
       file: name,
