@@ -58,7 +58,9 @@ export function buildCompareReport(comparison: Comparison, options: CompareRepor
       value:
         c.intervalSeconds === null
           ? `unknown: ${c.intervalNote}`
-          : `${formatSeconds(c.intervalSeconds)}, ${c.intervalSource ? INTERVAL_SOURCES[c.intervalSource] : ''} (${c.intervalNote})`,
+          : c.intervalSource === 'given' || c.intervalSource === null
+            ? `${formatSeconds(c.intervalSeconds)}, ${INTERVAL_SOURCES.given}`
+            : `${formatSeconds(c.intervalSeconds)}, ${INTERVAL_SOURCES[c.intervalSource]}: ${c.intervalNote}`,
     },
     {
       label: 'Written',
@@ -110,8 +112,8 @@ export function buildCompareReport(comparison: Comparison, options: CompareRepor
       },
     ],
     notes: [
-      'Counts are rows written after the older snapshot’s revision that the newer snapshot still holds; ' +
-        'a key updated 700 times between them shows 700 unless compaction removed some.',
+      'Counts are the rows written after the older snapshot’s revision that the newer snapshot still ' +
+        'holds: every update between them, unless compaction removed some of those rows.',
     ],
   };
   return {

@@ -17,7 +17,7 @@ export function renderText(report: Report, options: TextOptions): string {
   const p = createPalette(options.color);
   const width = options.width ?? 80;
   const out: string[] = [];
-  out.push(p.bold(`${report.title}: ${report.subject}`), p.dim(report.generatedBy), '');
+  out.push(p.bold(report.title), ...wrapWords(report.subject, width), p.dim(report.generatedBy), '');
   out.push(paintVerdict(p, report.verdict.level, report.verdict.label));
   out.push(...wrapWords(report.verdict.summary, width));
   out.push(...warningLines(report.warnings, p, width));
