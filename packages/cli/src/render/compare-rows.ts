@@ -15,12 +15,6 @@ export interface CompareReportOptions {
   top: number;
 }
 
-const INTERVAL_SOURCES = {
-  given: 'given with --interval-seconds',
-  'snapshot-timestamps': 'from the monotonic timestamps in the file names (one node, one boot)',
-  'file-mtimes': 'from the files’ modification times',
-} as const;
-
 /** Turn a Comparison into the report every format lays out. */
 export function buildCompareReport(comparison: Comparison, options: CompareReportOptions): CompareReport {
   const c = comparison;
@@ -59,8 +53,8 @@ export function buildCompareReport(comparison: Comparison, options: CompareRepor
         c.intervalSeconds === null
           ? `unknown: ${c.intervalNote}`
           : c.intervalSource === 'given' || c.intervalSource === null
-            ? `${formatSeconds(c.intervalSeconds)}, ${INTERVAL_SOURCES.given}`
-            : `${formatSeconds(c.intervalSeconds)}, ${INTERVAL_SOURCES[c.intervalSource]}: ${c.intervalNote}`,
+            ? `${formatSeconds(c.intervalSeconds)}, given with --interval-seconds`
+            : `${formatSeconds(c.intervalSeconds)}, from the ${c.intervalNote}`,
     },
     {
       label: 'Written',

@@ -1,0 +1,33 @@
+// Every format rendered from the sample snapshot's analysis, compared with the files users would see.
+// A diff here is a change in the reports: review it, then UPDATE_GOLDEN=1 to accept it.
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { RENDERERS } from '../../src/render/index.js';
+import type { Format } from '../../src/terminal.js';
+import { COMPARISON, CONTEXT, SAMPLE } from './fixture.js';
+
+const golden = (name: string) => new URL(`../fixtures/golden/${name}`, import.meta.url);
+
+function expectGolden(name: string, actual: string): void {
+  const file = golden(name);
+  if (process.env.UPDATE_GOLDEN === '1' || !existsSync(file)) writeFileSync(file, actual);
+  expect(actual).toBe(readFileSync(file, 'utf8'));
+}
+
+const EXTENSIONS: Record<Exclude<Format, 'json'>, string> = { text: 'txt', markdown: 'md', html: 'html' };
+
+describe('golden reports', () => {
+  for (const [format, extension] of Object.entries(EXTENSIONS) as [Exclude<Format, 'json'>, string][]) {
+    it(`${format}: the sample report`, () => {
+      expectGolden(`report.${extension}`, RENDERERS[format].analysis(SAMPLE, CONTEXT));
+    });
+    it(`${format}: a comparison`, () => {
+      expectGolden(`compare.${extension}`, RENDERERS[format].comparison(COMPARISON, CONTEXT));
+    });
+  }
+
+  it('json: the Analysis object unchanged (the --format json contract)', () => {
+    expect(JSON.parse(RENDERERS.json.analysis(SAMPLE, CONTEXT))).toEqual(SAMPLE);
+    expect(JSON.parse(RENDERERS.json.comparison(COMPARISON, CONTEXT))).toEqual(COMPARISON);
+  });
+});

@@ -1,0 +1,58 @@
+import type { Finding, Severity } from '@dqlite-analyzer/core';
+import { describe, expect, it } from 'vitest';
+import { buildPlan } from '../../src/report/plan.js';
+import { buildVerdict } from '../../src/report/verdict.js';
+
+const finding = (id: string, severity: Severity = 'critical'): Finding => ({
+  id,
+  severity,
+  title: id,
+  evidence: [],
+  remediation: '',
+  data: {},
+});
+
+describe('upgrade plan', () => {
+  it('backs up first, upgrades last, and always says what a rolling restart and offline VACUUM do', () => {
+    const plan = buildPlan([]);
+    expect(plan.steps.map((s) => s.title)).toEqual(['Back up every node', 'Upgrade one node at a time']);
+    expect(plan.cautions.join(' ')).toMatch(
+      /rolling restart does not shrink the snapshot.*re-syncs the leader/,
+    );
+    expect(plan.cautions.join(' ')).toMatch(/VACUUM.*offline.*no quorum/);
+  });
+
+  it('stops the write storm before compaction, and shrinks the file only after both', () => {
+    const plan = buildPlan(
+      ['fragmentation', 'compaction-backlog', 'write-hot-spot', 'rbac-gap', 'abandoned-webhook'].map((id) =>
+        finding(id),
+      ),
+    );
+    expect(plan.steps.map((s) => [s.title, s.findings])).toEqual([
+      ['Back up every node', []],
+      ['Remove webhooks that reject API requests', ['abandoned-webhook']],
+      ['Stop the write storm', ['rbac-gap', 'write-hot-spot']],
+      ['Let compaction catch up', ['compaction-backlog']],
+      ['Shrink the file once, online', ['fragmentation']],
+      ['Upgrade one node at a time', []],
+    ]);
+  });
+
+  it('keeps a finding it has no rule for in a step of its own', () => {
+    const titles = buildPlan([finding('something-new', 'info')]).steps.map((s) => s.title);
+    expect(titles).toContain('Resolve the remaining findings');
+    expect(titles.at(-1)).toBe('Upgrade one node at a time');
+  });
+});
+
+describe('verdict', () => {
+  it('is not ready on any critical, ready with warnings on any warning, ready otherwise', () => {
+    expect(buildVerdict([finding('a', 'warning'), finding('b')], false).label).toBe('NOT READY');
+    expect(buildVerdict([finding('a', 'warning'), finding('c', 'info')], false)).toMatchObject({
+      level: 'ready-with-warnings',
+      summary: expect.stringMatching(/^1 warning, 1 info: /),
+    });
+    expect(buildVerdict([finding('c', 'info')], false).level).toBe('ready');
+    expect(buildVerdict([], true).summary).toMatch(/^No findings: .*could not be read/);
+  });
+});
