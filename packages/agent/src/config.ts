@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { parseArgs } from 'node:util';
 import { parse as parseYaml } from 'yaml';
 import { type FieldReader, readSection } from './config-fields.js';
@@ -233,7 +234,8 @@ export function validateConfig(raw: Record<string, unknown>): AgentConfig {
     probe: {
       enabled: probe.boolean('enabled') ?? false,
       endpoint: probe.string('endpoint') ?? 'http://127.0.0.1:12379',
-      key: probe.string('key') ?? '/dqlite-agent/probe',
+      // One key per node, so agents on different nodes do not overwrite each other's probe.
+      key: probe.string('key') ?? `/dqlite-agent/probe/${hostname()}`,
       intervalSeconds: probe.duration('interval') ?? 30,
       timeoutSeconds: probe.duration('timeout') ?? 5,
       slowSeconds: probe.duration('slowThreshold') ?? 1,

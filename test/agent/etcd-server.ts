@@ -1,0 +1,95 @@
+// A throw-away single-member etcd (Debian etcd-server) on loopback, for the agent's probe: the same
+// etcd v3 API that kine serves to the apiserver.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+
+export interface EtcdServer {
+  endpoint: string;
+  /** Stop the server (SIGTERM, bounded); its data directory stays for restart(). */
+  stop(): Promise<void>;
+  /** Start it again on the same port and data directory. */
+  restart(): Promise<void>;
+  /** Read a key through etcd's own HTTP/JSON gateway (no client code shared with the agent). */
+  read(key: string): Promise<string | undefined>;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+export async function startEtcd(dataDir: string): Promise<EtcdServer> {
+  const [clientPort, peerPort] = [await freePort(), await freePort()];
+  const client = `http://127.0.0.1:${clientPort}`;
+  const peer = `http://127.0.0.1:${peerPort}`;
+  let child: ChildProcess | undefined;
+  let log = '';
+  const launch = async () => {
+    log = '';
+    const proc = spawn(
+      'etcd',
+      [
+        '--name=probe-test',
+        `--data-dir=${dataDir}`,
+        `--listen-client-urls=${client}`,
+        `--advertise-client-urls=${client}`,
+        `--listen-peer-urls=${peer}`,
+        `--initial-advertise-peer-urls=${peer}`,
+        `--initial-cluster=probe-test=${peer}`,
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    child = proc;
+    proc.stdout?.on('data', (d: Buffer) => {
+      log += d.toString();
+    });
+    proc.stderr?.on('data', (d: Buffer) => {
+      log += d.toString();
+    });
+    const deadline = Date.now() + 20_000;
+    for (;;) {
+      if (proc.exitCode !== null) throw new Error(`etcd exited with ${proc.exitCode}:\n${log}`);
+      const healthy = await fetch(`${client}/health`, { signal: AbortSignal.timeout(1000) })
+        .then((r) => r.ok)
+        .catch(() => false);
+      if (healthy) return;
+      if (Date.now() > deadline) throw new Error(`etcd not healthy within 20 s:\n${log}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  };
+  const stop = async () => {
+    const proc = child;
+    if (!proc || proc.exitCode !== null) return;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(() => proc.kill('SIGKILL'), 10_000);
+      proc.once('exit', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      proc.kill('SIGTERM');
+    });
+  };
+  process.once('exit', () => child?.kill('SIGKILL'));
+  await launch();
+  return {
+    endpoint: client,
+    stop,
+    restart: launch,
+    async read(key) {
+      const response = await fetch(`${client}/v3/kv/range`, {
+        method: 'POST',
+        body: JSON.stringify({ key: Buffer.from(key).toString('base64') }),
+        signal: AbortSignal.timeout(5000),
+      });
+      const body = (await response.json()) as { kvs?: { value?: string }[] };
+      const value = body.kvs?.[0]?.value;
+      return value === undefined ? undefined : Buffer.from(value, 'base64').toString('utf8');
+    },
+  };
+}
