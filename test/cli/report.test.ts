@@ -2,6 +2,7 @@
 // incident. Every format is produced the way a user would, and its verdict, exit code and figures are
 // checked against the sqlite3 CLI on the same snapshot; the markdown goes through a GFM parser and
 // the HTML through a real headless Chromium.
+import { spawn } from 'node:child_process';
 import { copyFile, mkdir, mkdtemp, readFile, rm, stat, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,7 +15,7 @@ import { INCIDENT, INCIDENT_TRAILER, writeIncident } from '../../packages/core/t
 import { type SnapshotFiles, startDqliteNode, stopAllNodes } from '../support/dqlite-node.js';
 import { type Extraction, extractWithCli, sqlite } from '../support/independent.js';
 import { KineHistory, kineSchema } from '../support/kine.js';
-import { type CliResult, runCli, SINGLE_SHELL_WORD } from './run-cli.js';
+import { BIN, type CliResult, runCli, SINGLE_SHELL_WORD } from './run-cli.js';
 
 const INCIDENT_FINDINGS = 8;
 let scratch: string;
@@ -46,7 +47,7 @@ beforeAll(async () => {
   const out = (name: string) => join(scratch, name);
   const [text, json, markdown, html, clean2] = await Promise.all([
     runCli([incident.dataPath]),
-    runCli([incident.dataPath, '--format', 'json', '--top', '50']),
+    runCli([incident.dataPath, '--format', 'json', '--vacuum']),
     runCli([incident.dataPath, '-o', out('report.md')]),
     runCli([incident.dataPath, '-o', out('report.html')]),
     runCli([join(scratch, 'healthy')]),
@@ -120,6 +121,11 @@ describe('dqlite-analyze on the incident snapshot', () => {
     expect(analysis.schemaVersion).toBe(1);
     expect(analysis.kine?.rows).toBe(await one('SELECT count(*) FROM kine'));
     expect(analysis.findings).toHaveLength(INCIDENT_FINDINGS);
+    // --vacuum: the exact size, as sqlite3's own VACUUM INTO of the same database writes it.
+    const vacuumed = join(scratch, 'vacuumed.db');
+    await sqlite(k8s, `VACUUM INTO '${vacuumed}'`);
+    const db = analysis.databases.find((d) => d.name === 'k8s')!;
+    expect(db.vacuumedBytes).toBe((await stat(vacuumed)).size);
     expect(analysis.hotKeys[0]).toMatchObject({
       key: INCIDENT.stormKey,
       revisions: await one(`SELECT count(*) FROM kine WHERE name = '${INCIDENT.stormKey}'`),
@@ -174,6 +180,32 @@ describe('dqlite-analyze on the incident snapshot', () => {
     if (keep) await writeFile(keep, page.screenshot);
   });
 });
+
+describe('dqlite-analyze on a terminal', () => {
+  it('draws progress on stderr, erases it, and says where the report went', async () => {
+    // script(1) (util-linux, always on Debian) runs the binary on a pseudo-terminal.
+    const command = `${process.execPath} ${BIN} ${incident.dataPath} -o ${join(scratch, 'tty.txt')}`;
+    const { code, stdout } = await runScript(command);
+    expect(code).toBe(4);
+    expect(stdout).toContain('\r\u001b[Kreading the snapshot: ');
+    expect(stdout).toContain('\r\u001b[Kreading the kine history');
+    const summary = stdout.slice(stdout.lastIndexOf('\r\u001b[K') + 4).trim();
+    expect(summary).toBe(`dqlite-analyze: NOT READY; report written to ${join(scratch, 'tty.txt')}`);
+    // The file has the report without colour or progress.
+    expect(await readFile(join(scratch, 'tty.txt'), 'utf8')).toBe(runs.text.stdout);
+  });
+});
+
+function runScript(command: string): Promise<{ code: number | null; stdout: string }> {
+  return new Promise((resolve) => {
+    const child = spawn('script', ['-qfec', command, '/dev/null'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let stdout = '';
+    child.stdout.on('data', (chunk) => {
+      stdout += chunk;
+    });
+    child.on('close', (code) => resolve({ code, stdout }));
+  });
+}
 
 describe('dqlite-analyze exit codes', () => {
   it('a healthy snapshot is READY and exits 0', () => {
