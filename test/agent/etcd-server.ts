@@ -9,6 +9,8 @@ export interface EtcdServer {
   stop(): Promise<void>;
   /** Start it again on the same port and data directory. */
   restart(): Promise<void>;
+  /** Start it again only if it is not running (so one failed test does not fail the next). */
+  ensureRunning(): Promise<void>;
   /** Read a key through etcd's own HTTP/JSON gateway (no client code shared with the agent). */
   read(key: string): Promise<string | undefined>;
 }
@@ -81,6 +83,9 @@ export async function startEtcd(dataDir: string): Promise<EtcdServer> {
     endpoint: client,
     stop,
     restart: launch,
+    ensureRunning: async () => {
+      if (!child || child.exitCode !== null || child.signalCode !== null) await launch();
+    },
     async read(key) {
       const response = await fetch(`${client}/v3/kv/range`, {
         method: 'POST',

@@ -49,7 +49,15 @@ describe.skipIf(!haveEtcd)('etcd v3 probe (needs Debian etcd-server)', { timeout
   it('writes and reads its key, measures latency, and survives the server stopping and coming back', async () => {
     running = await startTestAgent({
       dataDir: copySample(),
-      probe: { enabled: true, endpoint: etcd.endpoint, key: KEY, interval: '200ms', timeout: '1s' },
+      // A generous slow threshold: this test is about outages, which must never count as lock signals.
+      probe: {
+        enabled: true,
+        endpoint: etcd.endpoint,
+        key: KEY,
+        interval: '200ms',
+        timeout: '1s',
+        slowThreshold: '30s',
+      },
     });
     const up = await until((m) => m.value('dqlite_probe_up') === 1, 'a successful probe');
     expect(up.histogram('dqlite_probe_duration_seconds', { operation: 'put' })).toBeGreaterThan(0);
@@ -77,6 +85,9 @@ describe.skipIf(!haveEtcd)('etcd v3 probe (needs Debian etcd-server)', { timeout
   });
 
   it('opens a lock window when answers are slower than the threshold', async () => {
+    await running?.stop();
+    running = undefined;
+    await etcd.ensureRunning();
     running = await startTestAgent({
       dataDir: copySample(),
       logs: { windowGap: '200ms' },
