@@ -22,6 +22,7 @@ code, pre { font: 13px/1.45 ui-monospace, "SFMono-Regular", Menlo, Consolas, mon
 .verdict.not-ready { background: #ffebe9; border-color: ${SEVERITY_COLOURS.critical}; }
 .verdict.ready-with-warnings { background: #fff4e5; border-color: ${SEVERITY_COLOURS.warning}; }
 .verdict.ready { background: #e8f5e9; border-color: #2e7d32; }
+.verdict.headline { background: #eef4fb; border-color: ${SEVERITY_COLOURS.info}; }
 .warning { background: #fff8c5; padding: 8px 12px; border-radius: 6px; }
 .charts { display: grid; grid-template-columns: 1fr; gap: 16px; }
 figure { margin: 0; padding: 12px 16px; border: 1px solid var(--line); border-radius: 8px; }
@@ -49,7 +50,7 @@ td.num, th.num { text-align: right; white-space: nowrap; }
 .finding ul { margin: 4px 0 10px; padding-left: 20px; }
 .finding li { overflow-wrap: anywhere; }
 pre { background: var(--bg-soft); border: 1px solid var(--line); border-radius: 6px; padding: 10px 12px;
-  overflow-x: auto; margin: 4px 0 0; }
+  white-space: pre-wrap; overflow-wrap: anywhere; margin: 4px 0 0; }
 .plan li { margin-bottom: 6px; }
 .caution { border-left: 4px solid ${SEVERITY_COLOURS.critical}; background: #ffebe9; padding: 8px 12px;
   border-radius: 4px; margin: 8px 0; }
@@ -150,7 +151,7 @@ export function renderCompareHtml(report: CompareReport): string {
       : '';
   return page(report.title, [
     `<header><h1>${e(report.title)}</h1></header>`,
-    `<section class="verdict ready"><p>${e(report.headline)}</p></section>`,
+    `<section class="verdict headline"><p>${e(report.headline)}</p></section>`,
     ...report.warnings.map((w) => `<p class="warning">${e(w)}</p>`),
     chart,
     ...report.sections.map(sectionHtml),
