@@ -31,7 +31,13 @@ export function buildReport(analysis: Analysis, options: ReportOptions): Report 
     subject: analysis.source.dataFile,
     generatedBy: options.generatedBy,
     verdict: buildVerdict(analysis.findings, analysis.partial),
-    warnings: [...analysis.warnings],
+    warnings: analysis.kine
+      ? [...analysis.warnings]
+      : [
+          ...analysis.warnings,
+          'No database holds a kine table (--storage-only): the report covers storage only, and the ' +
+            'checks that read the kine history had nothing to read.',
+        ],
     sections,
     findings: analysis.findings.map(({ id, severity, title, evidence, remediation }) => ({
       id,
