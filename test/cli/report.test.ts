@@ -208,6 +208,33 @@ function runScript(command: string): Promise<{ code: number | null; stdout: stri
 }
 
 describe('dqlite-analyze exit codes', () => {
+  it('--keep-copies leaves each database for checking by hand; sqlite3 reads the same rows from it', async () => {
+    const keep = join(scratch, 'kept');
+    await mkdir(keep);
+    const result = await runCli([
+      incident.dataPath,
+      '--format',
+      'json',
+      '--keep-copies',
+      keep,
+      '--integrity',
+      'full',
+    ]);
+    expect(result.code).toBe(4);
+    const analysis = JSON.parse(result.stdout) as Analysis;
+    const copy = analysis.databases.find((db) => db.name === 'k8s')!;
+    expect(copy.copyPath).toBe(join(keep, 'k8s.db'));
+    expect(copy.integrity).toEqual({ check: 'full', ok: true, problems: [] });
+    const [kept] = await sqlite<{ rows: number }>(join(keep, 'k8s.db'), 'SELECT count(*) AS rows FROM kine');
+    expect(kept!.rows).toBe(await one('SELECT count(*) FROM kine'));
+    // A directory that does not exist: the copy cannot be made, exit 73 with the error code.
+    const missing = await runCli([incident.dataPath, '--keep-copies', join(scratch, 'no-such-dir')]);
+    expect([missing.code, missing.stderr.split('\n')[0]]).toEqual([
+      73,
+      expect.stringMatching(/^dqlite-analyze: DQA_TEMP_FAILED: /),
+    ]);
+  });
+
   it('a healthy snapshot is READY and exits 0', () => {
     expect(runs.healthy.code).toBe(0);
     expect(runs.healthy.stdout.split('\n')[4]).toBe('READY');

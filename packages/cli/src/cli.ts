@@ -26,7 +26,11 @@ export interface AnalyzeCommand extends OutputOptions {
   vacuum: boolean;
   storageOnly: boolean;
   failOn: FailOn;
+  integrity: Integrity;
+  keepCopies: string | undefined;
 }
+
+export type Integrity = 'quick' | 'full' | 'none';
 
 /** `dqlite-analyze compare <older> <newer>` */
 export interface CompareCommand extends OutputOptions {
@@ -147,6 +151,15 @@ export function buildProgram(
         .default('critical'),
     )
     .option('--storage-only', 'report storage even when no database is kine (LXD, demo databases)', false)
+    .addOption(
+      new Option('--integrity <check>', "SQLite's check of each copy: quick_check, integrity_check, or none")
+        .choices(['quick', 'full', 'none'])
+        .default('quick'),
+    )
+    .option(
+      '--keep-copies <dir>',
+      "keep each database (WAL applied) in DIR as <name>.db, to check figures and findings' sqlite3 lines by hand",
+    )
     .addHelpText('after', EXIT_CODE_HELP)
     .action(async (path: string | undefined, options: Record<string, unknown>) => {
       const input = path ?? DEFAULT_DATA_DIRS.find((dir) => existsSync(dir));
@@ -161,6 +174,8 @@ export function buildProgram(
         vacuum: Boolean(options.vacuum),
         storageOnly: Boolean(options.storageOnly),
         failOn: options.failOn as FailOn,
+        integrity: options.integrity as Integrity,
+        keepCopies: options.keepCopies as string | undefined,
         ...outputOptions(options, terminal),
       });
     });

@@ -29,6 +29,8 @@ export async function runAnalyze(command: AnalyzeCommand, io: Io, generatedBy: s
       vacuum: command.vacuum,
       tempDir: command.tempDir,
       requireKine: !command.storageOnly,
+      integrity: command.integrity,
+      keepCopiesIn: command.keepCopies,
       onProgress: progress.listener,
     });
   } finally {
