@@ -16,6 +16,9 @@ export interface ProgressLine {
 // Redrawing more often than this only costs time: extraction reports every 1 MiB read.
 const REDRAW_MS = 100;
 
+// Which database a step is on, when the snapshot holds several.
+const of = (p: Progress): string => (p.database === undefined ? '' : `${p.database}: `);
+
 const describe = (p: Progress): string => {
   switch (p.step) {
     case 'extract':
@@ -23,11 +26,11 @@ const describe = (p: Progress): string => {
         ? `reading the snapshot: ${formatPercent(p.done / p.total)} of ${formatBytes(p.total)}`
         : `reading the snapshot: ${formatBytes(p.done)}`;
     case 'btrees':
-      return `measuring tables and indexes${p.total ? ` (${formatCount(p.total)} pages)` : ''}`;
+      return `${of(p)}measuring tables and indexes${p.total ? ` (${formatCount(p.total)} pages)` : ''}`;
     case 'kine':
-      return 'reading the kine history';
+      return `${of(p)}reading the kine history`;
     case 'vacuum':
-      return 'VACUUM INTO a private copy (--vacuum; the slowest step)';
+      return `${of(p)}VACUUM INTO a private copy (--vacuum; the slowest step)`;
     default:
       return p.step;
   }
@@ -45,15 +48,16 @@ export function createProgressLine(
 ): ProgressLine {
   let drawn = false;
   let last = -Infinity;
-  let lastStep: Progress['step'] | undefined;
+  let lastStep: string | undefined;
   return {
     listener: (progress) => {
       if (!enabled) return;
       const time = now();
       // Always draw a new step at once; throttle the updates within one step.
-      if (progress.step === lastStep && time - last < REDRAW_MS) return;
+      const step = `${progress.step}:${progress.database ?? ''}`;
+      if (step === lastStep && time - last < REDRAW_MS) return;
       last = time;
-      lastStep = progress.step;
+      lastStep = step;
       stream.write(`\r\u001b[K${label}${describe(progress)}`);
       drawn = true;
     },

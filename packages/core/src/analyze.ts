@@ -213,7 +213,7 @@ function measureDatabase(
     const tables = listTables(db);
     addTiming(timings, 'pages', started);
     started = performance.now();
-    options.onProgress?.({ step: 'btrees', done: 0, total: pages.pageCount });
+    options.onProgress?.({ step: 'btrees', done: 0, total: pages.pageCount, database: database.name });
     const objects = guard(() => readBtreeUsage(db), label);
     addTiming(timings, 'btrees', started);
     const fileBytes = pages.pageCount * pages.pageSize;
@@ -246,7 +246,7 @@ function measureDatabase(
     if (details && inspect) guard(() => inspect(db, details), label);
     if (options.vacuum) {
       started = performance.now();
-      options.onProgress?.({ step: 'vacuum', done: 0, total: undefined });
+      options.onProgress?.({ step: 'vacuum', done: 0, total: undefined, database: database.name });
       ensureFreeSpace(dir, fileBytes - analysis.freeBytes);
       analysis.vacuumedBytes = guard(() => vacuumedBytes(db, dir, `db${database.index}`), label);
       addTiming(timings, 'vacuum', started);

@@ -37,7 +37,7 @@ export function analyzeKine(
   timings: Timings,
 ): KineDetails {
   const label = `database "${name}"`;
-  options.onProgress?.({ step: 'kine', done: 0, total: undefined });
+  options.onProgress?.({ step: 'kine', done: 0, total: undefined, database: name });
   const {
     revisions: scanned,
     prefixes,

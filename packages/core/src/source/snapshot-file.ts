@@ -12,6 +12,8 @@ export interface Progress {
   /** Bytes (or units) done and expected; `total` is undefined when unknown. */
   done: number;
   total: number | undefined;
+  /** The database the step works on (all steps but extract). */
+  database?: string;
 }
 
 export type ProgressListener = (progress: Progress) => void;
