@@ -188,7 +188,7 @@ describe('dqlite-analyze on a terminal', () => {
     const { code, stdout } = await runScript(command);
     expect(code).toBe(4);
     expect(stdout).toContain('\r\u001b[Kreading the snapshot: ');
-    expect(stdout).toContain('\r\u001b[Kreading the kine history');
+    expect(stdout).toContain('\r\u001b[Kk8s: reading the kine history');
     const summary = stdout.slice(stdout.lastIndexOf('\r\u001b[K') + 4).trim();
     expect(summary).toBe(`dqlite-analyze: NOT READY; report written to ${join(scratch, 'tty.txt')}`);
     // The file has the report without colour or progress.
