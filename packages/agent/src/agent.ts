@@ -86,6 +86,7 @@ export function createAgent(config: AgentConfig, options: StartOptions): Agent {
       ? new JournalSource({
           units: config.logs.journalUnits,
           command: config.logs.journalctl,
+          extraArgs: config.logs.journalArgs,
           sink: logs,
           onError: warn('following the journal failed'),
         })

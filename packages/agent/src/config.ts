@@ -29,6 +29,8 @@ export interface AgentConfig {
     files: string[];
     journalUnits: string[];
     journalctl: string;
+    /** Extra journalctl arguments, e.g. `--directory=/var/log/journal` for a host journal in a container. */
+    journalArgs: string[];
     /** Errors closer together than this (seconds) belong to one lock window. */
     windowGapSeconds: number;
   };
@@ -152,6 +154,7 @@ function fromEnv(env: NodeJS.ProcessEnv): Record<string, unknown> {
     logs: {
       files: list(env.DQLITE_AGENT_LOG_FILES),
       journalUnits: list(env.DQLITE_AGENT_JOURNAL_UNITS),
+      journalArgs: list(env.DQLITE_AGENT_JOURNAL_ARGS),
     },
     probe: {
       enabled: probeEnabled ?? (env.DQLITE_AGENT_PROBE_ENDPOINT ? 'true' : undefined),
@@ -203,7 +206,7 @@ export function validateConfig(raw: Record<string, unknown>): AgentConfig {
     throw new ConfigError(certFile ? 'tls.keyFile' : 'tls.certFile', 'TLS needs both certFile and keyFile');
   }
   const analysis = top.section('analysis', ['staleAfter', 'tempDir', 'nice']);
-  const logs = top.section('logs', ['files', 'journalUnits', 'journalctl', 'windowGap']);
+  const logs = top.section('logs', ['files', 'journalUnits', 'journalctl', 'journalArgs', 'windowGap']);
   const probe = top.section('probe', [
     'enabled',
     'endpoint',
@@ -229,6 +232,7 @@ export function validateConfig(raw: Record<string, unknown>): AgentConfig {
       files: logs.stringList('files') ?? [],
       journalUnits: logs.stringList('journalUnits') ?? [],
       journalctl: logs.string('journalctl') ?? 'journalctl',
+      journalArgs: logs.stringList('journalArgs') ?? [],
       windowGapSeconds: logs.duration('windowGap') ?? 5,
     },
     probe: {
