@@ -1,0 +1,1587 @@
+// The hostile-input corpus: damaged inputs derived from one real dqlite snapshot (source.ts), each
+// with the outcome the analyzer must produce — a typed error code, or an analysis carrying the
+// stated markers (and `partial: true` when part of the input could not be read).
+//
+// Cases are static (so the test can name them); their files are built into a temp dir by
+// generateCorpus(), never committed. A case may build several inputs sharing one expectation
+// (e.g. "truncated at every block boundary"). docs/security.md's "Hostile input" table is
+// rendered from this list (renderTable) and kept in step by test/reliability/corpus.test.ts.
+import { execFile } from 'node:child_process';
+import { copyFile, mkdir, mkdtemp, open, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import type { Analysis, ErrorCode } from '@dqlite-analyzer/core';
+import { extractWithCli, sqlite } from '../support/independent.js';
+import {
+  buildPayload,
+  fixLz4HeaderChecksum,
+  fixMetaCrc,
+  type Lz4Layout,
+  lz4Layout,
+  type PayloadDb,
+  type PayloadEntry,
+  payloadDatabases,
+  payloadLayout,
+  resignWal,
+  WAL_HEADER_BYTES,
+  walFrames,
+  walPageSize,
+} from './formats.js';
+import type { SourceSnapshot } from './source.js';
+
+const run = promisify(execFile);
+
+export type Group =
+  | 'path'
+  | 'data directory'
+  | 'raft .meta'
+  | 'LZ4 frame'
+  | 'dqlite payload'
+  | 'SQLite WAL'
+  | 'SQLite database';
+
+/** Something the analysis must show; `says` is what the docs table prints. */
+export interface Marker {
+  says: string;
+  holds(analysis: Analysis, context: CorpusContext): boolean;
+}
+
+export type Expectation =
+  | {
+      /** The typed error every input of the case must raise. */
+      error: ErrorCode;
+      /** Other codes accepted where the damage lands in bytes that differ from run to run. */
+      orError?: readonly ErrorCode[];
+      /** The outcome in words for the docs table, when the list of codes says it badly. */
+      says?: string;
+    }
+  | { partial: boolean; markers: readonly Marker[]; requireKine?: false };
+
+export interface CaseInput {
+  /** The path handed to analyze() / the CLI. */
+  path: string;
+  /** Which variant (e.g. "block 3, mid-data"); shown in failures. */
+  label: string;
+}
+
+export interface CorpusCase {
+  id: string;
+  group: Group;
+  /** The damage, in plain words (the docs table's first column). */
+  damage: string;
+  expect: Expectation;
+  /** A size field far larger than the file: the run must not allocate it. */
+  hugeSize?: boolean;
+  /**
+   * The outcome is the one the analyzer should give but does not yet: the test expects it to fail
+   * (so it flips when fixed), or skips it when it would hang the test process.
+   */
+  knownIssue?: { note: string; hangs: boolean };
+  /** Build the input(s) under `dir` (an empty directory of its own). */
+  build(context: CorpusContext, dir: string): Promise<CaseInput[]>;
+}
+
+/** What the cases are derived from, decoded once by independent tools. */
+export interface CorpusContext {
+  source: SourceSnapshot;
+  frame: Lz4Layout;
+  entries: PayloadEntry[];
+  databases: PayloadDb[];
+  /** kine rows as the sqlite3 CLI counts them in the source. */
+  kineRows: number;
+  /** The k8s database with its WAL checkpointed in by sqlite3 (dqlite ≥ 1.17 layout). */
+  mergedK8s: Buffer;
+  pageSize: number;
+  /** Page numbers (1-based) in mergedK8s, from sqlite3's dbstat. */
+  pages: { kineRoot: number; kineLeaf: number; indexRoot: number };
+  /** Compress with the lz4 CLI as raft does (64 KiB linked blocks, content checksum). */
+  lz4(payload: Buffer, options?: { contentSize?: boolean }): Promise<Buffer>;
+}
+
+// ---------------------------------------------------------------- helpers for the cases
+
+/** Write `data` (and `meta`, unless null) as snapshot files named like the source; returns the data path. */
+async function pair(
+  context: CorpusContext,
+  dir: string,
+  data: Buffer,
+  meta?: Buffer | null,
+): Promise<string> {
+  const path = join(dir, context.source.name);
+  await writeFile(path, data);
+  if (meta !== null) await writeFile(`${path}.meta`, meta ?? context.source.meta);
+  return path;
+}
+
+/** One input per `variants` entry, each in its own sub-directory. */
+async function each<T>(
+  dir: string,
+  variants: readonly T[],
+  label: (variant: T) => string,
+  make: (variant: T, dir: string) => Promise<string>,
+): Promise<CaseInput[]> {
+  const out: CaseInput[] = [];
+  for (const [i, variant] of variants.entries()) {
+    const sub = join(dir, String(i));
+    await mkdir(sub);
+    out.push({ path: await make(variant, sub), label: label(variant) });
+  }
+  return out;
+}
+
+function flip(bytes: Buffer, at: number, mask = 0xff): Buffer {
+  const out = Buffer.from(bytes);
+  out[at] = (out[at] ?? 0) ^ mask;
+  return out;
+}
+
+function k8sIndex(context: CorpusContext): number {
+  return context.databases.findIndex((db) => db.name === 'k8s');
+}
+
+function padIndex(context: CorpusContext): number {
+  return context.databases.findIndex((db) => db.name === 'pad');
+}
+
+/** The source databases with database `index` replaced by `change(db)`. */
+function withDatabase(
+  context: CorpusContext,
+  index: number,
+  change: (db: PayloadDb) => PayloadDb,
+): PayloadDb[] {
+  return context.databases.map((db, i) => (i === index ? change(db) : db));
+}
+
+/** The k8s database checkpointed (no WAL), with `damage` applied to its main file. */
+function mergedK8sWith(context: CorpusContext, damage: (main: Buffer) => Buffer): PayloadDb[] {
+  return withDatabase(context, k8sIndex(context), (db) => ({
+    name: db.name,
+    main: damage(Buffer.from(context.mergedK8s)),
+    wal: Buffer.alloc(0),
+  }));
+}
+
+function pageAt(context: CorpusContext, page: number): number {
+  return (page - 1) * context.pageSize;
+}
+
+/** A deterministic stream of bytes (xorshift), for "random" garbage that is the same every run. */
+function garbage(bytes: number, seed = 0x9e3779b9): Buffer {
+  const out = Buffer.alloc(bytes);
+  let x = seed >>> 0;
+  for (let i = 0; i < bytes; i++) {
+    x ^= x << 13;
+    x >>>= 0;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    x >>>= 0;
+    out[i] = x & 0xff;
+  }
+  return out;
+}
+
+async function fifo(path: string): Promise<void> {
+  await run('mkfifo', [path]);
+}
+
+// ---------------------------------------------------------------- markers
+
+const kineIntact: Marker = {
+  says: 'all kine rows',
+  holds: (a, c) => a.kine?.rows === c.kineRows,
+};
+const notPartial: Marker = { says: 'not partial', holds: (a) => !a.partial && a.warnings.length === 0 };
+const partialWal = (database: string): Marker => ({
+  says: `${database} walCommittedFrames < walFrames`,
+  holds: (a) => {
+    const db = a.databases.find((d) => d.name === database);
+    return a.partial && db !== undefined && db.walCommittedFrames < db.walFrames;
+  },
+});
+const walWarning = (database: string): Marker => ({
+  says: `a warning names ${database}'s torn WAL`,
+  holds: (a) => a.warnings.some((w) => w.includes(`"${database}"`) && w.includes('WAL frames')),
+});
+
+// ---------------------------------------------------------------- the cases
+
+// Decompressed bytes reach the payload parser before the frame's checksum is read at its end.
+const STREAMED_DAMAGE =
+  'a `DQA_LZ4_*` error, mostly `DQA_LZ4_CHECKSUM` or `DQA_LZ4_CORRUPT`; a `DQA_FSM_*` or `DQA_SQLITE_*` one ' +
+  'when the damaged bytes reach a payload field before the checksum is read';
+
+const LZ4_DAMAGE: readonly ErrorCode[] = [
+  'DQA_LZ4_CORRUPT',
+  'DQA_LZ4_CHECKSUM',
+  'DQA_LZ4_SIZE_MISMATCH',
+  'DQA_LZ4_TRUNCATED',
+];
+
+export const CORPUS: readonly CorpusCase[] = [
+  // ------------------------------------------------------------ path
+  {
+    id: 'path-missing',
+    group: 'path',
+    damage: 'no file at the path',
+    expect: { error: 'DQA_INPUT_NOT_FOUND' },
+    build: async (_c, dir) => [{ path: join(dir, 'snapshot-1-2-3'), label: 'missing' }],
+  },
+  {
+    id: 'path-empty-file',
+    group: 'path',
+    damage: 'empty snapshot file (0 bytes)',
+    expect: { error: 'DQA_INPUT_EMPTY' },
+    build: async (c, dir) => [{ path: await pair(c, dir, Buffer.alloc(0)), label: 'empty' }],
+  },
+  {
+    id: 'path-garbage',
+    group: 'path',
+    damage: 'random bytes; the first 3 bytes of an LZ4 magic; 7 bytes of a raw payload format',
+    expect: { error: 'DQA_INPUT_UNKNOWN' },
+    build: (c, dir) =>
+      each(
+        dir,
+        [garbage(4096), c.source.frame.subarray(0, 3), Buffer.from([1, 0, 0, 0, 0, 0, 0])],
+        (b) => `${b.length} bytes`,
+        (bytes, sub) => pair(c, sub, bytes),
+      ),
+  },
+  {
+    id: 'path-fifo',
+    group: 'path',
+    damage:
+      'a FIFO (named pipe) in place of the snapshot file: stands in for unreadable files, as tests run as root',
+    expect: { error: 'DQA_INPUT_UNKNOWN' },
+    build: async (_c, dir) => {
+      await fifo(join(dir, 'snapshot-1-2-3'));
+      return [{ path: join(dir, 'snapshot-1-2-3'), label: 'fifo' }];
+    },
+  },
+  {
+    id: 'path-device',
+    group: 'path',
+    damage: 'a symlink to /dev/zero (endless, size 0)',
+    expect: { error: 'DQA_INPUT_UNKNOWN' },
+    build: async (_c, dir) => {
+      await symlink('/dev/zero', join(dir, 'snapshot-1-2-3'));
+      return [{ path: join(dir, 'snapshot-1-2-3'), label: '/dev/zero' }];
+    },
+  },
+  {
+    id: 'path-symlink-loop',
+    group: 'path',
+    damage: 'a symlink loop (a → b → a)',
+    expect: { error: 'DQA_INPUT_UNREADABLE' },
+    build: async (_c, dir) => {
+      await symlink(join(dir, 'b'), join(dir, 'a'));
+      await symlink(join(dir, 'a'), join(dir, 'b'));
+      return [{ path: join(dir, 'a'), label: 'loop' }];
+    },
+  },
+  {
+    id: 'path-dangling-symlink',
+    group: 'path',
+    damage: 'a symlink to a file that does not exist',
+    expect: { error: 'DQA_INPUT_NOT_FOUND' },
+    build: async (_c, dir) => {
+      await symlink(join(dir, 'gone'), join(dir, 'snapshot-1-2-3'));
+      return [{ path: join(dir, 'snapshot-1-2-3'), label: 'dangling' }];
+    },
+  },
+  {
+    id: 'path-symlink',
+    group: 'path',
+    damage: 'a symlink to an intact snapshot (followed, read-only)',
+    expect: { partial: false, markers: [kineIntact, notPartial] },
+    build: async (c, dir) => {
+      const link = join(dir, c.source.name);
+      await symlink(c.source.dataPath, link);
+      await symlink(c.source.metaPath, `${link}.meta`);
+      return [{ path: link, label: 'symlink' }];
+    },
+  },
+
+  // ------------------------------------------------------------ data directory
+  {
+    id: 'dir-no-complete-snapshot',
+    group: 'data directory',
+    damage:
+      'a data directory with no complete snapshot: empty; .meta only; data without .meta; empty data; ' +
+      'tmp- files only; a FIFO named as the data file',
+    expect: { error: 'DQA_DIR_NO_SNAPSHOT' },
+    build: (c, dir) =>
+      each(
+        dir,
+        ['empty', 'meta only', 'data only', 'empty data', 'tmp only', 'fifo data'] as const,
+        (v) => v,
+        async (variant, sub) => {
+          const data = join(sub, c.source.name);
+          if (variant === 'meta only') await writeFile(`${data}.meta`, c.source.meta);
+          if (variant === 'data only') await writeFile(data, c.source.frame);
+          if (variant === 'empty data') await pair(c, sub, Buffer.alloc(0));
+          if (variant === 'tmp only') {
+            await writeFile(join(sub, `tmp-${c.source.name}`), c.source.frame.subarray(0, 5000));
+            await writeFile(join(sub, `tmp-${c.source.name}.meta`), c.source.meta);
+          }
+          if (variant === 'fifo data') {
+            await fifo(data);
+            await writeFile(`${data}.meta`, c.source.meta);
+          }
+          return sub;
+        },
+      ),
+  },
+  {
+    id: 'dir-directory-as-data',
+    group: 'data directory',
+    damage: 'a directory named as the snapshot data file, with its .meta',
+    expect: { error: 'DQA_INPUT_UNKNOWN' },
+    build: async (c, dir) => {
+      await mkdir(join(dir, c.source.name));
+      await writeFile(join(dir, `${c.source.name}.meta`), c.source.meta);
+      return [{ path: dir, label: 'directory' }];
+    },
+  },
+  {
+    id: 'dir-meta-not-a-file',
+    group: 'data directory',
+    damage: 'the .meta is a FIFO, a directory, or a symlink to /dev/zero',
+    expect: { error: 'DQA_INPUT_UNREADABLE' },
+    build: (c, dir) =>
+      each(
+        dir,
+        ['fifo', 'directory', '/dev/zero'] as const,
+        (v) => v,
+        async (variant, sub) => {
+          const data = await pair(c, sub, c.source.frame, null);
+          if (variant === 'fifo') await fifo(`${data}.meta`);
+          if (variant === 'directory') await mkdir(`${data}.meta`);
+          if (variant === '/dev/zero') await symlink('/dev/zero', `${data}.meta`);
+          return sub;
+        },
+      ),
+  },
+  {
+    id: 'dir-node-files-hostile',
+    group: 'data directory',
+    damage:
+      'info.yaml / cluster.yaml / tuning.yaml that are a FIFO, /dev/zero, binary garbage, a YAML alias bomb, ' +
+      'or a 8 MiB sparse file',
+    expect: {
+      partial: false,
+      markers: [
+        kineIntact,
+        {
+          says: 'node files ignored',
+          holds: (a) => a.dataDir?.node === undefined && a.dataDir?.members === undefined,
+        },
+      ],
+    },
+    build: (c, dir) =>
+      each(
+        dir,
+        ['fifo', '/dev/zero', 'garbage', 'alias bomb', 'sparse 8 MiB'] as const,
+        (v) => v,
+        async (variant, sub) => {
+          await pair(c, sub, c.source.frame);
+          for (const file of ['info.yaml', 'cluster.yaml', 'tuning.yaml']) {
+            const path = join(sub, file);
+            if (variant === 'fifo') await fifo(path);
+            if (variant === '/dev/zero') await symlink('/dev/zero', path);
+            if (variant === 'garbage') await writeFile(path, garbage(5000));
+            if (variant === 'alias bomb') await writeFile(path, aliasBomb());
+            if (variant === 'sparse 8 MiB') {
+              const handle = await open(path, 'w');
+              await handle.truncate(8 << 20);
+              await handle.close();
+            }
+          }
+          return sub;
+        },
+      ),
+  },
+  {
+    id: 'dir-symlinked-snapshot',
+    group: 'data directory',
+    damage: 'a data directory whose snapshot pair are symlinks',
+    expect: { partial: false, markers: [kineIntact, notPartial] },
+    build: async (c, dir) => {
+      await symlink(c.source.dataPath, join(dir, c.source.name));
+      await symlink(c.source.metaPath, join(dir, `${c.source.name}.meta`));
+      return [{ path: dir, label: 'symlinks' }];
+    },
+  },
+  {
+    id: 'dir-newer-meta-only',
+    group: 'data directory',
+    damage: 'a newer snapshot still being written (.meta without data) beside a complete one',
+    expect: {
+      partial: false,
+      markers: [
+        kineIntact,
+        {
+          says: 'a warning names the newer .meta',
+          holds: (a) => a.warnings.some((w) => w.includes('being written')),
+        },
+      ],
+    },
+    build: async (c, dir) => {
+      await pair(c, dir, c.source.frame);
+      await writeFile(join(dir, `${newerName(c)}.meta`), c.source.meta);
+      return [{ path: dir, label: 'newer meta' }];
+    },
+  },
+  {
+    id: 'dir-newest-damaged',
+    group: 'data directory',
+    damage:
+      'the newest complete snapshot is truncated, an older one is intact (the newest is read, as raft does)',
+    expect: { error: 'DQA_LZ4_TRUNCATED' },
+    build: async (c, dir) => {
+      await pair(c, dir, c.source.frame);
+      const newer = join(dir, newerName(c));
+      await writeFile(newer, c.source.frame.subarray(0, c.source.frame.length >> 1));
+      await writeFile(`${newer}.meta`, c.source.meta);
+      return [{ path: dir, label: 'newest truncated' }];
+    },
+  },
+
+  // ------------------------------------------------------------ raft .meta
+  {
+    id: 'meta-missing',
+    group: 'raft .meta',
+    damage: 'a snapshot file given alone, without its .meta',
+    expect: {
+      partial: false,
+      markers: [
+        kineIntact,
+        { says: 'raft.configurationIndex null', holds: (a) => a.raft?.configurationIndex === null },
+      ],
+    },
+    build: async (c, dir) => [{ path: await pair(c, dir, c.source.frame, null), label: 'no meta' }],
+  },
+  {
+    id: 'meta-truncated',
+    group: 'raft .meta',
+    damage: '.meta cut at 0, 8, 16, 24, 31, 32 bytes (header only), mid-configuration, and 1 byte short',
+    expect: { error: 'DQA_RAFT_META_TRUNCATED' },
+    build: (c, dir) =>
+      each(
+        dir,
+        [0, 8, 16, 24, 31, 32, 40, c.source.meta.length - 1],
+        (cut) => `${cut} bytes`,
+        (cut, sub) => pair(c, sub, c.source.frame, c.source.meta.subarray(0, cut)),
+      ),
+  },
+  {
+    id: 'meta-format',
+    group: 'raft .meta',
+    damage: '.meta format field 2 (or all ones)',
+    expect: { error: 'DQA_RAFT_META_FORMAT' },
+    build: (c, dir) =>
+      each(
+        dir,
+        [2n, (1n << 64n) - 1n],
+        (f) => `format ${f}`,
+        (format, sub) => {
+          const meta = Buffer.from(c.source.meta);
+          meta.writeBigUInt64LE(format, 0);
+          return pair(c, sub, c.source.frame, meta);
+        },
+      ),
+  },
+  {
+    id: 'meta-crc',
+    group: 'raft .meta',
+    damage:
+      '.meta whose CRC does not match: a flipped bit in the stored CRC, the index, the length, the configuration',
+    expect: { error: 'DQA_RAFT_META_CRC' },
+    build: (c, dir) =>
+      each(
+        dir,
+        [
+          { at: 8, mask: 0x01, label: 'stored CRC' },
+          { at: 16, mask: 0x01, label: 'configuration index' },
+          // 40 → 32: the length still fits the file, so only the CRC can tell.
+          { at: 24, mask: 0x08, label: 'configuration length' },
+          { at: 40, mask: 0x01, label: 'server id' },
+          { at: c.source.meta.length - 12, mask: 0x01, label: 'address' },
+        ],
+        (v) => v.label,
+        (v, sub) => pair(c, sub, c.source.frame, flip(c.source.meta, v.at, v.mask)),
+      ),
+  },
+  {
+    id: 'meta-config-length-huge',
+    group: 'raft .meta',
+    damage: '.meta configuration length 2^40 and 2^64-1 (far beyond the 72-byte file)',
+    expect: { error: 'DQA_RAFT_META_MALFORMED' },
+    hugeSize: true,
+    build: (c, dir) =>
+      each(
+        dir,
+        [1n << 40n, (1n << 64n) - 1n],
+        (n) => `length ${n}`,
+        (length, sub) => {
+          const meta = Buffer.from(c.source.meta);
+          meta.writeBigUInt64LE(length, 24);
+          return pair(c, sub, c.source.frame, meta);
+        },
+      ),
+  },
+  {
+    id: 'meta-config-length-past-file',
+    group: 'raft .meta',
+    damage: ".meta configuration length 1 MiB (raft's maximum) in a 72-byte file, CRC recomputed",
+    expect: { error: 'DQA_RAFT_META_TRUNCATED' },
+    hugeSize: true,
+    build: async (c, dir) => {
+      const meta = Buffer.from(c.source.meta);
+      meta.writeBigUInt64LE(1n << 20n, 24);
+      return [{ path: await pair(c, dir, c.source.frame, fixMetaCrc(meta)), label: '1 MiB' }];
+    },
+  },
+  {
+    id: 'meta-config-malformed',
+    group: 'raft .meta',
+    damage:
+      '.meta with a valid CRC over a bad configuration: encoding version 2, 2^60 servers, ' +
+      'an address with no NUL, a server count one too high',
+    expect: { error: 'DQA_RAFT_META_MALFORMED' },
+    hugeSize: true,
+    build: (c, dir) =>
+      each(
+        dir,
+        ['version', 'servers', 'no nul', 'count+1'] as const,
+        (v) => v,
+        (variant, sub) => {
+          const meta = Buffer.from(c.source.meta);
+          if (variant === 'version') meta[32] = 2;
+          if (variant === 'servers') meta.writeBigUInt64LE(1n << 60n, 33);
+          if (variant === 'no nul') meta.fill(0x41, 32 + 9 + 8);
+          if (variant === 'count+1') meta.writeBigUInt64LE(meta.readBigUInt64LE(33) + 1n, 33);
+          return pair(c, sub, c.source.frame, fixMetaCrc(meta));
+        },
+      ),
+  },
+  {
+    id: 'meta-odd-but-valid',
+    group: 'raft .meta',
+    damage:
+      '.meta with an unknown role code (CRC recomputed), with bytes after the configuration, or 8 MiB sparse',
+    expect: {
+      partial: false,
+      markers: [kineIntact, { says: 'raft.servers read', holds: (a) => (a.raft?.servers.length ?? 0) > 0 }],
+    },
+    hugeSize: true,
+    build: (c, dir) =>
+      each(
+        dir,
+        ['role', 'trailing', 'sparse'] as const,
+        (v) => v,
+        async (variant, sub) => {
+          let meta: Buffer = Buffer.from(c.source.meta);
+          if (variant === 'role') {
+            const nul = meta.indexOf(0, 32 + 9 + 8);
+            meta[nul + 1] = 7;
+            meta = fixMetaCrc(meta);
+          }
+          if (variant === 'trailing') meta = Buffer.concat([meta, garbage(100)]);
+          const data = await pair(c, sub, c.source.frame, meta);
+          if (variant === 'sparse') {
+            const handle = await open(`${data}.meta`, 'r+');
+            await handle.truncate(8 << 20);
+            await handle.close();
+          }
+          return data;
+        },
+      ),
+  },
+
+  // ------------------------------------------------------------ LZ4 frame
+  {
+    id: 'lz4-truncated-header',
+    group: 'LZ4 frame',
+    damage:
+      'LZ4 frame cut inside its header: after the magic + 1, mid content size, before the header checksum',
+    expect: { error: 'DQA_LZ4_TRUNCATED' },
+    build: (c, dir) =>
+      each(
+        dir,
+        [5, 6, 10, c.frame.headerBytes - 1, c.frame.headerBytes],
+        (cut) => `${cut} bytes`,
+        (cut, sub) => pair(c, sub, c.source.frame.subarray(0, cut)),
+      ),
+  },
+  {
+    id: 'lz4-truncated-blocks',
+    group: 'LZ4 frame',
+    damage:
+      'LZ4 frame cut at every block boundary: mid size field, after the size field, mid-data, at the block end',
+    expect: { error: 'DQA_LZ4_TRUNCATED' },
+    build: (c, dir) =>
+      each(
+        dir,
+        c.frame.blocks.flatMap((block, i) => [
+          { cut: block.sizeField + 2, label: `block ${i}: mid size field` },
+          { cut: block.data, label: `block ${i}: size field only` },
+          { cut: block.data + (block.bytes >> 1), label: `block ${i}: mid-data` },
+          { cut: block.data + block.bytes, label: `block ${i}: end` },
+        ]),
+        (v) => v.label,
+        (v, sub) => pair(c, sub, c.source.frame.subarray(0, v.cut)),
+      ),
+  },
+  {
+    id: 'lz4-truncated-end',
+    group: 'LZ4 frame',
+    damage: 'LZ4 frame cut mid end mark, after the end mark, mid content checksum, 1 byte short',
+    expect: { error: 'DQA_LZ4_TRUNCATED' },
+    build: (c, dir) =>
+      each(
+        dir,
+        [c.frame.endMark + 2, c.frame.endMark + 4, c.frame.endMark + 6, c.source.frame.length - 1],
+        (cut) => `${cut} bytes`,
+        (cut, sub) => pair(c, sub, c.source.frame.subarray(0, cut)),
+      ),
+  },
+  {
+    id: 'lz4-header-flags',
+    group: 'LZ4 frame',
+    damage:
+      'LZ4 header with the checksum byte fixed up: version 0, a reserved bit, a dictionary id, block size id 3, ' +
+      'a reserved BD bit, a content size of 2^63; and a flipped header checksum, a flipped content-size byte',
+    expect: { error: 'DQA_LZ4_BAD_HEADER' },
+    build: (c, dir) =>
+      each(
+        dir,
+        [
+          { label: 'version 0', bytes: fixLz4HeaderChecksum(flip(c.source.frame, 4, 0x40)) },
+          { label: 'reserved FLG bit', bytes: fixLz4HeaderChecksum(flip(c.source.frame, 4, 0x02)) },
+          { label: 'dictionary id', bytes: fixLz4HeaderChecksum(flip(c.source.frame, 4, 0x01)) },
+          { label: 'block size id 3', bytes: fixLz4HeaderChecksum(withByte(c.source.frame, 5, 0x30)) },
+          { label: 'reserved BD bit', bytes: fixLz4HeaderChecksum(flip(c.source.frame, 5, 0x80)) },
+          { label: 'header checksum', bytes: flip(c.source.frame, c.frame.headerBytes - 1) },
+          { label: 'content size byte', bytes: flip(c.source.frame, 7) },
+          { label: 'content size 2^63', bytes: fixLz4HeaderChecksum(withU64(c.source.frame, 6, 1n << 63n)) },
+        ],
+        (v) => v.label,
+        (v, sub) => pair(c, sub, v.bytes),
+      ),
+  },
+  {
+    id: 'lz4-content-size-huge',
+    group: 'LZ4 frame',
+    damage:
+      'LZ4 content size 1.5 GiB, 2^40, 2^53-1 (header checksum fixed) in the ~150 KB frame, and 2^50 in a 2 MiB ' +
+      'frame: never allocated, nor taken as the space the private copy needs',
+    expect: { error: 'DQA_LZ4_SIZE_MISMATCH' },
+    hugeSize: true,
+    build: async (c, dir) => {
+      // Larger than one 1 MiB read, so the payload starts streaming before the frame's end is seen.
+      const big = {
+        name: 'big',
+        main: Buffer.concat([SQLITE_MAGIC, garbage(2 << 20)]),
+        wal: Buffer.alloc(0),
+      };
+      const bigFrame = await c.lz4(buildPayload([...c.databases, big]));
+      return each(
+        dir,
+        [
+          { frame: c.source.frame, size: 3n << 29n },
+          { frame: c.source.frame, size: 1n << 40n },
+          { frame: c.source.frame, size: (1n << 53n) - 1n },
+          { frame: bigFrame, size: 1n << 50n },
+        ],
+        (v) => `content size ${v.size} in ${v.frame.length} bytes`,
+        (v, sub) => pair(c, sub, fixLz4HeaderChecksum(withU64(v.frame, 6, v.size))),
+      );
+    },
+  },
+  {
+    id: 'lz4-content-size-wrong',
+    group: 'LZ4 frame',
+    damage: 'LZ4 content size 4 KiB more than the data (header checksum fixed)',
+    expect: { error: 'DQA_LZ4_SIZE_MISMATCH' },
+    build: async (c, dir) => {
+      const size = c.frame.contentSize! + 4096n;
+      return [
+        { path: await pair(c, dir, fixLz4HeaderChecksum(withU64(c.source.frame, 6, size))), label: '+4096' },
+      ];
+    },
+  },
+  {
+    id: 'lz4-content-size-short',
+    group: 'LZ4 frame',
+    damage: 'LZ4 content size 4 KiB less than the data (header checksum fixed): the payload outgrows it',
+    expect: { error: 'DQA_FSM_SIZE_TOO_LARGE', orError: ['DQA_LZ4_SIZE_MISMATCH'] },
+    build: async (c, dir) => {
+      const size = c.frame.contentSize! - 4096n;
+      return [
+        { path: await pair(c, dir, fixLz4HeaderChecksum(withU64(c.source.frame, 6, size))), label: '-4096' },
+      ];
+    },
+  },
+  {
+    id: 'lz4-valid-variants',
+    group: 'LZ4 frame',
+    damage:
+      'valid LZ4 frames raft does not write: no content size, no content checksum, 4 MiB block size id ' +
+      '(header checksum fixed)',
+    expect: { partial: false, markers: [kineIntact, notPartial] },
+    build: (c, dir) =>
+      each(
+        dir,
+        ['no content size', 'no content checksum', 'block size id 7'] as const,
+        (v) => v,
+        (variant, sub) => {
+          const frame = c.source.frame;
+          let bytes: Buffer;
+          if (variant === 'no content size') {
+            bytes = Buffer.concat([frame.subarray(0, 6), frame.subarray(14)]);
+            bytes[4] = bytes[4]! & ~0x08;
+          } else if (variant === 'no content checksum') {
+            bytes = Buffer.from(frame.subarray(0, frame.length - 4));
+            bytes[4] = bytes[4]! & ~0x04;
+          } else {
+            bytes = withByte(frame, 5, 0x70);
+          }
+          return pair(c, sub, fixLz4HeaderChecksum(bytes));
+        },
+      ),
+  },
+  {
+    id: 'lz4-flag-mismatch',
+    group: 'LZ4 frame',
+    damage: 'LZ4 header says block checksums (there are none), or no content checksum (there is one)',
+    expect: { error: 'DQA_LZ4_CORRUPT', orError: ['DQA_LZ4_BAD_HEADER', 'DQA_LZ4_TRUNCATED'] },
+    build: (c, dir) =>
+      each(
+        dir,
+        [0x10, 0x04],
+        (mask) => (mask === 0x10 ? 'block checksums' : 'no content checksum'),
+        (mask, sub) => pair(c, sub, fixLz4HeaderChecksum(flip(c.source.frame, 4, mask))),
+      ),
+  },
+  {
+    id: 'lz4-independent-blocks',
+    group: 'LZ4 frame',
+    damage: 'LZ4 header says independent blocks, so back-references into the previous block fail',
+    expect: {
+      error: 'DQA_LZ4_CORRUPT',
+      orError: LZ4_DAMAGE,
+      says: 'a `DQA_LZ4_*` error (`DQA_LZ4_CORRUPT` seen)',
+    },
+    build: async (c, dir) => [
+      { path: await pair(c, dir, fixLz4HeaderChecksum(flip(c.source.frame, 4, 0x20))), label: 'independent' },
+    ],
+  },
+  {
+    id: 'lz4-block-size-field',
+    group: 'LZ4 frame',
+    damage:
+      'an LZ4 block size field of 2^31-1 (past the 64 KiB maximum), in the first, a middle and the last block',
+    expect: { error: 'DQA_LZ4_CORRUPT' },
+    hugeSize: true,
+    build: (c, dir) =>
+      each(
+        dir,
+        blockPicks(c),
+        (i) => `block ${i}`,
+        (i, sub) => {
+          const bytes = Buffer.from(c.source.frame);
+          bytes.writeUInt32LE(0x7fffffff, c.frame.blocks[i]!.sizeField);
+          return pair(c, sub, bytes);
+        },
+      ),
+  },
+  {
+    id: 'lz4-block-overwritten',
+    group: 'LZ4 frame',
+    damage: "an LZ4 block's data zeroed or filled with 0xff, in the first, a middle and the last block",
+    expect: { error: 'DQA_LZ4_CORRUPT' },
+    build: (c, dir) =>
+      each(
+        dir,
+        blockPicks(c).flatMap((i) => [
+          { i, fill: 0x00 },
+          { i, fill: 0xff },
+        ]),
+        (v) => `block ${v.i} filled 0x${v.fill.toString(16)}`,
+        (v, sub) => {
+          const block = c.frame.blocks[v.i]!;
+          const bytes = Buffer.from(c.source.frame);
+          bytes.fill(v.fill, block.data, block.data + block.bytes);
+          return pair(c, sub, bytes);
+        },
+      ),
+  },
+  {
+    id: 'lz4-block-bit-flips',
+    group: 'LZ4 frame',
+    damage:
+      'one flipped byte in the middle of each LZ4 block: decoding fails or the content checksum catches it',
+    expect: {
+      error: 'DQA_LZ4_CHECKSUM',
+      orError: [...LZ4_DAMAGE, ...PAYLOAD_DAMAGE()],
+      says: STREAMED_DAMAGE,
+    },
+    build: (c, dir) =>
+      each(
+        dir,
+        c.frame.blocks.map((block, i) => ({ i, at: block.data + (block.bytes >> 1) })),
+        (v) => `block ${v.i}`,
+        (v, sub) => pair(c, sub, flip(c.source.frame, v.at, 0x5a)),
+      ),
+  },
+  {
+    id: 'lz4-block-size-short',
+    group: 'LZ4 frame',
+    damage: "each LZ4 block's size field one byte short: the block ends inside its last literal run",
+    expect: { error: 'DQA_LZ4_CORRUPT' },
+    build: (c, dir) =>
+      each(
+        dir,
+        c.frame.blocks.map((block, i) => ({ i, at: block.sizeField })),
+        (v) => `block ${v.i}`,
+        (v, sub) => {
+          const bytes = Buffer.from(c.source.frame);
+          bytes.writeUInt32LE(bytes.readUInt32LE(v.at) - 1, v.at);
+          return pair(c, sub, bytes);
+        },
+      ),
+  },
+  {
+    id: 'lz4-raw-block-flag',
+    group: 'LZ4 frame',
+    damage:
+      'the "stored uncompressed" bit set on a compressed block: its bytes pass as data, the content checksum fails',
+    expect: {
+      error: 'DQA_LZ4_CHECKSUM',
+      orError: [...LZ4_DAMAGE, ...PAYLOAD_DAMAGE()],
+      says: STREAMED_DAMAGE,
+    },
+    build: (c, dir) =>
+      each(
+        dir,
+        blockPicks(c),
+        (i) => `block ${i}`,
+        (i, sub) => {
+          const bytes = Buffer.from(c.source.frame);
+          const at = c.frame.blocks[i]!.sizeField;
+          bytes.writeUInt32LE((bytes.readUInt32LE(at) | 0x80000000) >>> 0, at);
+          return pair(c, sub, bytes);
+        },
+      ),
+  },
+  {
+    id: 'lz4-content-checksum',
+    group: 'LZ4 frame',
+    damage: 'a flipped byte in the LZ4 content checksum',
+    expect: { error: 'DQA_LZ4_CHECKSUM' },
+    build: async (c, dir) => [
+      { path: await pair(c, dir, flip(c.source.frame, c.frame.checksum! + 1)), label: 'checksum' },
+    ],
+  },
+  {
+    id: 'lz4-trailing-bytes',
+    group: 'LZ4 frame',
+    damage: 'bytes after the LZ4 frame: garbage, 4 KiB of zeros (preallocation), a second copy of the frame',
+    expect: { error: 'DQA_LZ4_BAD_HEADER' },
+    build: (c, dir) =>
+      each(
+        dir,
+        [
+          { label: 'garbage', tail: garbage(100) },
+          { label: 'zeros', tail: Buffer.alloc(4096) },
+          { label: 'second frame', tail: c.source.frame },
+        ],
+        (v) => v.label,
+        (v, sub) => pair(c, sub, Buffer.concat([c.source.frame, v.tail])),
+      ),
+  },
+  {
+    id: 'lz4-end-mark',
+    group: 'LZ4 frame',
+    damage: 'the LZ4 end mark replaced by a block size, so the checksum is read as a block',
+    expect: { error: 'DQA_LZ4_TRUNCATED', orError: ['DQA_LZ4_CORRUPT', 'DQA_LZ4_SIZE_MISMATCH'] },
+    build: async (c, dir) => {
+      const bytes = Buffer.from(c.source.frame);
+      bytes.writeUInt32LE(4, c.frame.endMark);
+      return [{ path: await pair(c, dir, bytes), label: 'end mark 4' }];
+    },
+  },
+
+  // ------------------------------------------------------------ dqlite payload
+  {
+    id: 'payload-truncated-known-size',
+    group: 'dqlite payload',
+    damage:
+      'raw (uncompressed) payload cut at every field of every database: mid name, after the name, mid sizes, ' +
+      'after the sizes, mid main file, before the WAL, mid WAL header, 1 byte short',
+    expect: {
+      error: 'DQA_FSM_SIZE_TOO_LARGE',
+      orError: ['DQA_FSM_TRUNCATED', 'DQA_FSM_BAD_NAME', 'DQA_FSM_TOO_MANY_DATABASES'],
+    },
+    build: (c, dir) =>
+      each(
+        dir,
+        payloadCuts(c),
+        (v) => v.label,
+        (v, sub) => pair(c, sub, c.source.payload.subarray(0, v.cut)),
+      ),
+  },
+  {
+    id: 'payload-truncated-header',
+    group: 'dqlite payload',
+    damage: 'raw payload cut inside its 16-byte header (format and count)',
+    expect: { error: 'DQA_FSM_TRUNCATED' },
+    build: (c, dir) =>
+      each(
+        dir,
+        [8, 12, 15],
+        (cut) => `${cut} bytes`,
+        (cut, sub) => pair(c, sub, c.source.payload.subarray(0, cut)),
+      ),
+  },
+  {
+    id: 'payload-truncated-streamed',
+    group: 'dqlite payload',
+    damage:
+      'payload cut at every field, inside an LZ4 frame without a content size (so the parser cannot check sizes ' +
+      'up front and meets the end while streaming)',
+    expect: { error: 'DQA_FSM_TRUNCATED' },
+    build: (c, dir) =>
+      each(
+        dir,
+        [{ cut: 12, label: 'mid header' }, ...payloadCuts(c)],
+        (v) => v.label,
+        async (v, sub) =>
+          pair(c, sub, await c.lz4(c.source.payload.subarray(0, v.cut), { contentSize: false })),
+      ),
+  },
+  {
+    id: 'payload-format',
+    group: 'dqlite payload',
+    damage: 'payload format 2, inside an intact LZ4 frame',
+    expect: { error: 'DQA_FSM_BAD_FORMAT' },
+    build: async (c, dir) => [
+      { path: await pair(c, dir, await c.lz4(withU64(c.source.payload, 0, 2n))), label: 'format 2' },
+    ],
+  },
+  {
+    id: 'payload-count-zero',
+    group: 'dqlite payload',
+    damage: 'payload database count 0',
+    expect: { error: 'DQA_FSM_NO_DATABASES' },
+    build: async (c, dir) => [{ path: await pair(c, dir, withU64(c.source.payload, 8, 0n)), label: '0' }],
+  },
+  {
+    id: 'payload-count-absurd',
+    group: 'dqlite payload',
+    damage: 'payload database count 2^32, 2^63, 2^64-1 (raw, and in an LZ4 frame without content size)',
+    expect: { error: 'DQA_FSM_TOO_MANY_DATABASES' },
+    hugeSize: true,
+    build: (c, dir) =>
+      each(
+        dir,
+        [1n << 32n, 1n << 63n, (1n << 64n) - 1n].flatMap((count) => [
+          { count, lz4: false },
+          { count, lz4: true },
+        ]),
+        (v) => `${v.count}${v.lz4 ? ' (lz4, no size)' : ''}`,
+        async (v, sub) => {
+          const bytes = withU64(c.source.payload, 8, v.count);
+          return pair(c, sub, v.lz4 ? await c.lz4(bytes, { contentSize: false }) : bytes);
+        },
+      ),
+  },
+  {
+    id: 'payload-count-high',
+    group: 'dqlite payload',
+    damage: 'payload database count one too high: the payload ends where a name should start',
+    expect: { error: 'DQA_FSM_TRUNCATED' },
+    build: (c, dir) =>
+      each(
+        dir,
+        [false, true],
+        (lz4) => (lz4 ? 'lz4, no size' : 'raw'),
+        async (lz4, sub) => {
+          const bytes = withU64(c.source.payload, 8, BigInt(c.entries.length + 1));
+          return pair(c, sub, lz4 ? await c.lz4(bytes, { contentSize: false }) : bytes);
+        },
+      ),
+  },
+  {
+    id: 'payload-count-low',
+    group: 'dqlite payload',
+    damage: 'payload database count one too low: a whole database follows the last one',
+    expect: { error: 'DQA_FSM_TRAILING_DATA' },
+    build: async (c, dir) => [
+      { path: await pair(c, dir, withU64(c.source.payload, 8, BigInt(c.entries.length - 1))), label: 'n-1' },
+    ],
+  },
+  {
+    id: 'payload-name-no-nul',
+    group: 'dqlite payload',
+    damage: 'a database name with no NUL in the next 4 KiB (raw, and streamed without a size)',
+    expect: { error: 'DQA_FSM_BAD_NAME' },
+    build: (c, dir) =>
+      each(
+        dir,
+        [false, true],
+        (lz4) => (lz4 ? 'lz4, no size' : 'raw'),
+        async (lz4, sub) => {
+          const bytes = Buffer.concat([c.source.payload.subarray(0, 16), Buffer.alloc(5000, 0x61)]);
+          return pair(c, sub, lz4 ? await c.lz4(bytes, { contentSize: false }) : bytes);
+        },
+      ),
+  },
+  {
+    id: 'payload-name-overrun',
+    group: 'dqlite payload',
+    damage: 'a database name whose NUL and padding are overwritten, so it runs into the size fields',
+    expect: { error: 'DQA_FSM_SIZE_TOO_LARGE' },
+    build: async (c, dir) => {
+      const entry = c.entries.find((e) => e.name === 'k8s')!;
+      const bytes = Buffer.from(c.source.payload);
+      bytes.fill(0x78, entry.nameAt + entry.name.length, entry.sizesAt);
+      return [{ path: await pair(c, dir, bytes), label: 'k8s' }];
+    },
+  },
+  {
+    id: 'payload-names-hostile',
+    group: 'dqlite payload',
+    damage:
+      'database names that are paths (../../etc/x, /abs), terminal escapes, newlines, invalid UTF-8, 4000 bytes, ' +
+      'empty, or a duplicate of k8s: files in the private copy never take their name from the payload',
+    expect: {
+      partial: false,
+      markers: [
+        kineIntact,
+        {
+          says: 'every name reported verbatim',
+          holds: (a) => HOSTILE_NAMES.every((name) => a.databases.some((d) => d.name === name)),
+        },
+      ],
+    },
+    build: async (c, dir) => {
+      const k8s = c.databases[k8sIndex(c)]!;
+      const demo = c.databases.find((db) => db.name === 'demo')!;
+      const dbs = [
+        { ...k8s, name: Buffer.from([0xff, 0xfe, 0x6b]) },
+        ...c.databases,
+        ...HOSTILE_NAMES.map((name) => ({ ...demo, name })),
+      ];
+      return [{ path: await pair(c, dir, await c.lz4(buildPayload(dbs))), label: 'names' }];
+    },
+  },
+  {
+    id: 'payload-size-huge',
+    group: 'dqlite payload',
+    damage: 'a main-file size of 1.5 GiB, 2^45 or 2^64-1, or a WAL size of 2^62, in a raw payload of ~600 KB',
+    expect: { error: 'DQA_FSM_SIZE_TOO_LARGE' },
+    hugeSize: true,
+    build: (c, dir) =>
+      each(
+        dir,
+        hugeSizes(c),
+        (v) => v.label,
+        (v, sub) => pair(c, sub, withU64(c.source.payload, v.at, v.value)),
+      ),
+  },
+  {
+    id: 'payload-size-huge-streamed',
+    group: 'dqlite payload',
+    damage:
+      'the same sizes inside an LZ4 frame without a content size: the parser streams what there is and meets ' +
+      'the end (sizes past 2^53 are refused at once)',
+    expect: { error: 'DQA_FSM_TRUNCATED', orError: ['DQA_FSM_SIZE_TOO_LARGE'] },
+    hugeSize: true,
+    build: (c, dir) =>
+      each(
+        dir,
+        hugeSizes(c),
+        (v) => v.label,
+        async (v, sub) =>
+          pair(c, sub, await c.lz4(withU64(c.source.payload, v.at, v.value), { contentSize: false })),
+      ),
+  },
+  {
+    id: 'payload-size-off-by-one',
+    group: 'dqlite payload',
+    damage: 'a main-file size one byte too long or too short: the WAL that follows starts off its header',
+    expect: { error: 'DQA_SQLITE_BAD_WAL' },
+    build: (c, dir) => {
+      const entry = c.entries.find((e) => e.name === 'k8s')!;
+      return each(
+        dir,
+        [1n, -1n],
+        (d) => `main ${d > 0 ? '+1' : '-1'}`,
+        (delta, sub) =>
+          pair(c, sub, withU64(c.source.payload, entry.sizesAt, BigInt(entry.mainBytes) + delta)),
+      );
+    },
+  },
+  {
+    id: 'payload-main-not-sqlite',
+    group: 'dqlite payload',
+    damage: 'a main file that does not start with the SQLite header: overwritten, or 10 bytes long',
+    expect: { error: 'DQA_SQLITE_NOT_DATABASE' },
+    build: (c, dir) =>
+      each(
+        dir,
+        ['overwritten', 'short'] as const,
+        (v) => v,
+        async (variant, sub) => {
+          const dbs = withDatabase(c, k8sIndex(c), (db) => ({
+            ...db,
+            main:
+              variant === 'short'
+                ? db.main.subarray(0, 10)
+                : Buffer.concat([Buffer.from('NOT SQLite'), db.main.subarray(10)]),
+          }));
+          return pair(c, sub, await c.lz4(buildPayload(dbs)));
+        },
+      ),
+  },
+  {
+    id: 'payload-wal-lost',
+    group: 'dqlite payload',
+    damage: 'the k8s WAL dropped (size 0): the main file alone predates the kine table',
+    expect: { error: 'DQA_KINE_NOT_FOUND' },
+    build: async (c, dir) => {
+      const dbs = withDatabase(c, k8sIndex(c), (db) => ({ ...db, wal: Buffer.alloc(0) }));
+      return [{ path: await pair(c, dir, await c.lz4(buildPayload(dbs))), label: 'no wal' }];
+    },
+  },
+
+  // ------------------------------------------------------------ SQLite WAL
+  {
+    id: 'wal-torn-last-frame',
+    group: 'SQLite WAL',
+    damage: 'a torn last WAL frame (a flipped byte in its page): SQLite replays only the frames before it',
+    expect: { partial: true, markers: [partialWal('k8s'), walWarning('k8s')] },
+    build: async (c, dir) => {
+      const dbs = withDatabase(c, k8sIndex(c), (db) => ({ ...db, wal: flip(db.wal, db.wal.length - 100) }));
+      return [{ path: await pair(c, dir, await c.lz4(buildPayload(dbs))), label: 'torn' }];
+    },
+  },
+  {
+    id: 'wal-uncommitted-tail',
+    group: 'SQLite WAL',
+    damage: 'the last WAL transaction without its commit mark (frames re-signed, so every frame is valid)',
+    expect: { partial: true, markers: [partialWal('k8s'), walWarning('k8s')] },
+    build: async (c, dir) => {
+      const dbs = withDatabase(c, k8sIndex(c), (db) => {
+        const wal = Buffer.from(db.wal);
+        const last = walFrames(wal).at(-1)!;
+        wal.writeUInt32BE(0, last.at + 4);
+        return { ...db, wal: resignWal(wal) };
+      });
+      return [{ path: await pair(c, dir, await c.lz4(buildPayload(dbs))), label: 'no commit' }];
+    },
+  },
+  {
+    id: 'wal-salt-mismatch',
+    group: 'SQLite WAL',
+    damage: 'a WAL frame in the middle with the wrong salt: it and every later frame are ignored',
+    expect: { partial: true, markers: [partialWal('k8s'), walWarning('k8s')] },
+    build: async (c, dir) => {
+      const dbs = withDatabase(c, k8sIndex(c), (db) => {
+        const frames = walFrames(db.wal);
+        return { ...db, wal: flip(db.wal, frames[frames.length >> 1]!.at + 8) };
+      });
+      return [{ path: await pair(c, dir, await c.lz4(buildPayload(dbs))), label: 'salt' }];
+    },
+  },
+  {
+    id: 'wal-header-checksum',
+    group: 'SQLite WAL',
+    damage: "a WAL header whose checksum does not match: SQLite ignores the whole WAL (the pad database's)",
+    expect: { partial: true, markers: [kineIntact, partialWal('pad'), walWarning('pad')] },
+    build: async (c, dir) => {
+      const dbs = withDatabase(c, padIndex(c), (db) => ({ ...db, wal: flip(db.wal, 25) }));
+      return [{ path: await pair(c, dir, await c.lz4(buildPayload(dbs))), label: 'header checksum' }];
+    },
+  },
+  {
+    id: 'wal-header-only',
+    group: 'SQLite WAL',
+    damage: "a WAL of its 32-byte header alone (the pad database's)",
+    expect: {
+      partial: false,
+      markers: [
+        kineIntact,
+        { says: 'pad walFrames 0', holds: (a) => a.databases.find((d) => d.name === 'pad')?.walFrames === 0 },
+      ],
+    },
+    build: async (c, dir) => {
+      const dbs = withDatabase(c, padIndex(c), (db) => ({
+        ...db,
+        wal: db.wal.subarray(0, WAL_HEADER_BYTES),
+      }));
+      return [{ path: await pair(c, dir, await c.lz4(buildPayload(dbs))), label: 'header only' }];
+    },
+  },
+  {
+    id: 'wal-malformed',
+    group: 'SQLite WAL',
+    damage:
+      'a WAL with a bad magic, a page size of 3000, shorter than its header, or cut mid-frame ' +
+      '(dqlite only ever ships whole frames)',
+    expect: { error: 'DQA_SQLITE_BAD_WAL' },
+    build: (c, dir) =>
+      each(
+        dir,
+        ['magic', 'page size', 'short', 'mid-frame'] as const,
+        (v) => v,
+        async (variant, sub) => {
+          const dbs = withDatabase(c, k8sIndex(c), (db) => {
+            const wal = Buffer.from(db.wal);
+            if (variant === 'magic') wal.writeUInt32BE(0x377f0680, 0);
+            if (variant === 'page size') wal.writeUInt32BE(3000, 8);
+            if (variant === 'short') return { ...db, wal: wal.subarray(0, 20) };
+            if (variant === 'mid-frame')
+              return { ...db, wal: wal.subarray(0, wal.length - walPageSize(wal) / 2) };
+            return { ...db, wal };
+          });
+          return pair(c, sub, await c.lz4(buildPayload(dbs)));
+        },
+      ),
+  },
+
+  // ------------------------------------------------------------ SQLite database
+  {
+    id: 'sqlite-corrupt-table-page',
+    group: 'SQLite database',
+    damage:
+      "the kine table's root page, or one of its leaf pages, overwritten with garbage (WAL merged, as dqlite ≥ 1.17 ships it)",
+    expect: { error: 'DQA_SQLITE_CORRUPT' },
+    build: (c, dir) =>
+      each(
+        dir,
+        [
+          { label: 'kine root page', page: c.pages.kineRoot },
+          { label: 'kine leaf page', page: c.pages.kineLeaf },
+        ],
+        (v) => v.label,
+        async (v, sub) => {
+          const dbs = mergedK8sWith(c, (main) => {
+            garbage(c.pageSize, v.page).copy(main, pageAt(c, v.page));
+            return main;
+          });
+          return pair(c, sub, await c.lz4(buildPayload(dbs)));
+        },
+      ),
+  },
+  {
+    id: 'sqlite-corrupt-index-page',
+    group: 'SQLite database',
+    damage: "the kine index's root page overwritten with garbage",
+    expect: { error: 'DQA_SQLITE_CORRUPT' },
+    build: async (c, dir) => {
+      const dbs = mergedK8sWith(c, (main) => {
+        garbage(c.pageSize, 7).copy(main, pageAt(c, c.pages.indexRoot));
+        return main;
+      });
+      return [{ path: await pair(c, dir, await c.lz4(buildPayload(dbs))), label: 'index root' }];
+    },
+  },
+  {
+    id: 'sqlite-bad-freelist',
+    group: 'SQLite database',
+    damage:
+      "the freelist trunk pointer aimed past the end of the file: queries work, SQLite's quick_check does not",
+    expect: {
+      partial: true,
+      markers: [
+        kineIntact,
+        {
+          says: 'k8s integrity.ok false',
+          holds: (a) => a.partial && a.databases.find((d) => d.name === 'k8s')?.integrity?.ok === false,
+        },
+        {
+          says: 'a warning names quick_check',
+          holds: (a) => a.warnings.some((w) => w.includes('quick_check')),
+        },
+      ],
+    },
+    build: async (c, dir) => {
+      const dbs = mergedK8sWith(c, (main) => {
+        main.writeUInt32BE(main.length / c.pageSize + 1000, 32);
+        if (main.readUInt32BE(36) === 0) main.writeUInt32BE(1, 36);
+        return main;
+      });
+      return [{ path: await pair(c, dir, await c.lz4(buildPayload(dbs))), label: 'freelist' }];
+    },
+  },
+  {
+    id: 'sqlite-bad-header',
+    group: 'SQLite database',
+    damage: 'a SQLite header with page size 3 or an unknown read format version',
+    expect: { error: 'DQA_SQLITE_CORRUPT' },
+    build: (c, dir) =>
+      each(
+        dir,
+        ['page size', 'format'] as const,
+        (v) => v,
+        async (variant, sub) => {
+          const dbs = mergedK8sWith(c, (main) => {
+            if (variant === 'page size') main.writeUInt16BE(3, 16);
+            else main[19] = 9;
+            return main;
+          });
+          return pair(c, sub, await c.lz4(buildPayload(dbs)));
+        },
+      ),
+  },
+  {
+    id: 'sqlite-truncated-main',
+    group: 'SQLite database',
+    damage: 'a main file cut to half its pages, sizes consistent (the b-trees point past the end)',
+    expect: { error: 'DQA_SQLITE_CORRUPT', orError: [] },
+    build: async (c, dir) => {
+      const pages = c.mergedK8s.length / c.pageSize;
+      const dbs = mergedK8sWith(c, (main) => main.subarray(0, Math.ceil(pages / 2) * c.pageSize));
+      return [{ path: await pair(c, dir, await c.lz4(buildPayload(dbs))), label: 'half' }];
+    },
+  },
+  {
+    id: 'sqlite-plain-file-wal-fifo',
+    group: 'SQLite database',
+    damage: 'a plain SQLite file whose `-wal` beside it is a FIFO',
+    expect: { error: 'DQA_INPUT_UNREADABLE' },
+    knownIssue: {
+      hangs: true,
+      note:
+        'hangs: analyze.ts copySqliteFile copies the -wal with copyFileSync, which blocks on the FIFO ' +
+        'with the event loop stopped, so SIGTERM cannot end it either',
+    },
+    build: async (c, dir) => {
+      await writeFile(join(dir, 'state.db'), c.mergedK8s);
+      await fifo(join(dir, 'state.db-wal'));
+      return [{ path: join(dir, 'state.db'), label: 'fifo -wal' }];
+    },
+  },
+  {
+    id: 'sqlite-plain-file-wal-directory',
+    group: 'SQLite database',
+    damage: 'a plain SQLite file whose `-wal` beside it is a directory',
+    expect: { error: 'DQA_INPUT_UNREADABLE' },
+    knownIssue: {
+      hangs: false,
+      note: 'a raw EISDIR from copyFileSync in analyze.ts copySqliteFile (the CLI: internal error, exit 70)',
+    },
+    build: async (c, dir) => {
+      await writeFile(join(dir, 'state.db'), c.mergedK8s);
+      await mkdir(join(dir, 'state.db-wal'));
+      return [{ path: join(dir, 'state.db'), label: 'directory -wal' }];
+    },
+  },
+  {
+    id: 'sqlite-plain-file-corrupt',
+    group: 'SQLite database',
+    damage: 'a plain kine SQLite file (copied out by hand) with its kine root page overwritten',
+    expect: { error: 'DQA_SQLITE_CORRUPT' },
+    build: async (c, dir) => {
+      const main = Buffer.from(c.mergedK8s);
+      garbage(c.pageSize, c.pages.kineRoot).copy(main, pageAt(c, c.pages.kineRoot));
+      await writeFile(join(dir, 'state.db'), main);
+      return [{ path: join(dir, 'state.db'), label: 'state.db' }];
+    },
+  },
+];
+
+// ---------------------------------------------------------------- case helpers
+
+const SQLITE_MAGIC = Buffer.from('SQLite format 3\0', 'latin1');
+
+const HOSTILE_NAMES = [
+  '../../../../tmp/dqa-corpus-escape',
+  '/tmp/dqa-corpus-absolute',
+  '\u001b[31mred\u001b[0m\u0007',
+  'a\nb\r\nc',
+  'x'.repeat(4000),
+  '',
+  'k8s',
+];
+
+function PAYLOAD_DAMAGE(): ErrorCode[] {
+  return [
+    'DQA_FSM_BAD_FORMAT',
+    'DQA_FSM_TRUNCATED',
+    'DQA_FSM_SIZE_TOO_LARGE',
+    'DQA_FSM_BAD_NAME',
+    'DQA_FSM_TOO_MANY_DATABASES',
+    'DQA_FSM_TRAILING_DATA',
+    'DQA_FSM_NO_DATABASES',
+    'DQA_SQLITE_NOT_DATABASE',
+    'DQA_SQLITE_BAD_WAL',
+  ];
+}
+
+function hugeSizes(c: CorpusContext): Array<{ at: number; value: bigint; label: string }> {
+  const { sizesAt } = c.entries.find((e) => e.name === 'k8s')!;
+  return [
+    { at: sizesAt, value: 3n << 29n, label: 'main 1.5 GiB' },
+    { at: sizesAt, value: 1n << 45n, label: 'main 2^45' },
+    { at: sizesAt, value: (1n << 64n) - 1n, label: 'main 2^64-1' },
+    { at: sizesAt + 8, value: 1n << 62n, label: 'wal 2^62' },
+  ];
+}
+
+function withU64(bytes: Buffer, at: number, value: bigint): Buffer {
+  const out = Buffer.from(bytes);
+  out.writeBigUInt64LE(value, at);
+  return out;
+}
+
+function withByte(bytes: Buffer, at: number, value: number): Buffer {
+  const out = Buffer.from(bytes);
+  out[at] = value;
+  return out;
+}
+
+function blockPicks(c: CorpusContext): number[] {
+  const last = c.frame.blocks.length - 1;
+  return [...new Set([0, last >> 1, last])];
+}
+
+function newerName(c: CorpusContext): string {
+  const [, term, index, ts] = /^snapshot-(\d+)-(\d+)-(\d+)$/.exec(c.source.name)!;
+  return `snapshot-${term}-${Number(index) + 1024}-${Number(ts) + 5000}`;
+}
+
+/** Truncation points at every field of every database in the payload. */
+function payloadCuts(c: CorpusContext): Array<{ cut: number; label: string }> {
+  const cuts: Array<{ cut: number; label: string }> = [];
+  for (const e of c.entries) {
+    cuts.push(
+      { cut: e.nameAt + 2, label: `${e.name}: mid name` },
+      { cut: e.sizesAt, label: `${e.name}: after name` },
+      { cut: e.sizesAt + 8, label: `${e.name}: mid sizes` },
+      { cut: e.mainAt, label: `${e.name}: after sizes` },
+      { cut: e.mainAt + 100, label: `${e.name}: mid main` },
+      { cut: e.walAt, label: `${e.name}: before WAL` },
+    );
+    if (e.walBytes > 0) cuts.push({ cut: e.walAt + 16, label: `${e.name}: mid WAL header` });
+  }
+  cuts.push({ cut: c.source.payload.length - 1, label: '1 byte short' });
+  return cuts.filter((v) => v.cut > 16);
+}
+
+/** A YAML "billion laughs": nine levels of aliases, each ten times the one before. */
+function aliasBomb(): string {
+  const lines = ['a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]'];
+  for (let i = 1; i < 10; i++)
+    lines.push(
+      `a${i}: &a${i} [${Array(10)
+        .fill(`*a${i - 1}`)
+        .join(', ')}]`,
+    );
+  return `${lines.join('\n')}\n`;
+}
+
+// ---------------------------------------------------------------- building the corpus
+
+/** Decode the source once with independent tools (lz4, sqlite3) and set up the case helpers. */
+export async function corpusContext(source: SourceSnapshot, workDir: string): Promise<CorpusContext> {
+  await mkdir(workDir, { recursive: true });
+  const work = await mkdtemp(join(workDir, 'context-'));
+  const extraction = await extractWithCli(source.dataPath);
+  try {
+    const k8s = extraction.databases.find((db) => db.name === 'k8s')!;
+    const [{ rows }] = (await sqlite<{ rows: number }>(
+      k8s.mainPath,
+      'SELECT count(*) AS rows FROM kine',
+    )) as [{ rows: number }];
+    const merged = join(work, 'k8s.db');
+    await copyFile(k8s.mainPath, merged);
+    await copyFile(k8s.walPath, `${merged}-wal`);
+    await run('sqlite3', [merged, 'PRAGMA wal_checkpoint(TRUNCATE);']);
+    const mergedK8s = await readFile(merged);
+    const pageSize = mergedK8s.readUInt16BE(16) === 1 ? 65536 : mergedK8s.readUInt16BE(16);
+    const page = async (sql: string) => ((await sqlite<{ p: number }>(merged, sql))[0] as { p: number }).p;
+    const pages = {
+      kineRoot: await page("SELECT rootpage AS p FROM sqlite_schema WHERE name = 'kine'"),
+      kineLeaf: await page("SELECT max(pageno) AS p FROM dbstat WHERE name = 'kine' AND pagetype = 'leaf'"),
+      indexRoot: await page(
+        "SELECT rootpage AS p FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'kine'",
+      ),
+    };
+    let serial = 0;
+    return {
+      source,
+      frame: lz4Layout(source.frame),
+      entries: payloadLayout(source.payload),
+      databases: payloadDatabases(source.payload),
+      kineRows: rows,
+      mergedK8s,
+      pageSize,
+      pages,
+      async lz4(payload, options = {}) {
+        const input = join(work, `lz4-${serial++}`);
+        await writeFile(input, payload);
+        // raft's frame settings: 64 KiB linked blocks, content size, content checksum.
+        const flags = [
+          '-q',
+          '-f',
+          '-B4',
+          '-BD',
+          ...(options.contentSize === false ? [] : ['--content-size']),
+        ];
+        await run('lz4', [...flags, input, `${input}.lz4`]);
+        const out = await readFile(`${input}.lz4`);
+        await rm(input);
+        await rm(`${input}.lz4`);
+        return out;
+      },
+    };
+  } finally {
+    await extraction.cleanup();
+  }
+}
+
+/** Build every case's inputs under `outDir/<id>/`; returns the inputs per case id. */
+export async function generateCorpus(
+  context: CorpusContext,
+  outDir: string,
+  cases: readonly CorpusCase[] = CORPUS,
+): Promise<Map<string, CaseInput[]>> {
+  const built = new Map<string, CaseInput[]>();
+  for (const item of cases) {
+    const dir = join(outDir, item.id);
+    await mkdir(dir, { recursive: true });
+    built.set(item.id, await item.build(context, dir));
+  }
+  return built;
+}
+
+// ---------------------------------------------------------------- the docs table
+
+/** The outcome column: the error code(s), or "analysed" with the markers. */
+export function describeExpectation(expect: Expectation): string {
+  if ('error' in expect) {
+    if (expect.says) return expect.says;
+    const others = (expect.orError ?? [])
+      .filter((code) => code !== expect.error)
+      .map((code) => `\`${code}\``);
+    return others.length > 0 ? `\`${expect.error}\` (or ${others.join(', ')})` : `\`${expect.error}\``;
+  }
+  const kind = expect.partial ? 'analysed, **partial**' : 'analysed';
+  return `${kind}: ${expect.markers.map((m) => m.says).join('; ')}`;
+}
+
+/** The "Hostile input" table of docs/security.md, one row per case. */
+export function renderTable(cases: readonly CorpusCase[] = CORPUS): string {
+  const rows = ['| Group | Damage | Outcome |', '|---|---|---|'];
+  for (const item of cases) {
+    const damage = item.damage.replaceAll('|', '\\|') + (item.hugeSize ? ' ¹' : '');
+    const outcome = item.knownIssue
+      ? `should be ${describeExpectation(item.expect)}; **known issue**: ${item.knownIssue.note}`
+      : describeExpectation(item.expect);
+    rows.push(`| ${item.group} | ${damage} | ${outcome} |`);
+  }
+  return rows.join('\n');
+}
