@@ -1,7 +1,9 @@
 // The agent against a live dqlite node (Debian go-dqlite's dqlite-demo) while a kine workload runs:
 // the snapshot metrics must be those of the files the node wrote, the storage and kine figures those
 // the sqlite3 CLI reads from the same snapshot, and SIGTERM must end it cleanly.
-import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
+
+import { readdirSync } from 'node:fs';
+import { appendFile, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Analysis } from '@dqlite-analyzer/core';
@@ -22,6 +24,7 @@ const LEASE = '/registry/leases/kube-system/kube-controller-manager';
 let node: DqliteNode;
 let agent: AgentProcess;
 let scratch: string;
+let logFile: string;
 const history = new KineHistory();
 
 async function metrics(): Promise<Scrape> {
@@ -62,7 +65,9 @@ beforeAll(async () => {
   history.bulkCreate('/registry/pods/default/web-', 40, kineValue.k8s(600), { chunk: 40 });
   history.create(LEASE, kineValue.k8s(300));
   await node.exec('k8s', [...kineSchema('v1'), ...history.takeStatements()]);
-  agent = await startAgentProcess(['--data-dir', node.dataDir], {
+  logFile = join(scratch, 'kubelite.log');
+  await writeFile(logFile, '');
+  agent = await startAgentProcess(['--data-dir', node.dataDir, '--log-file', logFile], {
     DQLITE_AGENT_TEMP_DIR: scratch,
     DQLITE_AGENT_LOG_LEVEL: 'info',
   });
@@ -91,13 +96,15 @@ describe('dqlite-agent on a live dqlite node', () => {
     history.bulkUpdate(LEASE, 600, kineValue.k8s(300), { chunk: 50 });
     await node.exec('k8s', history.takeStatements());
     first = await node.padUntilSnapshot({ timeoutMs: 60_000 });
+    const written = await stat(first.dataPath); // birth = tmp file created, ctime = renamed
     const copy = await node.copySnapshot(first, scratch);
     const scrape = await until((m) => m.value('dqlite_snapshot_index') === first.index, 'the first snapshot');
     expect(scrape.value('dqlite_snapshot_term')).toBe(first.term);
     expect(scrape.value('dqlite_snapshot_size_bytes')).toBe((await stat(copy.dataPath)).size);
     // Written while watched: its write time is measured.
     expect(scrape.histogram('dqlite_snapshot_write_duration_seconds')).toBe(1);
-    expect(scrape.value('dqlite_snapshot_last_write_duration_seconds')).toBeGreaterThan(0);
+    // Kernel file times tick with the coarse clock (a few ms): a small snapshot can take "0 s".
+    expect(scrape.value('dqlite_snapshot_last_write_duration_seconds')).toBeGreaterThanOrEqual(0);
 
     const analysis = await analysed(first);
     const extraction = await extractWithCli(copy.dataPath);
@@ -119,6 +126,29 @@ describe('dqlite-agent on a live dqlite node', () => {
     } finally {
       await extraction.cleanup();
     }
+
+    // A lock error logged while the node wrote that snapshot: its window names the snapshot.
+    const during = new Date((written.birthtimeMs + written.ctimeMs) / 2).toISOString();
+    await appendFile(
+      logFile,
+      `${during} E kubelite: rpc error: code = Unknown desc = update transaction failed for key ${LEASE}: exec (try: 500): database is locked\n`,
+    );
+    const windowed = await until(
+      (m) => m.value('dqlite_lock_windows_total', { source: 'logs' }) === 1,
+      'the lock window to close',
+    );
+    expect(windowed.value('dqlite_lock_windows_during_snapshot_total', { source: 'logs' })).toBe(1);
+    expect(
+      windowed.value('dqlite_lock_errors_total', { source: 'logs', database: 'k8s', prefix: 'leases' }),
+    ).toBe(1);
+    const { windows } = JSON.parse((await agent.get('/api/v1/windows')).text);
+    expect(windows[0]).toMatchObject({
+      source: 'logs',
+      count: 1,
+      maxTries: 500,
+      snapshot: first.name,
+      keys: [LEASE],
+    });
   });
 
   it('follows the next snapshot: entries and interval since the first, Raft log from file names', async () => {
@@ -140,17 +170,22 @@ describe('dqlite-agent on a live dqlite node', () => {
     );
     expect(scrape.value('dqlite_snapshots_total')).toBeGreaterThanOrEqual(2);
 
-    // The Raft log, read independently from the names in the directory.
-    const lastIndexes = (await readdir(node.dataDir))
-      .map((name) => /^\d{16}-(\d{16})$/.exec(name)?.[1])
-      .filter((last): last is string => last !== undefined)
-      .map(Number);
-    const newestClosed = Math.max(...lastIndexes);
-    const raft = await until(
-      (m) => (m.value('dqlite_raft_last_closed_index') ?? 0) >= newestClosed,
-      'the Raft log listing',
-    );
-    expect(raft.value('dqlite_raft_segments', { state: 'closed' })).toBeGreaterThan(0);
+    // The Raft log, read independently from the names in the directory: the agent's listing (every
+    // pollInterval) must come to agree with it while the node is idle.
+    const closedNames = () =>
+      readdirSync(node.dataDir)
+        .map((name) => /^\d{16}-(\d{16})$/.exec(name)?.[1])
+        .filter((last): last is string => last !== undefined)
+        .map(Number);
+    const raft = await until((m) => {
+      const closed = closedNames();
+      const newestClosed = closed.length > 0 ? Math.max(...closed) : undefined;
+      return (
+        m.value('dqlite_raft_segments', { state: 'closed' }) === closed.length &&
+        m.value('dqlite_raft_last_closed_index') === newestClosed
+      );
+    }, 'the Raft log listing to match the directory');
+    expect(closedNames().length).toBeGreaterThan(0);
     expect(raft.value('dqlite_raft_snapshot_files')).toBeGreaterThanOrEqual(1);
     expect(raft.value('dqlite_filesystem_free_bytes')).toBeGreaterThan(0);
   });

@@ -20,6 +20,9 @@ export interface SnapshotWrite {
   finishedAt: number;
 }
 
+// Log timestamps have millisecond (or coarser) precision and writers are blocked for a moment
+// after the rename, so a window this close to a write still counts as during it.
+const OVERLAP_SLACK_MS = 1000;
 // A write raft abandoned (crash, full disk) must not pair with a later snapshot.
 const ABANDONED_MS = 30 * 60 * 1000;
 
@@ -75,7 +78,9 @@ export class SnapshotTiming {
 
   /** The snapshot whose write overlapped [start, end] (or is in progress since before end). */
   snapshotDuring(start: number, end: number): string | undefined {
-    const done = this.writes.find((write) => write.startedAt <= end && write.finishedAt >= start);
+    const done = this.writes.find(
+      (write) => write.startedAt - OVERLAP_SLACK_MS <= end && write.finishedAt + OVERLAP_SLACK_MS >= start,
+    );
     if (done) return done.name;
     const current = this.inProgress();
     if (current && current.startedAt <= end) return current.tmpName.replace(/^tmp-/, '');

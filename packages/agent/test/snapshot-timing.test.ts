@@ -18,7 +18,7 @@ describe('SnapshotTiming', () => {
     });
     expect(timing.inProgress()).toBeUndefined();
     expect(timing.snapshotDuring(120, 130)).toBe('snapshot-1-1024-988740');
-    expect(timing.snapshotDuring(141, 150)).toBeUndefined();
+    expect(timing.snapshotDuring(1141, 1150)).toBeUndefined();
   });
 
   it("pairs dqlite's anonymous tmp-XXXXXX file with the next snapshot", () => {
