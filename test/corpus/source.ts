@@ -1,7 +1,7 @@
 // The one real snapshot every corpus case is derived from: a single dqlite node (go-dqlite's
 // dqlite-demo, see test/support/dqlite-node.ts) holding a small kine history, snapshotted by raft.
 import { copyFile, mkdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { startDqliteNode } from '../support/dqlite-node.js';
 import { extractWithCli } from '../support/independent.js';
 import { KineHistory, kineSchema, kineValue } from '../support/kine.js';
@@ -58,15 +58,20 @@ export async function makeSourceSnapshot(dir: string): Promise<SourceSnapshot> {
   const snapshot = await node.copySnapshot(await node.padUntilSnapshot(), dataDir);
   for (const file of ['info.yaml', 'cluster.yaml'])
     await copyFile(join(node.dataDir, file), join(dataDir, file));
-  const extraction = await extractWithCli(snapshot.dataPath);
+  return sourceFromFiles(snapshot.dataPath);
+}
+
+/** Read a snapshot pair and decompress its payload with the lz4 CLI. */
+async function sourceFromFiles(dataPath: string): Promise<SourceSnapshot> {
+  const extraction = await extractWithCli(dataPath);
   try {
     return {
-      dataDir,
-      name: snapshot.name,
-      dataPath: snapshot.dataPath,
-      metaPath: snapshot.metaPath,
-      frame: await readFile(snapshot.dataPath),
-      meta: await readFile(snapshot.metaPath),
+      dataDir: dirname(dataPath),
+      name: basename(dataPath),
+      dataPath,
+      metaPath: `${dataPath}.meta`,
+      frame: await readFile(dataPath),
+      meta: await readFile(`${dataPath}.meta`),
       payload: await readFile(extraction.payloadPath),
     };
   } finally {

@@ -1,0 +1,260 @@
+// The built CLI, run as a user would, on corpus cases derived from a snapshot a real dqlite node
+// writes for this test (test/corpus/source.ts): a damaged input gives one stderr line
+// `dqlite-analyze: DQA_…: …`, the exit code docs/errors.md gives for that code, no stack trace and
+// no report; a partial analysis says so; hostile database names and Secret values never reach the
+// report raw. Also, as user `nobody`, real permission errors (tests otherwise run as root).
+import { spawn } from 'node:child_process';
+import { chmod, copyFile, mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  type CaseInput,
+  CORPUS,
+  type CorpusCase,
+  type CorpusContext,
+  corpusContext,
+  generateCorpus,
+} from '../corpus/generate.js';
+import { makeSourceSnapshot, SECRET_MARKER, SECRET_MARKER_BASE64 } from '../corpus/source.js';
+import { stopAllNodes } from '../support/dqlite-node.js';
+
+const CLI = new URL('../../packages/cli/dist/main.js', import.meta.url).pathname;
+const ERRORS_DOC = new URL('../../docs/errors.md', import.meta.url);
+const NOBODY = 65534;
+
+/** Cases the CLI is run on: each kind of outcome, and the errors of each exit code. */
+const PICKED = [
+  'path-missing',
+  'path-empty-file',
+  'path-fifo',
+  'dir-meta-not-a-file',
+  'meta-crc',
+  'lz4-truncated-end',
+  'lz4-content-checksum',
+  'payload-size-huge',
+  'sqlite-corrupt-table-page',
+  'wal-torn-last-frame',
+  'sqlite-bad-freelist',
+  'payload-names-hostile',
+  'sqlite-plain-file-wal-directory',
+];
+
+let scratch: string;
+let temp: string;
+let context: CorpusContext;
+let inputs: Map<string, CaseInput[]>;
+let exitCodes: Map<string, number>;
+
+beforeAll(async () => {
+  scratch = await mkdtemp(join(tmpdir(), 'dqa-cli-corpus-'));
+  temp = join(scratch, 'temp');
+  await mkdir(temp);
+  const source = await makeSourceSnapshot(scratch);
+  await stopAllNodes();
+  context = await corpusContext(source, join(scratch, 'work'));
+  inputs = await generateCorpus(
+    context,
+    join(scratch, 'corpus'),
+    CORPUS.filter((item) => PICKED.includes(item.id)),
+  );
+  exitCodes = documentedExitCodes(await readFile(ERRORS_DOC, 'utf8'));
+});
+
+afterAll(async () => {
+  await stopAllNodes();
+  if (scratch) await rm(scratch, { recursive: true, force: true });
+});
+
+/** Code → exit code, from the table in docs/errors.md. */
+function documentedExitCodes(doc: string): Map<string, number> {
+  const codes = new Map<string, number>();
+  for (const match of doc.matchAll(/^\| `(DQA_[A-Z0-9_]+)` \|.*\| (\d+) \|$/gm))
+    codes.set(match[1]!, Number(match[2]));
+  return codes;
+}
+
+interface CliResult {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function cli(args: string[], options: { uid?: number; gid?: number } = {}): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, ...args], { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => {
+      stdout += chunk;
+    });
+    child.stderr.on('data', (chunk) => {
+      stderr += chunk;
+    });
+    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    child.on('error', reject);
+    child.on('close', (status) => {
+      clearTimeout(timer);
+      resolve({ status, stdout, stderr });
+    });
+  });
+}
+
+/** The error contract: one line, the code, the documented exit code, no stack, no report. */
+function expectErrorLine(result: CliResult, code: string, where: string): void {
+  expect.soft(result.stderr, where).toMatch(new RegExp(`^dqlite-analyze: ${code}: [^\\n]+\\n$`));
+  expect.soft(result.stderr, `${where}: stack trace`).not.toMatch(/^\s+at /m);
+  expect.soft(result.status, `${where}: exit code`).toBe(exitCodes.get(code));
+  expect.soft(result.stdout, `${where}: stdout`).toBe('');
+}
+
+function picked(id: string): CorpusCase {
+  return CORPUS.find((item) => item.id === id)!;
+}
+
+describe('the CLI on corpus cases', () => {
+  it('docs/errors.md gives an exit code for every code', () => {
+    expect(exitCodes.size).toBeGreaterThan(20);
+  });
+
+  for (const id of PICKED.filter((id) => 'error' in picked(id).expect)) {
+    const item = picked(id);
+    const test = item.knownIssue ? (item.knownIssue.hangs ? it.skip : it.fails) : it;
+    test(`${id}: one stderr line with the code, the documented exit code`, async () => {
+      const expect_ = item.expect as { error: string; orError?: string[] };
+      for (const input of inputs.get(id)!.slice(0, 3)) {
+        const result = await cli([input.path, '--temp-dir', temp]);
+        const code =
+          /^dqlite-analyze: (DQA_[A-Z0-9_]+):/.exec(result.stderr)?.[1] ?? `none in ${result.stderr}`;
+        expect.soft([expect_.error, ...(expect_.orError ?? [])], `${id} (${input.label})`).toContain(code);
+        expectErrorLine(result, code, `${id} (${input.label})`);
+        expect(await readdir(temp)).toEqual([]);
+      }
+    });
+  }
+
+  it('a torn WAL: the report says partial (text and JSON) and the run still succeeds', async () => {
+    const [input] = inputs.get('wal-torn-last-frame')!;
+    const json = await cli([input!.path, '--temp-dir', temp, '--format', 'json', '--fail-on', 'none']);
+    expect(json.status).toBe(0);
+    const analysis = JSON.parse(json.stdout) as { partial: boolean; warnings: string[] };
+    expect(analysis.partial).toBe(true);
+    expect(analysis.warnings.join('\n')).toMatch(/WAL frames are torn/);
+    const text = await cli([input!.path, '--temp-dir', temp, '--fail-on', 'none']);
+    expect(text.status).toBe(0);
+    // The text report wraps lines: match the words, not the spaces between them.
+    expect(text.stdout).toMatch(/part\s+of\s+the\s+input\s+could\s+not\s+be\s+read/);
+    expect(text.stdout).toMatch(/WAL\s+frames\s+are\s+torn/);
+  });
+
+  it('a database failing quick_check: the report says partial and names the check', async () => {
+    const [input] = inputs.get('sqlite-bad-freelist')!;
+    const text = await cli([input!.path, '--temp-dir', temp, '--fail-on', 'none']);
+    expect(text.status).toBe(0);
+    expect(text.stdout).toMatch(/quick_check/);
+  });
+
+  async function reportsOfHostileNames(formats: string[]): Promise<void> {
+    const [input] = inputs.get('payload-names-hostile')!;
+    for (const format of formats) {
+      const result = await cli([input!.path, '--temp-dir', temp, '--format', format, '--fail-on', 'none']);
+      expect(result.status, format).toBe(0);
+      // No colour off a terminal, so an ESC or BEL can only have come from a name.
+      expect.soft(/[\u001b\u0007]/.test(result.stdout), `${format}: raw ESC/BEL in the report`).toBe(false);
+      expect.soft(/[\u001b\u0007]/.test(result.stderr), `${format}: raw ESC/BEL on stderr`).toBe(false);
+    }
+    expect(await readdir(temp)).toEqual([]);
+  }
+
+  it('hostile database names: JSON escapes their control characters', () => reportsOfHostileNames(['json']));
+
+  // Known issue (packages/cli renderers): a database name from the snapshot is printed as is, so a
+  // damaged or crafted snapshot can send terminal escape sequences to the operator's terminal.
+  // This test flips to failing once the renderers escape control characters: then drop `.fails`.
+  it.fails('hostile database names: text, markdown and HTML print no raw control characters', () =>
+    reportsOfHostileNames(['text', 'markdown', 'html']));
+
+  it("no Secret's value reaches any report format", async () => {
+    expect(context.source.payload.includes(SECRET_MARKER)).toBe(true);
+    for (const format of ['text', 'markdown', 'html', 'json']) {
+      const result = await cli([
+        context.source.dataPath,
+        '--temp-dir',
+        temp,
+        '--format',
+        format,
+        '--fail-on',
+        'none',
+      ]);
+      expect(result.status, `${format}: ${result.stderr}`).toBe(0);
+      const all = result.stdout + result.stderr;
+      expect(all.includes(SECRET_MARKER), format).toBe(false);
+      expect(all.includes(SECRET_MARKER_BASE64), format).toBe(false);
+    }
+  });
+});
+
+describe.runIf(process.getuid?.() === 0)('the CLI as user nobody (real permission errors)', () => {
+  let dir: string;
+  beforeAll(async () => {
+    // nobody must reach the CLI and the scratch dir, but not what each case locks.
+    dir = join(scratch, 'nobody');
+    await mkdir(dir);
+    await chmod(scratch, 0o755);
+    await chmod(dir, 0o755);
+  });
+
+  async function sampleDir(name: string): Promise<string> {
+    const path = join(dir, name);
+    await mkdir(path);
+    await copyFile(context.source.dataPath, join(path, context.source.name));
+    await copyFile(context.source.metaPath, join(path, `${context.source.name}.meta`));
+    await chmod(join(path, context.source.name), 0o644);
+    await chmod(join(path, `${context.source.name}.meta`), 0o644);
+    return path;
+  }
+
+  it('a data directory it may not list: DQA_INPUT_UNREADABLE, exit 66', async () => {
+    const path = await sampleDir('locked-dir');
+    await chmod(path, 0o700);
+    expectErrorLine(
+      await cli([path, '-q'], { uid: NOBODY, gid: NOBODY }),
+      'DQA_INPUT_UNREADABLE',
+      'locked dir',
+    );
+  });
+
+  it('a snapshot file it may not read, or its .meta: DQA_INPUT_UNREADABLE, exit 66', async () => {
+    const path = await sampleDir('locked-files');
+    await chmod(path, 0o755);
+    await chmod(join(path, `${context.source.name}.meta`), 0o600);
+    const tempDir = join(dir, 'temp-ok');
+    await mkdir(tempDir, { mode: 0o777 });
+    await chmod(tempDir, 0o777);
+    const asNobody = { uid: NOBODY, gid: NOBODY };
+    expectErrorLine(
+      await cli([path, '-q', '--temp-dir', tempDir], asNobody),
+      'DQA_INPUT_UNREADABLE',
+      'locked .meta',
+    );
+    await chmod(join(path, context.source.name), 0o600);
+    expectErrorLine(
+      await cli([join(path, context.source.name), '-q', '--temp-dir', tempDir], asNobody),
+      'DQA_INPUT_UNREADABLE',
+      'locked data file',
+    );
+    expect(await readdir(tempDir)).toEqual([]);
+  });
+
+  it('a temp dir it may not write: DQA_TEMP_FAILED, exit 73', async () => {
+    const path = await sampleDir('readable');
+    const readOnlyTemp = join(dir, 'temp-ro');
+    await mkdir(readOnlyTemp);
+    await chmod(readOnlyTemp, 0o755);
+    expectErrorLine(
+      await cli([path, '-q', '--temp-dir', readOnlyTemp], { uid: NOBODY, gid: NOBODY }),
+      'DQA_TEMP_FAILED',
+      'read-only temp dir',
+    );
+  });
+});
