@@ -1,7 +1,10 @@
 // A throw-away single-member etcd (Debian etcd-server) on loopback, for the agent's probe: the same
 // etcd v3 API that kine serves to the apiserver.
 import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { request } from 'node:http';
 import { createServer } from 'node:net';
+import { dirname, join } from 'node:path';
 
 export interface EtcdServer {
   endpoint: string;
@@ -26,9 +29,35 @@ async function freePort(): Promise<number> {
   });
 }
 
-export async function startEtcd(dataDir: string): Promise<EtcdServer> {
+/**
+ * `unixSocket`: serve clients on a socket named `kine.sock:12379` beside the data directory, as
+ * k8s-dqlite does on microk8s (etcd, like kine, names the socket file after the URL's host:port).
+ */
+export async function startEtcd(
+  dataDir: string,
+  options: { unixSocket?: boolean } = {},
+): Promise<EtcdServer> {
   const [clientPort, peerPort] = [await freePort(), await freePort()];
-  const client = `http://127.0.0.1:${clientPort}`;
+  const socketDir = dirname(dataDir);
+  mkdirSync(socketDir, { recursive: true });
+  const client = options.unixSocket ? 'unix://kine.sock:12379' : `http://127.0.0.1:${clientPort}`;
+  const endpoint = options.unixSocket ? `unix://${join(socketDir, 'kine.sock:12379')}` : client;
+  const healthy = () =>
+    options.unixSocket
+      ? new Promise<boolean>((resolve) => {
+          const req = request(
+            { socketPath: join(socketDir, 'kine.sock:12379'), path: '/health', timeout: 1000 },
+            (res) => {
+              res.resume();
+              resolve(res.statusCode === 200);
+            },
+          );
+          req.on('error', () => resolve(false));
+          req.end();
+        })
+      : fetch(`${client}/health`, { signal: AbortSignal.timeout(1000) })
+          .then((r) => r.ok)
+          .catch(() => false);
   const peer = `http://127.0.0.1:${peerPort}`;
   let child: ChildProcess | undefined;
   let log = '';
@@ -45,7 +74,8 @@ export async function startEtcd(dataDir: string): Promise<EtcdServer> {
         `--initial-advertise-peer-urls=${peer}`,
         `--initial-cluster=probe-test=${peer}`,
       ],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
+      // etcd creates a unix socket relative to its working directory.
+      { stdio: ['ignore', 'pipe', 'pipe'], cwd: socketDir },
     );
     child = proc;
     proc.stdout?.on('data', (d: Buffer) => {
@@ -57,10 +87,7 @@ export async function startEtcd(dataDir: string): Promise<EtcdServer> {
     const deadline = Date.now() + 20_000;
     for (;;) {
       if (proc.exitCode !== null) throw new Error(`etcd exited with ${proc.exitCode}:\n${log}`);
-      const healthy = await fetch(`${client}/health`, { signal: AbortSignal.timeout(1000) })
-        .then((r) => r.ok)
-        .catch(() => false);
-      if (healthy) return;
+      if (await healthy()) return;
       if (Date.now() > deadline) throw new Error(`etcd not healthy within 20 s:\n${log}`);
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
@@ -80,7 +107,7 @@ export async function startEtcd(dataDir: string): Promise<EtcdServer> {
   process.once('exit', () => child?.kill('SIGKILL'));
   await launch();
   return {
-    endpoint: client,
+    endpoint,
     stop,
     restart: launch,
     ensureRunning: async () => {

@@ -84,6 +84,31 @@ describe.skipIf(!haveEtcd)('etcd v3 probe (needs Debian etcd-server)', { timeout
     running = undefined;
   });
 
+  it("reaches etcd through a unix socket named like microk8s' kine.sock:12379", async () => {
+    await running?.stop();
+    running = undefined;
+    const socketEtcd = await startEtcd(join(scratch, 'unix', 'etcd'), { unixSocket: true });
+    try {
+      expect(socketEtcd.endpoint).toMatch(/^unix:\/\/\/.*\/kine\.sock:12379$/);
+      running = await startTestAgent({
+        dataDir: copySample(),
+        probe: {
+          enabled: true,
+          endpoint: socketEtcd.endpoint,
+          key: KEY,
+          interval: '200ms',
+          slowThreshold: '30s',
+        },
+      });
+      const metrics = await until((m) => m.value('dqlite_probe_up') === 1, 'a probe over the unix socket');
+      expect(metrics.histogram('dqlite_probe_duration_seconds', { operation: 'get' })).toBeGreaterThan(0);
+    } finally {
+      await running?.stop();
+      running = undefined;
+      await socketEtcd.stop();
+    }
+  });
+
   it('opens a lock window when answers are slower than the threshold', async () => {
     await running?.stop();
     running = undefined;
