@@ -63,6 +63,12 @@ describe('snapshot watcher', { timeout: 60_000 }, () => {
       names.push(await writeSnapshot(dir, sample, index));
       await new Promise((resolve) => setTimeout(resolve, 150)); // a little faster than one analysis
     }
+    // An analysis runs now (in its worker thread): a scrape must not wait for it.
+    await waitFor(() => runner.running, 10_000, 'an analysis to be running');
+    const started = performance.now();
+    const during = await running.app.inject({ url: '/metrics' });
+    expect(during.statusCode).toBe(200);
+    expect(performance.now() - started).toBeLessThan(250);
     const newest = join(dir, names.at(-1)!);
     await waitFor(() => runner.lastSuccessPath === newest && !runner.running, 60_000, 'the newest analysed');
     const before = listing(dir);
