@@ -3,6 +3,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { request } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 
@@ -30,35 +31,35 @@ async function freePort(): Promise<number> {
 }
 
 /**
- * `unixSocket`: serve clients on a socket named `kine.sock:12379` beside the data directory, as
+ * `tls`: serve clients over HTTPS with this certificate. `unixSocket`: serve clients on a socket named `kine.sock:12379` beside the data directory, as
  * k8s-dqlite does on microk8s (etcd, like kine, names the socket file after the URL's host:port).
  */
 export async function startEtcd(
   dataDir: string,
-  options: { unixSocket?: boolean } = {},
+  options: { unixSocket?: boolean; tls?: { certFile: string; keyFile: string; ca: Buffer } } = {},
 ): Promise<EtcdServer> {
   const [clientPort, peerPort] = [await freePort(), await freePort()];
   const socketDir = dirname(dataDir);
   mkdirSync(socketDir, { recursive: true });
-  const client = options.unixSocket ? 'unix://kine.sock:12379' : `http://127.0.0.1:${clientPort}`;
+  const scheme = options.tls ? 'https' : 'http';
+  const client = options.unixSocket ? 'unix://kine.sock:12379' : `${scheme}://127.0.0.1:${clientPort}`;
   const endpoint = options.unixSocket ? `unix://${join(socketDir, 'kine.sock:12379')}` : client;
-  const healthy = () =>
-    options.unixSocket
-      ? new Promise<boolean>((resolve) => {
-          const req = request(
-            { socketPath: join(socketDir, 'kine.sock:12379'), path: '/health', timeout: 1000 },
-            (res) => {
-              res.resume();
-              resolve(res.statusCode === 200);
-            },
-          );
-          req.on('error', () => resolve(false));
-          req.end();
-        })
-      : fetch(`${client}/health`, { signal: AbortSignal.timeout(1000) })
-          .then((r) => r.ok)
-          .catch(() => false);
   const peer = `http://127.0.0.1:${peerPort}`;
+  const healthy = () =>
+    new Promise<boolean>((resolve) => {
+      const done = (res: { statusCode?: number; resume(): void }) => {
+        res.resume();
+        resolve(res.statusCode === 200);
+      };
+      const req = options.unixSocket
+        ? request({ socketPath: join(socketDir, 'kine.sock:12379'), path: '/health', timeout: 1000 }, done)
+        : options.tls
+          ? httpsRequest(`${client}/health`, { ca: options.tls.ca, timeout: 1000 }, done)
+          : request(`${client}/health`, { timeout: 1000 }, done);
+      req.on('error', () => resolve(false));
+      req.on('timeout', () => req.destroy());
+      req.end();
+    });
   let child: ChildProcess | undefined;
   let log = '';
   const launch = async () => {
@@ -73,6 +74,7 @@ export async function startEtcd(
         `--listen-peer-urls=${peer}`,
         `--initial-advertise-peer-urls=${peer}`,
         `--initial-cluster=probe-test=${peer}`,
+        ...(options.tls ? [`--cert-file=${options.tls.certFile}`, `--key-file=${options.tls.keyFile}`] : []),
       ],
       // etcd creates a unix socket relative to its working directory.
       { stdio: ['ignore', 'pipe', 'pipe'], cwd: socketDir },

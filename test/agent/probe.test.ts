@@ -1,8 +1,8 @@
 // The probe against a real etcd v3 server (Debian etcd-server) on loopback, including the server
 // stopping and coming back: latency is measured, an outage is a probe failure (not a lock
 // window), and a slow answer opens a lock window.
-import { spawnSync } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -106,6 +106,49 @@ describe.skipIf(!haveEtcd)('etcd v3 probe (needs Debian etcd-server)', { timeout
       await running?.stop();
       running = undefined;
       await socketEtcd.stop();
+    }
+  });
+
+  it('speaks TLS to an https endpoint with the configured CA', async () => {
+    await running?.stop();
+    running = undefined;
+    const dir = join(scratch, 'tls');
+    await mkdir(dir, { recursive: true });
+    const [key, cert] = [join(dir, 'key.pem'), join(dir, 'cert.pem')];
+    // One self-signed certificate for 127.0.0.1 serves as both the server's and the CA.
+    execFileSync(
+      'openssl',
+      ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1'].concat([
+        '-addext',
+        'subjectAltName=IP:127.0.0.1',
+        '-keyout',
+        key,
+        '-out',
+        cert,
+      ]),
+      { stdio: 'ignore' },
+    );
+    const tlsEtcd = await startEtcd(join(dir, 'etcd'), {
+      tls: { certFile: cert, keyFile: key, ca: await readFile(cert) },
+    });
+    try {
+      expect(tlsEtcd.endpoint).toMatch(/^https:/);
+      running = await startTestAgent({
+        dataDir: copySample(),
+        probe: {
+          enabled: true,
+          endpoint: tlsEtcd.endpoint,
+          key: KEY,
+          interval: '200ms',
+          slowThreshold: '30s',
+          tls: { caFile: cert },
+        },
+      });
+      await until((m) => m.value('dqlite_probe_up') === 1, 'a probe over TLS');
+    } finally {
+      await running?.stop();
+      running = undefined;
+      await tlsEtcd.stop();
     }
   });
 
