@@ -37,7 +37,13 @@ async function main(): Promise<number> {
     logger: { level: config.logLevel },
   });
   await agent.start();
-  await app.listen({ host: config.listen.host, port: config.listen.port });
+  try {
+    await app.listen({ host: config.listen.host, port: config.listen.port });
+  } catch (error) {
+    // Port taken or address invalid: remove the private temp directory before exiting.
+    await agent.stop();
+    throw error;
+  }
   app.log.info({ dataDir: config.dataDir, version }, 'dqlite-agent started');
   const signal = await new Promise<NodeJS.Signals>((resolve) => {
     process.once('SIGTERM', () => resolve('SIGTERM'));
