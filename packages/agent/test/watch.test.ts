@@ -91,7 +91,7 @@ describe('snapshot watcher', { timeout: 60_000 }, () => {
   it('counts a truncated snapshot as a failed analysis and keeps serving the last good figures', async () => {
     const dir = copySample();
     const sample = sampleFiles(dir);
-    running = await startTestAgent({ dataDir: dir });
+    running = await startTestAgent({ dataDir: dir, analysis: { staleAfter: '1s' } });
     const { runner } = running.agent.sources;
     await waitFor(() => runner.lastSuccessAt, 30_000, 'the first analysis');
     const good = runner.latest!;
@@ -106,6 +106,15 @@ describe('snapshot watcher', { timeout: 60_000 }, () => {
     // The storage figures stay those of the last good analysis.
     expect(metrics.value('dqlite_kine_rows')).toBe(good.kine!.rows);
     expect(metrics.value('dqlite_agent_analysis_lag_seconds')).toBeGreaterThan(0);
+    // Not ready once the unanalysable snapshot has waited longer than analysis.staleAfter, and says why.
+    let stale = await running.app.inject({ url: '/readyz' });
+    for (let tries = 0; stale.statusCode !== 503 && tries < 100; tries++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      stale = await running.app.inject({ url: '/readyz' });
+    }
+    expect(stale.json().reasons[0]).toMatch(
+      /snapshot-1-9216-\d+ has waited \d+ s for a successful analysis \(last attempt: DQA_LZ4_/,
+    );
   });
 
   it('calls a snapshot removed mid-read "vanished", not an error', async () => {
