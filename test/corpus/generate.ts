@@ -1077,6 +1077,28 @@ export const CORPUS: readonly CorpusCase[] = [
     },
   },
   {
+    id: 'payload-name-in-error',
+    group: 'dqlite payload',
+    damage:
+      'a database named with a newline, an ESC sequence and a C1 CSI, whose main file is not SQLite or whose ' +
+      'WAL is malformed: the error message stays one printable line',
+    expect: { error: 'DQA_SQLITE_NOT_DATABASE', orError: ['DQA_SQLITE_BAD_WAL'] },
+    build: (c, dir) =>
+      each(
+        dir,
+        ['main', 'wal'] as const,
+        (v) => v,
+        async (variant, sub) => {
+          const dbs = withDatabase(c, k8sIndex(c), (db) => ({
+            name: 'k8s\n\u001b[2J\u009b31m',
+            main: variant === 'main' ? Buffer.from(garbage(4096)) : db.main,
+            wal: variant === 'wal' ? Buffer.concat([Buffer.alloc(4), db.wal.subarray(4)]) : db.wal,
+          }));
+          return pair(c, sub, await c.lz4(buildPayload(dbs)));
+        },
+      ),
+  },
+  {
     id: 'payload-size-huge',
     group: 'dqlite payload',
     damage: 'a main-file size of 1.5 GiB, 2^45 or 2^64-1, or a WAL size of 2^62, in a raw payload of ~600 KB',

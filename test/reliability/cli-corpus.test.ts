@@ -33,6 +33,7 @@ const PICKED = [
   'lz4-truncated-end',
   'lz4-content-checksum',
   'payload-size-huge',
+  'payload-name-in-error',
   'sqlite-corrupt-table-page',
   'wal-torn-last-frame',
   'sqlite-bad-freelist',
@@ -104,11 +105,12 @@ function cli(args: string[], options: { uid?: number; gid?: number } = {}): Prom
 function expectErrorLine(result: CliResult, code: string, where: string): void {
   expect.soft(result.stderr, where).toMatch(new RegExp(`^dqlite-analyze: ${code}: [^\\n]+\\n$`));
   expect.soft(result.stderr, `${where}: stack trace`).not.toMatch(/^\s+at /m);
+  expect.soft(hasEscOrBel(result.stderr), `${where}: terminal escapes on stderr`).toBe(false);
   expect.soft(result.status, `${where}: exit code`).toBe(exitCodes.get(code));
   expect.soft(result.stdout, `${where}: stdout`).toBe('');
 }
 
-const hasEscOrBel = (text: string) => text.includes('\u001b') || text.includes('\u0007');
+const hasEscOrBel = (text: string) => ['\u001b', '\u0007', '\u009b'].some((c) => text.includes(c));
 
 function picked(id: string): CorpusCase {
   return CORPUS.find((item) => item.id === id)!;

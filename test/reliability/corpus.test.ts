@@ -52,7 +52,17 @@ afterAll(async () => {
   if (scratch) await rm(scratch, { recursive: true, force: true });
 });
 
-type Outcome = { error: string } | { analysis: Analysis };
+type Outcome = { error: string; message: string } | { analysis: Analysis };
+
+/** C0 and C1 control characters (and DEL): what a one-line, terminal-safe message must not hold. */
+function controlCharacters(text: string): string[] {
+  const found: string[] = [];
+  for (const char of text) {
+    const code = char.codePointAt(0)!;
+    if (code < 0x20 || (code >= 0x7f && code <= 0x9f)) found.push(`U+${code.toString(16).padStart(4, '0')}`);
+  }
+  return found;
+}
 
 /** analyze() with a watchdog: a hang fails the case instead of the whole run. */
 async function outcomeOf(input: CaseInput, item: CorpusCase): Promise<Outcome> {
@@ -69,7 +79,7 @@ async function outcomeOf(input: CaseInput, item: CorpusCase): Promise<Outcome> {
     const analysis = await Promise.race([analyze(input.path, { tempDir: temp, requireKine }), hung]);
     return { analysis };
   } catch (error) {
-    if (isAnalyzerError(error)) return { error: error.code };
+    if (isAnalyzerError(error)) return { error: error.code, message: error.message };
     throw error;
   } finally {
     clearTimeout(timer);
@@ -114,6 +124,12 @@ describe('hostile-input corpus', () => {
           expect
             .soft(allowed, `${where}: got ${describeOutcome(outcome)}`)
             .toContain('error' in outcome ? outcome.error : 'an analysis');
+          // The CLI prints the message as its one stderr line: no newline, no terminal escapes.
+          if ('error' in outcome) {
+            expect
+              .soft(controlCharacters(outcome.message), `${where}: control characters in the message`)
+              .toEqual([]);
+          }
         } else {
           expect.soft(describeOutcome(outcome), `${where}: expected an analysis`).toMatch(/^analysis/);
           if ('analysis' in outcome) {

@@ -44,10 +44,24 @@ export class AnalyzerError extends Error {
   readonly details: ErrorDetails;
 
   constructor(code: ErrorCode, message: string, details: ErrorDetails = {}, options?: ErrorOptions) {
-    super(message, options);
+    super(printable(message), options);
     this.code = code;
     this.details = details;
   }
+}
+
+/**
+ * Messages quote file contents (database names) and paths, and the CLI prints them as one line on
+ * a terminal: control characters (C0, DEL, C1) become `\uXXXX`, so a damaged or crafted snapshot
+ * can neither break the line nor send escape sequences. `details` keep the exact values.
+ */
+function printable(message: string): string {
+  let out = '';
+  for (const char of message) {
+    const code = char.codePointAt(0)!;
+    out += code < 0x20 || (code >= 0x7f && code <= 0x9f) ? `\\u${code.toString(16).padStart(4, '0')}` : char;
+  }
+  return out;
 }
 
 /** True when `error` is an AnalyzerError (with the given code, when one is given). */
