@@ -4,6 +4,7 @@ import {
   readFileSync,
   renameSync,
   statSync,
+  truncateSync,
   unlinkSync,
   writeFileSync,
 } from 'node:fs';
@@ -115,6 +116,32 @@ describe('snapshot watcher', { timeout: 60_000 }, () => {
     expect(stale.json().reasons[0]).toMatch(
       /snapshot-1-9216-\d+ has waited \d+ s for a successful analysis \(last attempt: DQA_LZ4_/,
     );
+  });
+
+  it('survives a snapshot truncated while it is being read', async () => {
+    const dir = copySample();
+    const sample = sampleFiles(dir);
+    running = await startTestAgent({ dataDir: dir });
+    const { runner, watcher } = running.agent.sources;
+    await waitFor(() => runner.lastSuccessAt, 30_000, 'the first analysis');
+    const finished = runner.results.get('success') ?? 0;
+    // Cut the file shortly after the worker starts on it: whichever of read and cut wins, the run
+    // ends as a success (read first) or as a typed DQA_* failure, and the agent keeps going.
+    watcher.once('snapshot', (record: SnapshotRecord) => {
+      setTimeout(() => truncateSync(record.dataFile, 100_000), 20);
+    });
+    await writeSnapshot(dir, sample, 6144);
+    await waitFor(
+      () =>
+        (runner.results.get('error') ?? 0) + (runner.results.get('success') ?? 0) > finished &&
+        !runner.running,
+      30_000,
+      'the analysis of the cut snapshot',
+    );
+    const outcome = runner.lastOutcome!;
+    if (!outcome.ok) expect(outcome.code).toMatch(/^DQA_/);
+    expect((await running.app.inject({ url: '/metrics' })).statusCode).toBe(200);
+    expect(watcher.watching).toBe(true);
   });
 
   it('calls a snapshot removed mid-read "vanished", not an error', async () => {
