@@ -138,4 +138,18 @@ describe('deploy/systemd', () => {
     expect(unit).toMatch(new RegExp(`^ReadOnlyPaths=.*${DEFAULT_DATA_DIR}`, 'm'));
     expect(unit).toContain('packages/agent/dist/main.js');
   });
+
+  it.skipIf(spawnSync('systemd-analyze', ['--version']).error !== undefined)(
+    'passes systemd-analyze verify, with a low exposure score',
+    () => {
+      const unit = path('deploy/systemd/dqlite-agent.service');
+      execFileSync('systemd-analyze', ['verify', unit], { encoding: 'utf8' });
+      const report = execFileSync('systemd-analyze', ['security', '--offline=yes', unit], {
+        encoding: 'utf8',
+      });
+      // systemd scores 0 (locked down) to 10 (exposed); below 3 is its "OK" band.
+      const score = Number(/Overall exposure level for \S+: ([\d.]+)/.exec(report)?.[1]);
+      expect(score).toBeLessThan(3);
+    },
+  );
 });
