@@ -82,9 +82,17 @@ export class SnapshotWatcher extends EventEmitter {
 
   private openWatcher(): void {
     const dir = this.options.dataDir;
-    const watcher = watch(dir, { depth: 0, ignoreInitial: true, persistent: true });
+    const watcher = watch(dir, {
+      depth: 0,
+      ignoreInitial: true,
+      persistent: true,
+      // dqlite appends to its open segment on every Raft entry: hundreds of change events a second
+      // that chokidar would stat one by one. Only snapshot files matter here.
+      ignored: (path: string) => !isSnapshotRelated(basename(path)) && path !== dir,
+    });
     watcher.on('raw', (_event, path) => {
       const name = basename(String(path));
+      if (!isSnapshotRelated(name)) return;
       const file = statOrUndefined(join(dir, name));
       const write = this.timing.event(name, Date.now(), file !== undefined, file);
       if (write || name.startsWith('snapshot-')) this.scheduleRescan();
@@ -175,6 +183,10 @@ export class SnapshotWatcher extends EventEmitter {
 function isNewer(files: SnapshotFiles, record: SnapshotRecord): boolean {
   const { term, index } = files.name;
   return term > record.term || (term === record.term && index > record.index);
+}
+
+function isSnapshotRelated(name: string): boolean {
+  return name.startsWith('snapshot-') || name.startsWith('tmp-');
 }
 
 // One stat per raw event: a directory with only snapshot and segment files sees a few a minute.
