@@ -1374,12 +1374,6 @@ export const CORPUS: readonly CorpusCase[] = [
     group: 'SQLite database',
     damage: 'a plain SQLite file whose `-wal` beside it is a FIFO',
     expect: { error: 'DQA_INPUT_UNREADABLE' },
-    knownIssue: {
-      hangs: true,
-      note:
-        'hangs: analyze.ts copySqliteFile copies the -wal with copyFileSync, which blocks on the FIFO ' +
-        'with the event loop stopped, so SIGTERM cannot end it either',
-    },
     build: async (c, dir) => {
       await writeFile(join(dir, 'state.db'), c.mergedK8s);
       await fifo(join(dir, 'state.db-wal'));
@@ -1391,10 +1385,6 @@ export const CORPUS: readonly CorpusCase[] = [
     group: 'SQLite database',
     damage: 'a plain SQLite file whose `-wal` beside it is a directory',
     expect: { error: 'DQA_INPUT_UNREADABLE' },
-    knownIssue: {
-      hangs: false,
-      note: 'a raw EISDIR from copyFileSync in analyze.ts copySqliteFile (the CLI: internal error, exit 70)',
-    },
     build: async (c, dir) => {
       await writeFile(join(dir, 'state.db'), c.mergedK8s);
       await mkdir(join(dir, 'state.db-wal'));

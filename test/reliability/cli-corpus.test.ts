@@ -172,10 +172,9 @@ describe('the CLI on corpus cases', () => {
 
   it('hostile database names: JSON escapes their control characters', () => reportsOfHostileNames(['json']));
 
-  // Known issue (packages/cli renderers): a database name from the snapshot is printed as is, so a
-  // damaged or crafted snapshot can send terminal escape sequences to the operator's terminal.
-  // This test flips to failing once the renderers escape control characters: then drop `.fails`.
-  it.fails('hostile database names: text, markdown and HTML print no raw control characters', () =>
+  // A database name from the snapshot could send terminal escape sequences to the operator's
+  // terminal; the CLI escapes control characters before any human-readable renderer.
+  it('hostile database names: text, markdown and HTML print no raw control characters', () =>
     reportsOfHostileNames(['text', 'markdown', 'html']));
 
   it("no Secret's value reaches any report format", async () => {

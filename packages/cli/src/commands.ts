@@ -4,6 +4,7 @@ import { type Analysis, analyze, type Comparison, compare } from '@dqlite-analyz
 import type { AnalyzeCommand, CompareCommand, OutputOptions } from './cli.js';
 import { exitCodeForFindings } from './exit-codes.js';
 import { createProgressLine } from './progress.js';
+import { escapeControlCharacters } from './render/control-characters.js';
 import { formatSeconds } from './render/format.js';
 import { RENDERERS, type RenderContext } from './render/index.js';
 import { buildVerdict } from './report/verdict.js';
@@ -36,7 +37,10 @@ export async function runAnalyze(command: AnalyzeCommand, io: Io, generatedBy: s
   } finally {
     progress.clear();
   }
-  const report = RENDERERS[command.format].analysis(analysis, context(command, generatedBy));
+  const report = RENDERERS[command.format].analysis(
+    humanSafe(analysis, command),
+    context(command, generatedBy),
+  );
   emit(report, command, io);
   if (command.output && command.progress) {
     const verdict = buildVerdict(analysis.findings, analysis.partial);
@@ -60,7 +64,11 @@ export async function runCompare(command: CompareCommand, io: Io, generatedBy: s
   } finally {
     progress.clear();
   }
-  emit(RENDERERS[command.format].comparison(comparison, context(command, generatedBy)), command, io);
+  emit(
+    RENDERERS[command.format].comparison(humanSafe(comparison, command), context(command, generatedBy)),
+    command,
+    io,
+  );
   return 0;
 }
 
@@ -97,4 +105,10 @@ function emit(report: string, options: OutputOptions, io: Io): void {
 function writeTimings(io: Io, timings: Analysis['timings']): void {
   const steps = Object.entries(timings).map(([step, seconds]) => `${step} ${formatSeconds(seconds ?? 0)}`);
   io.stderr.write(`dqlite-analyze: timings: ${steps.join(', ')}\n`);
+}
+
+// JSON keeps the exact values (JSON.stringify escapes control characters); every other format is
+// read by people, on terminals, so control characters from the snapshot are escaped first.
+function humanSafe<T>(value: T, command: { format: string }): T {
+  return command.format === 'json' ? value : escapeControlCharacters(value);
 }

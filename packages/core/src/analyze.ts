@@ -174,15 +174,40 @@ async function readRaftInfo(dataFile: string, metaFile: string | null): Promise<
 function copySqliteFile(path: string, dir: string, size: number): ExtractedDatabase {
   ensureFreeSpace(dir, size);
   const mainPath = join(dir, 'db0');
-  copyFileSync(path, mainPath, constants.COPYFILE_EXCL);
-  chmodSync(mainPath, 0o600);
+  copyRegularFile(path, mainPath);
   let walBytes = 0;
-  if (existsSync(`${path}-wal`)) {
-    copyFileSync(`${path}-wal`, `${mainPath}-wal`, constants.COPYFILE_EXCL);
-    chmodSync(`${mainPath}-wal`, 0o600);
-    walBytes = statSync(`${mainPath}-wal`).size;
-  }
+  if (existsSync(`${path}-wal`)) walBytes = copyRegularFile(`${path}-wal`, `${mainPath}-wal`);
   return { index: 0, name: basename(path), offset: 0, mainBytes: size, walBytes, mainPath, wal: undefined };
+}
+
+// Copy one input file to a private 0600 file. Only regular files: copying a FIFO would block the
+// whole process (no signal handler could run), and a directory cannot be copied at all.
+function copyRegularFile(source: string, target: string): number {
+  const info = statSync(source);
+  if (!info.isFile()) {
+    throw new AnalyzerError('DQA_INPUT_UNREADABLE', `${source} is not a regular file`, { path: source });
+  }
+  try {
+    copyFileSync(source, target, constants.COPYFILE_EXCL);
+  } catch (cause) {
+    const code = (cause as NodeJS.ErrnoException).code ?? 'error';
+    if (code === 'ENOSPC') {
+      throw new AnalyzerError(
+        'DQA_TEMP_NO_SPACE',
+        'the disk holding the private copy is full',
+        {},
+        { cause },
+      );
+    }
+    throw new AnalyzerError(
+      'DQA_INPUT_UNREADABLE',
+      `${source} cannot be copied (${code})`,
+      { path: source },
+      { cause },
+    );
+  }
+  chmodSync(target, 0o600);
+  return info.size;
 }
 
 interface Measured {

@@ -1,0 +1,21 @@
+// Names and keys in a report come from the snapshot, which may be damaged or crafted: a database
+// name holding ESC or BEL would drive the operator's terminal. Every string of the analysis is
+// escaped before a human-readable renderer sees it; JSON needs nothing, JSON.stringify escapes them.
+
+// C0 controls except tab and newline (remediation text is multi-line), DEL, and the C1 controls.
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
+
+const escape = (text: string): string =>
+  text.replace(CONTROL, (char) => `\\x${char.charCodeAt(0).toString(16).padStart(2, '0')}`);
+
+/** A deep copy of `value` with every control character in its strings written as `\xNN`. */
+export function escapeControlCharacters<T>(value: T): T {
+  if (typeof value === 'string') return escape(value) as T;
+  if (Array.isArray(value)) return value.map((item) => escapeControlCharacters(item)) as T;
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [key, item] of Object.entries(value)) out[escape(key)] = escapeControlCharacters(item);
+    return out as T;
+  }
+  return value;
+}
