@@ -27,7 +27,7 @@ export async function startAgentProcess(args: string[], env: NodeJS.ProcessEnv =
   child.stderr!.on('data', (data: Buffer) => {
     output += data.toString();
   });
-  const url = await new Promise<string>((resolve, reject) => {
+  const listening = new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`agent did not listen within 20 s:\n${output}`)), 20_000);
     const check = () => {
       const match = /Server listening at (https?:\/\/127\.0\.0\.1:\d+)/.exec(output);
@@ -42,6 +42,14 @@ export async function startAgentProcess(args: string[], env: NodeJS.ProcessEnv =
       reject(new Error(`agent exited with ${code}:\n${output}`));
     });
   });
+  let url: string;
+  try {
+    url = await listening;
+  } catch (error) {
+    // Never leave an agent behind when the test gives up on it.
+    child.kill('SIGKILL');
+    throw error;
+  }
   let exited: Promise<number | null> | undefined;
   return {
     url,

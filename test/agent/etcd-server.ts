@@ -90,7 +90,10 @@ export async function startEtcd(
     for (;;) {
       if (proc.exitCode !== null) throw new Error(`etcd exited with ${proc.exitCode}:\n${log}`);
       if (await healthy()) return;
-      if (Date.now() > deadline) throw new Error(`etcd not healthy within 20 s:\n${log}`);
+      if (Date.now() > deadline) {
+        proc.kill('SIGKILL');
+        throw new Error(`etcd not healthy within 20 s:\n${log}`);
+      }
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   };
