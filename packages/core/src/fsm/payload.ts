@@ -60,11 +60,13 @@ export class PayloadParser {
     return this.count;
   }
 
+  /** Parse `chunk`; no view of it is kept once this returns (the caller may reuse it). */
   push(chunk: Buffer): void {
     this.input.push(chunk);
     while (this.step()) {
       // each step consumes one field or one run of file bytes
     }
+    this.input.compact(); // what is left is part of one field, never file bytes
   }
 
   /** Call after the last chunk: throws if the payload is incomplete. */

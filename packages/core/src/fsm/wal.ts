@@ -41,7 +41,10 @@ export class WalScanner {
   push(chunk: Buffer): string | undefined {
     this.input.push(chunk);
     if (!this.header) {
-      if (this.input.length < WAL_HEADER_BYTES) return undefined;
+      if (this.input.length < WAL_HEADER_BYTES) {
+        this.input.compact();
+        return undefined;
+      }
       const header = this.input.take(WAL_HEADER_BYTES);
       const magic = header.readUInt32BE(0);
       if (magic !== 0x377f0682 && magic !== 0x377f0683)
@@ -59,6 +62,7 @@ export class WalScanner {
     }
     const frameBytes = FRAME_HEADER_BYTES + this.summary.pageSize;
     while (this.input.length >= frameBytes) this.frame(this.input.take(frameBytes));
+    this.input.compact(); // at most one partial frame; no view of the caller's chunk is kept
     return undefined;
   }
 

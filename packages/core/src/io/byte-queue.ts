@@ -1,6 +1,7 @@
 /**
  * A FIFO of byte chunks for push parsers: structures that fall inside one chunk are returned
- * as views (no copy); only a structure split across chunks is copied.
+ * as views (no copy); only a structure split across chunks is copied. Views stay valid only as
+ * long as the chunk is not reused; compact() lets go of every chunk pushed so far.
  */
 export class ByteQueue {
   private chunks: Buffer[] = [];
@@ -72,6 +73,22 @@ export class ByteQueue {
       base += chunk.length - start;
     }
     return -1;
+  }
+
+  /**
+   * Copy what is left into a buffer of the queue's own, so it keeps no view of the chunks it was
+   * given: the caller may then reuse them (a reader's buffers). A push parser calls this when it
+   * stops for more input; what is left then is one partial structure, at most a block.
+   */
+  compact(): void {
+    if (this.chunks.length === 0) return;
+    const rest = Buffer.allocUnsafe(this.length);
+    let filled = 0;
+    for (let i = 0; i < this.chunks.length; i++) {
+      filled += this.chunks[i]!.copy(rest, filled, i === 0 ? this.head : 0);
+    }
+    this.chunks = rest.length > 0 ? [rest] : [];
+    this.head = 0;
   }
 
   private advance(n: number): void {

@@ -64,26 +64,52 @@ export class Lz4FrameDecoder {
 
   /** Feed compressed bytes; returns the decompressed blocks they complete, in order. */
   push(chunk: Buffer): Buffer[] {
-    this.input.push(chunk);
+    this.write(chunk);
     const out: Buffer[] = [];
+    for (let block = this.next(); block !== undefined; block = this.next()) out.push(block);
+    return out;
+  }
+
+  /**
+   * Queue compressed bytes; take the blocks they complete with next(). The decoder keeps views
+   * of `chunk` until next() returns undefined, and none after: the caller may then reuse it.
+   */
+  write(chunk: Buffer): void {
+    this.input.push(chunk);
+  }
+
+  /**
+   * Decode the next block the queued bytes complete, or undefined when more input is needed (or
+   * the frame is done). One block at a time: a highly compressible megabyte of input holds up to
+   * ~250 MB of output, which push() would hold all at once.
+   */
+  next(): Buffer | undefined {
+    const block = this.step();
+    // Out of input: copy the partial block left over, so no caller buffer stays referenced.
+    if (block === undefined) this.input.compact();
+    return block;
+  }
+
+  private step(): Buffer | undefined {
     for (;;) {
       if (this.state === 'header') {
-        if (!this.readHeader()) break;
+        if (!this.readHeader()) return undefined;
       } else if (this.state === 'blockSize') {
-        if (this.input.length < 4) break;
+        if (this.input.length < 4) return undefined;
         this.readBlockSize(this.take(4).readUInt32LE(0));
       } else if (this.state === 'block') {
-        if (this.input.length < this.pendingBlock) break;
-        out.push(this.decodeBlock(this.take(this.pendingBlock)));
+        if (this.input.length < this.pendingBlock) return undefined;
+        const out = this.decodeBlock(this.take(this.pendingBlock));
         this.state = this.info!.blockChecksums ? 'blockChecksum' : 'blockSize';
+        return out;
       } else if (this.state === 'blockChecksum') {
         // Block checksums cover compressed bytes; raft never writes them. Skipped, the
         // content checksum below covers every byte we hand on.
-        if (this.input.length < 4) break;
+        if (this.input.length < 4) return undefined;
         this.take(4);
         this.state = 'blockSize';
       } else if (this.state === 'contentChecksum') {
-        if (this.input.length < 4) break;
+        if (this.input.length < 4) return undefined;
         this.checkContent(this.take(4).readUInt32LE(0));
       } else {
         if (this.input.length > 0) {
@@ -92,10 +118,9 @@ export class Lz4FrameDecoder {
             `${this.input.length} bytes follow the end of the LZ4 frame`,
           );
         }
-        break;
+        return undefined;
       }
     }
-    return out;
   }
 
   /** Call after the last chunk: throws if the frame is incomplete. */

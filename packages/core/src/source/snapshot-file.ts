@@ -1,4 +1,4 @@
-import { open } from 'node:fs/promises';
+import { type FileHandle, open } from 'node:fs/promises';
 import { AnalyzerError } from '../errors.js';
 import { type ExtractedDatabase, ExtractSink } from '../fsm/extract.js';
 import { PayloadParser } from '../fsm/payload.js';
@@ -27,13 +27,16 @@ export interface ExtractedSnapshot {
 }
 
 // Large reads keep the syscall count low; the file is never held whole.
-const READ_CHUNK_BYTES = 1 << 20;
+const READ_CHUNK_BYTES = 4 << 20;
 // Each extra LZ4 match-length byte adds at most 255 bytes of output.
 const MAX_LZ4_EXPANSION = 256;
 
 /**
  * Stream a snapshot data file (raw or one LZ4 frame) through the payload parser into `dir`.
- * The source is opened read-only and read once, front to back.
+ * The source is opened read-only and read once, front to back, into two buffers used in turn:
+ * the next chunk is read (on a libuv thread) while this one is decoded and written. The
+ * decoder and the parser copy the little they keep between chunks, so a buffer can be reused
+ * as soon as its chunk is done, and no garbage grows with the file.
  */
 export async function extractSnapshot(
   path: string,
@@ -43,6 +46,7 @@ export async function extractSnapshot(
 ): Promise<ExtractedSnapshot> {
   const handle = await open(path, 'r');
   const sink = new ExtractSink(dir, path);
+  let reading: Promise<Buffer> | undefined;
   try {
     const { size } = await handle.stat();
     const decoder = compression === 'lz4' ? await Lz4FrameDecoder.create(path) : undefined;
@@ -57,15 +61,23 @@ export async function extractSnapshot(
       }
       parser.push(payloadChunk);
     };
+    const buffers = [Buffer.allocUnsafe(READ_CHUNK_BYTES), Buffer.allocUnsafe(READ_CHUNK_BYTES)];
+    let turn = 0;
     let position = 0;
+    reading = readChunk(handle, buffers[turn]!, position);
     for (;;) {
-      const buf = Buffer.allocUnsafe(READ_CHUNK_BYTES);
-      const { bytesRead } = await handle.read(buf, 0, READ_CHUNK_BYTES, position);
-      if (bytesRead === 0) break;
-      position += bytesRead;
-      const chunk = buf.subarray(0, bytesRead);
-      if (decoder) for (const block of decoder.push(chunk)) feed(block);
-      else feed(chunk);
+      const chunk = await reading;
+      if (chunk.length === 0) break;
+      position += chunk.length;
+      // Read ahead into the other buffer: its chunk was finished in the previous turn.
+      turn ^= 1;
+      reading = readChunk(handle, buffers[turn]!, position);
+      if (decoder) {
+        decoder.write(chunk);
+        for (let block = decoder.next(); block !== undefined; block = decoder.next()) feed(block);
+      } else {
+        feed(chunk);
+      }
       onProgress?.({ step: 'extract', done: position, total: size });
     }
     decoder?.end();
@@ -84,6 +96,12 @@ export async function extractSnapshot(
     };
   } finally {
     sink.closeFiles();
+    await reading?.catch(() => undefined); // a read ahead may still be in flight
     await handle.close();
   }
+}
+
+async function readChunk(handle: FileHandle, buffer: Buffer, position: number): Promise<Buffer> {
+  const { bytesRead } = await handle.read(buffer, 0, buffer.length, position);
+  return buffer.subarray(0, bytesRead);
 }

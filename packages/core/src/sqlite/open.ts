@@ -11,6 +11,10 @@ export function openCopy(path: string, label: string): SqliteDatabase {
   let db: SqliteDatabase | undefined;
   try {
     db = new Database(path, { fileMustExist: true });
+    // A throw-away copy needs no durability. With the default (NORMAL in WAL mode) closing the
+    // connection checkpoints the snapshot's WAL and then fsyncs the main file: the whole freshly
+    // written copy goes to disk (measured: 0.4 s and 378 MB of writes on a 378 MB database).
+    db.pragma('synchronous = OFF');
     // Touch the schema now so a corrupt file fails here, with a clear code, not mid-analysis.
     db.prepare('SELECT count(*) FROM sqlite_schema').get();
     return db;
