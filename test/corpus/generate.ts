@@ -96,6 +96,8 @@ export interface CorpusContext {
   pages: { kineRoot: number; kineLeaf: number; indexRoot: number };
   /** Compress with the lz4 CLI as raft does (64 KiB linked blocks, content checksum). */
   lz4(payload: Buffer, options?: { contentSize?: boolean }): Promise<Buffer>;
+  /** Whether the lz4 CLI refuses `frame` or decodes it to bytes other than the source payload. */
+  damages(frame: Buffer): Promise<boolean>;
 }
 
 // ---------------------------------------------------------------- helpers for the cases
@@ -754,7 +756,13 @@ export const CORPUS: readonly CorpusCase[] = [
     id: 'lz4-flag-mismatch',
     group: 'LZ4 frame',
     damage: 'LZ4 header says block checksums (there are none), or no content checksum (there is one)',
-    expect: { error: 'DQA_LZ4_CORRUPT', orError: ['DQA_LZ4_BAD_HEADER', 'DQA_LZ4_TRUNCATED'] },
+    expect: {
+      error: 'DQA_LZ4_CORRUPT',
+      orError: ['DQA_LZ4_BAD_HEADER', ...LZ4_DAMAGE, ...PAYLOAD_DAMAGE()],
+      says:
+        '`DQA_LZ4_CORRUPT` (block checksums: the next size field is read as a checksum) or `DQA_LZ4_BAD_HEADER` ' +
+        '(4 bytes after the frame); another `DQA_LZ4_*` or a payload error if misread bytes decode',
+    },
     build: (c, dir) =>
       each(
         dir,
@@ -831,18 +839,27 @@ export const CORPUS: readonly CorpusCase[] = [
         dir,
         c.frame.blocks.map((block, i) => ({ i, at: block.data + (block.bytes >> 1) })),
         (v) => `block ${v.i}`,
-        (v, sub) => pair(c, sub, flip(c.source.frame, v.at, 0x5a)),
+        async (v, sub) => {
+          // A flip in a match offset can point at identical bytes (runs of zeros in SQLite pages):
+          // the data is then intact, so move on to the next byte until the flip is real damage.
+          for (let at = v.at; at < v.at + 64; at++) {
+            const bytes = flip(c.source.frame, at, 0x5a);
+            if (await c.damages(bytes)) return pair(c, sub, bytes);
+          }
+          throw new Error(`no damaging flip near byte ${v.at}`);
+        },
       ),
   },
   {
     id: 'lz4-block-size-short',
     group: 'LZ4 frame',
-    damage: "each LZ4 block's size field one byte short: the block ends inside its last literal run",
+    damage:
+      "each compressed LZ4 block's size field one byte short: the block ends inside its last literal run",
     expect: { error: 'DQA_LZ4_CORRUPT' },
     build: (c, dir) =>
       each(
         dir,
-        c.frame.blocks.map((block, i) => ({ i, at: block.sizeField })),
+        c.frame.blocks.flatMap((block, i) => (block.raw ? [] : [{ i, at: block.sizeField }])),
         (v) => `block ${v.i}`,
         (v, sub) => {
           const bytes = Buffer.from(c.source.frame);
@@ -1455,9 +1472,11 @@ function withByte(bytes: Buffer, at: number, value: number): Buffer {
   return out;
 }
 
+/** Indexes of the first, a middle and the last compressed block (a stored block decodes anything). */
 function blockPicks(c: CorpusContext): number[] {
-  const last = c.frame.blocks.length - 1;
-  return [...new Set([0, last >> 1, last])];
+  const compressed = c.frame.blocks.flatMap((block, i) => (block.raw ? [] : [i]));
+  if (compressed.length === 0) throw new Error('the source frame has no compressed block');
+  return [...new Set([compressed[0]!, compressed[compressed.length >> 1]!, compressed.at(-1)!])];
 }
 
 function newerName(c: CorpusContext): string {
@@ -1532,6 +1551,19 @@ export async function corpusContext(source: SourceSnapshot, workDir: string): Pr
       mergedK8s,
       pageSize,
       pages,
+      async damages(frame) {
+        const input = join(work, `lz4d-${serial++}`);
+        await writeFile(input, frame);
+        try {
+          await run('lz4', ['-d', '-q', '-f', input, `${input}.out`]);
+          return !(await readFile(`${input}.out`)).equals(source.payload);
+        } catch {
+          return true;
+        } finally {
+          await rm(input, { force: true });
+          await rm(`${input}.out`, { force: true });
+        }
+      },
       async lz4(payload, options = {}) {
         const input = join(work, `lz4-${serial++}`);
         await writeFile(input, payload);
