@@ -3,18 +3,25 @@
 // escaped before a human-readable renderer sees it; JSON needs nothing, JSON.stringify escapes them.
 
 // C0 controls except tab and newline (remediation text is multi-line), DEL, and the C1 controls.
-const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
+const isControl = (code: number): boolean =>
+  (code < 0x20 && code !== 0x09 && code !== 0x0a) || (code >= 0x7f && code <= 0x9f);
 
-const escape = (text: string): string =>
-  text.replace(CONTROL, (char) => `\\x${char.charCodeAt(0).toString(16).padStart(2, '0')}`);
+function escapeText(text: string): string {
+  let out = '';
+  for (const char of text) {
+    const code = char.charCodeAt(0);
+    out += isControl(code) ? `\\x${code.toString(16).padStart(2, '0')}` : char;
+  }
+  return out;
+}
 
 /** A deep copy of `value` with every control character in its strings written as `\xNN`. */
 export function escapeControlCharacters<T>(value: T): T {
-  if (typeof value === 'string') return escape(value) as T;
+  if (typeof value === 'string') return escapeText(value) as T;
   if (Array.isArray(value)) return value.map((item) => escapeControlCharacters(item)) as T;
   if (value !== null && typeof value === 'object') {
     const out: Record<string, unknown> = {};
-    for (const [key, item] of Object.entries(value)) out[escape(key)] = escapeControlCharacters(item);
+    for (const [key, item] of Object.entries(value)) out[escapeText(key)] = escapeControlCharacters(item);
     return out as T;
   }
   return value;
