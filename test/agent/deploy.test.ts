@@ -56,7 +56,12 @@ describe('deploy/prometheus', () => {
 
 describe('metric names', () => {
   it('uses only metrics the agent exports in rules, dashboard and docs', () => {
-    for (const file of ['deploy/prometheus/rules.yaml', 'deploy/grafana/dashboard.json', 'docs/agent.md', 'README.md']) {
+    for (const file of [
+      'deploy/prometheus/rules.yaml',
+      'deploy/grafana/dashboard.json',
+      'docs/agent.md',
+      'README.md',
+    ]) {
       const unknown = [...metricsNamed(read(file))].filter((name) => !EXPORTED.has(name));
       expect(unknown, file).toEqual([]);
     }
