@@ -198,7 +198,10 @@ describe('partial input is labelled partial', () => {
     const analysed = analysis.databases.find((d) => d.name === 'k8s')!;
     expect(analysed.walCommittedFrames).toBeLessThan(analysed.walFrames);
     expect(analysis.partial).toBe(true);
-    expect(analysis.warnings.join('\n')).toMatch(/database "k8s": \d+ of \d+ WAL frames are torn/);
+    expect(analysis.warnings.join('\n')).toMatch(
+      /database "k8s": \d+ of \d+ WAL frames were not replayed \([1-9]\d* torn/,
+    );
+    expect(analysed.walValidFrames).toBeLessThan(analysed.walFrames);
     // The sqlite3 CLI on the same torn files replays the same frames, so it sees the same rows.
     const copy = join(scratch, 'torn.db');
     await copyFile(db.mainPath, copy);
@@ -242,6 +245,26 @@ describe('damaged inputs: a typed error, nothing left behind', () => {
     const badSum = Buffer.from(original);
     badSum[badSum.length - 2] = (badSum[badSum.length - 2] ?? 0) ^ 0xff;
     expect(await errorCode(await asSnapshot('badsum', badSum))).toBe('DQA_LZ4_CHECKSUM');
+  });
+
+  it('a damaged newest snapshot is reported, naming the older complete one instead of reading it silently', async () => {
+    const dir = join(scratch, 'newest-damaged');
+    await mkdir(dir);
+    await copyFile(snapshot.dataPath, join(dir, snapshot.name));
+    await copyFile(snapshot.metaPath, join(dir, `${snapshot.name}.meta`));
+    const newer = `snapshot-${snapshot.term}-${snapshot.index + 1024}-${snapshot.timestamp + 5000}`;
+    const original = await readFile(snapshot.dataPath);
+    await writeFile(join(dir, newer), original.subarray(0, original.length / 2));
+    await copyFile(snapshot.metaPath, join(dir, `${newer}.meta`));
+    const error = await analyze(dir, { tempDir: temp }).catch((caught: unknown) => caught);
+    expect(error).toMatchObject({
+      code: 'DQA_LZ4_TRUNCATED',
+      details: { olderSnapshot: join(dir, snapshot.name) },
+    });
+    expect(String((error as Error).message)).toContain(
+      `an older complete snapshot is ${join(dir, snapshot.name)}`,
+    );
+    expect(await readdir(temp)).toEqual([]);
   });
 
   it('a wrong magic', async () => {

@@ -122,6 +122,9 @@ export interface DatabaseAnalysis {
   walFrames: number;
   /** WAL frames SQLite replays (valid and committed); fewer than walFrames means a torn WAL. */
   walCommittedFrames: number;
+  /** Leading WAL frames with valid salts and checksums; walCommittedFrames ≤ this ≤ walFrames. A gap to
+   * walFrames is a torn WAL; a gap between this and walCommittedFrames is an uncommitted tail. */
+  walValidFrames: number;
   /** freelistCount × pageSize. */
   freeBytes: number;
   /** freelistCount / pageCount (0 for an empty database). */

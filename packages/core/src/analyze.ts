@@ -99,7 +99,14 @@ export async function analyzeWith(
     let extracted: ExtractedDatabase[];
     let payloadBytes = fileInfo.size;
     if (isSnapshot) {
-      const snapshot = await extractSnapshot(dataFile, compression ?? 'none', dir.path, options.onProgress);
+      const snapshot = await extractSnapshot(
+        dataFile,
+        compression ?? 'none',
+        dir.path,
+        options.onProgress,
+      ).catch((error: unknown) => {
+        throw withOlderSnapshotHint(error, dataDir);
+      });
       extracted = snapshot.databases;
       payloadBytes = snapshot.payloadBytes;
     } else {
@@ -224,6 +231,7 @@ function measureDatabase(
 ): Measured {
   const walFrames = database.wal?.frames ?? 0;
   const walCommittedFrames = database.wal?.committedFrames ?? 0;
+  const walValidFrames = database.wal?.validFrames ?? 0;
   if (database.mainBytes === 0 && database.walBytes === 0) {
     // dqlite registers a database before its first page is written.
     return { analysis: emptyDatabase(database), details: null };
@@ -253,6 +261,7 @@ function measureDatabase(
       walBytes: database.walBytes,
       walFrames,
       walCommittedFrames,
+      walValidFrames,
       freeBytes: pages.freelistCount * pages.pageSize,
       freePageShare: pages.pageCount === 0 ? 0 : pages.freelistCount / pages.pageCount,
       estimatedVacuumedBytes: estimateVacuumedBytes(objects, pages.pageSize),
@@ -293,6 +302,7 @@ function emptyDatabase(database: ExtractedDatabase): DatabaseAnalysis {
     walBytes: 0,
     walFrames: 0,
     walCommittedFrames: 0,
+    walValidFrames: 0,
     freeBytes: 0,
     freePageShare: 0,
     estimatedVacuumedBytes: 0,
@@ -304,14 +314,28 @@ function emptyDatabase(database: ExtractedDatabase): DatabaseAnalysis {
   };
 }
 
+// raft would refuse a damaged newest snapshot too, so the analysis does not silently fall back to
+// an older one; it names it, for the user to analyse on purpose.
+function withOlderSnapshotHint(error: unknown, dataDir: DataDirListing | null): unknown {
+  const older = dataDir?.snapshots[1];
+  if (!(error instanceof AnalyzerError) || !older) return error;
+  return new AnalyzerError(
+    error.code,
+    `${error.message}; an older complete snapshot is ${older.dataFile}: analyse it by giving that file`,
+    { ...error.details, olderSnapshot: older.dataFile },
+    { cause: error },
+  );
+}
+
 // Say plainly what was read only in part: the analysis must never pass for whole when it is not.
 function noteIncompleteReads(analysis: Analysis): void {
   for (const db of analysis.databases) {
     if (db.walCommittedFrames < db.walFrames) {
       analysis.partial = true;
       analysis.warnings.push(
-        `database "${db.name}": ${db.walFrames - db.walCommittedFrames} of ${db.walFrames} WAL frames are torn or ` +
-          'uncommitted and were not replayed: figures describe the database before them',
+        `database "${db.name}": ${db.walFrames - db.walCommittedFrames} of ${db.walFrames} WAL frames were not ` +
+          `replayed (${db.walFrames - db.walValidFrames} torn, ${db.walValidFrames - db.walCommittedFrames} ` +
+          'after the last commit): figures describe the database before them',
       );
     }
     if (db.integrity && !db.integrity.ok) {

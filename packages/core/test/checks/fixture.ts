@@ -16,6 +16,7 @@ export function database(over: Partial<DatabaseAnalysis> = {}): DatabaseAnalysis
     walBytes: 0,
     walFrames: 0,
     walCommittedFrames: 0,
+    walValidFrames: 0,
     freeBytes: freelistCount * PAGE,
     freePageShare: freelistCount / pageCount,
     estimatedVacuumedBytes: (pageCount - freelistCount) * PAGE,
