@@ -33,19 +33,21 @@ const value = (mean, i = 'i') => {
   return `CAST(X'6b387300' || randomblob(${random - spread} + (${i}) % ${2 * spread + 1}) || zeroblob(${mean - random - 4}) AS BLOB)`;
 };
 
+// A large cluster's mix, one entry a twentieth of the keys (no Leases: a cluster has one per node
+// and controller, and the history-heavy shape has those).
 const RESOURCES = [
-  'pods',
-  'configmaps',
-  'secrets',
-  'events',
+  ...Array(5).fill('pods'),
+  ...Array(5).fill('events'),
+  ...Array(2).fill('replicasets'),
+  ...Array(2).fill('endpointslices'),
+  ...Array(2).fill('configmaps'),
+  ...Array(2).fill('secrets'),
   'services/specs',
-  'endpointslices',
-  'replicasets',
-  'leases',
+  'deployments',
 ];
-// Key i: 8 resources x 311 namespaces, each statement's rows in one (resource, namespace): keys
-// scattered row by row dirty a page of each index per row, and dqlite 1.11 fails such commits
-// (`disk I/O error`, then a corrupt table) once the database passes ~30 MB.
+// Key i: 20 resource slots x 311 namespaces, each statement's rows in one (resource, namespace):
+// keys scattered row by row dirty a page of each index per row, and dqlite 1.11 fails such
+// commits (`disk I/O error`, then a corrupt table) once the database passes ~30 MB.
 const group = (i) => `((${i}) - 1) / ${ROWS_PER_STATEMENT}`;
 const keySql = (i) =>
   `'/registry/' || CASE ${group(i)} % ${RESOURCES.length} ${RESOURCES.map((r, n) => `WHEN ${n} THEN '${r}'`).join(' ')} END || ` +
@@ -92,7 +94,7 @@ function compaction(upTo, batch) {
 }
 
 /**
- * live-heavy: `keys` live keys of ~845 bytes over 8 resources and 311 namespaces; one key in 20
+ * live-heavy: `keys` live keys of ~845 bytes over 8 resources (RESOURCES) and 311 namespaces; one key in 20
  * updated once (a little history). 300,000 keys is about 360 MB.
  */
 function liveHeavy(keys) {
@@ -182,7 +184,7 @@ function historyHeavy(revisions) {
 
 /** shape -> the three sizes and the recipe for one size. */
 export const SHAPES = {
-  'live-heavy': { unit: 'keys', sizes: [75_000, 150_000, 300_000], recipe: liveHeavy, version: 2 },
+  'live-heavy': { unit: 'keys', sizes: [75_000, 150_000, 300_000], recipe: liveHeavy, version: 3 },
   fragmented: { unit: 'MB written', sizes: [65, 130, 260], recipe: fragmented, version: 1 },
   'history-heavy': { unit: 'revisions', sizes: [25_000, 50_000, 100_000], recipe: historyHeavy, version: 1 },
 };

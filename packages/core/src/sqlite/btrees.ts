@@ -22,33 +22,68 @@ export interface BtreeUsage {
   maxPayloadBytes: number;
 }
 
-// The same sums sqlite3_analyzer (tool/spaceanal.tcl) makes over dbstat, one pass over all pages.
+// The same sums sqlite3_analyzer (tool/spaceanal.tcl) makes over dbstat, in one pass over all
+// pages: one row per b-tree and page type. The names' types come from sqlite_schema afterwards;
+// joining it per dbstat row cost 10-25% of the pass (0.39-0.54 s vs 0.34-0.40 s at 378 MB).
 const USAGE_SQL = `
-  SELECT s.name AS name,
-         coalesce(m.type, 'table') AS type,
-         coalesce(m.tbl_name, s.name) AS tbl,
-         sum(CASE WHEN s.pagetype = 'leaf' THEN s.ncell ELSE 0 END) AS entries,
-         count(*) AS pages,
-         sum(s.pagetype = 'leaf') AS leafPages,
-         sum(s.pagetype = 'internal') AS interiorPages,
-         sum(s.pagetype = 'overflow') AS overflowPages,
-         sum(s.payload) AS payloadBytes,
-         sum(s.unused) AS unusedBytes,
-         sum(CASE WHEN s.pagetype = 'leaf' THEN s.unused ELSE 0 END) AS leafUnusedBytes,
-         max(s.mx_payload) AS maxPayloadBytes
-  FROM dbstat AS s LEFT JOIN sqlite_schema AS m ON m.name = s.name
-  GROUP BY s.name
-  ORDER BY pages DESC, s.name`;
+  SELECT name, pagetype, count(*) AS pages, sum(ncell) AS cells, sum(payload) AS payload,
+         sum(unused) AS unused, max(mx_payload) AS maxPayload
+  FROM dbstat
+  GROUP BY name, pagetype`;
+const SCHEMA_SQL = 'SELECT name, type, tbl_name AS tbl FROM sqlite_schema';
+
+interface PageTypeRow {
+  name: string;
+  pagetype: 'internal' | 'leaf' | 'overflow' | null;
+  pages: number;
+  cells: number;
+  payload: number;
+  unused: number;
+  maxPayload: number | null;
+}
 
 /** Per-object usage, largest first. */
 export function readBtreeUsage(db: SqliteDatabase): BtreeUsage[] {
-  const rows = db.prepare(USAGE_SQL).all() as Array<
-    Omit<BtreeUsage, 'table' | 'type'> & { tbl: string; type: string }
-  >;
-  return rows.map(({ tbl, type, ...row }) => ({
-    ...row,
-    name: row.name,
-    type: type === 'index' ? 'index' : 'table',
-    table: tbl,
-  }));
+  const schema = new Map(
+    (db.prepare(SCHEMA_SQL).all() as Array<{ name: string; type: string; tbl: string }>).map((row) => [
+      row.name,
+      row,
+    ]),
+  );
+  const usage = new Map<string, BtreeUsage>();
+  for (const row of db.prepare(USAGE_SQL).all() as PageTypeRow[]) {
+    let object = usage.get(row.name);
+    if (!object) {
+      const entry = schema.get(row.name);
+      object = {
+        name: row.name,
+        type: entry?.type === 'index' ? 'index' : 'table',
+        table: entry?.tbl ?? row.name,
+        entries: 0,
+        pages: 0,
+        leafPages: 0,
+        interiorPages: 0,
+        overflowPages: 0,
+        payloadBytes: 0,
+        unusedBytes: 0,
+        leafUnusedBytes: 0,
+        maxPayloadBytes: 0,
+      };
+      usage.set(row.name, object);
+    }
+    object.pages += row.pages;
+    object.payloadBytes += row.payload;
+    object.unusedBytes += row.unused;
+    object.maxPayloadBytes = Math.max(object.maxPayloadBytes, row.maxPayload ?? 0);
+    if (row.pagetype === 'leaf') {
+      object.entries += row.cells;
+      object.leafPages += row.pages;
+      object.leafUnusedBytes += row.unused;
+    } else if (row.pagetype === 'internal') object.interiorPages += row.pages;
+    else if (row.pagetype === 'overflow') object.overflowPages += row.pages;
+  }
+  // ORDER BY pages DESC, name (SQLite compares names byte by byte).
+  return [...usage.values()].sort(
+    (a, b) => b.pages - a.pages || Buffer.compare(Buffer.from(a.name), Buffer.from(b.name)),
+  );
 }

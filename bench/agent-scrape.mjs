@@ -1,0 +1,126 @@
+// Scrape latency of dqlite-agent's /metrics while it analyses a new snapshot (issue 6's goal: the
+// analysis never delays /metrics by more than a few milliseconds).
+//
+//   node bench/agent-scrape.mjs [shape:size]      (default live-heavy:300000)
+//
+// Starts the built agent on an empty data directory, scrapes /metrics every 10 ms while idle,
+// drops the cached snapshot in (data first, then .meta, as raft does), keeps scraping until the
+// analysis has finished, and prints the latency percentiles of both phases as JSON.
+import { spawn } from 'node:child_process';
+import { copyFileSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
+import { request } from 'node:http';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { ensureSnapshot, selectCases } from './generate.mjs';
+
+const ROOT = new URL('../', import.meta.url).pathname;
+const AGENT = join(ROOT, 'packages/agent/dist/main.js');
+const INTERVAL_MS = 10;
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** One GET /metrics: milliseconds to the last byte, and the body. */
+function scrape(port) {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const req = request({ host: '127.0.0.1', port, path: '/metrics', agent: false }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (c) => {
+        body += c;
+      });
+      res.on('end', () => resolve({ ms: performance.now() - started, status: res.statusCode, body }));
+    });
+    req.on('error', reject);
+    req.setTimeout(10_000, () => req.destroy(new Error('scrape timed out')));
+    req.end();
+  });
+}
+
+const metric = (body, name) => {
+  const line = body.split('\n').find((l) => l.startsWith(`${name} `) || l.startsWith(`${name}{`));
+  return line === undefined ? undefined : Number(line.split(' ').at(-1));
+};
+
+function percentiles(samples) {
+  const v = [...samples].sort((a, b) => a - b);
+  const at = (q) => v[Math.min(v.length - 1, Math.floor(q * v.length))];
+  const r = (x) => Math.round(x * 10) / 10;
+  return { scrapes: v.length, p50: r(at(0.5)), p90: r(at(0.9)), p99: r(at(0.99)), max: r(v.at(-1)) };
+}
+
+async function main() {
+  const [c] = selectCases([process.argv[2] ?? 'live-heavy:300000']);
+  const snapshot = await ensureSnapshot(c);
+  const dataDir = mkdtempSync(join(tmpdir(), 'dqa-bench-agent-'));
+  const port = await freePort();
+  const agent = spawn(
+    'node',
+    [AGENT, '--data-dir', dataDir, '--listen', `127.0.0.1:${port}`, '--log-level', 'warn'],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  let log = '';
+  agent.stderr.on('data', (chunk) => {
+    log += chunk;
+  });
+  try {
+    for (let i = 0; ; i++) {
+      try {
+        if ((await scrape(port)).status === 200) break;
+      } catch {}
+      if (i > 200) throw new Error(`agent not serving /metrics:\n${log}`);
+      await sleep(50);
+    }
+    const idle = [];
+    for (let i = 0; i < 300; i++) {
+      idle.push((await scrape(port)).ms);
+      await sleep(INTERVAL_MS);
+    }
+    // Raft writes the data file and then the .meta: copy the same way (renamed into place).
+    const name = basename(snapshot.dataPath);
+    copyFileSync(snapshot.dataPath, join(dataDir, `.${name}.tmp`));
+    renameSync(join(dataDir, `.${name}.tmp`), join(dataDir, name));
+    copyFileSync(`${snapshot.dataPath}.meta`, join(dataDir, `${name}.meta`));
+    const dropped = performance.now();
+    const during = [];
+    let started;
+    let finished;
+    for (;;) {
+      const s = await scrape(port);
+      const running = metric(s.body, 'dqlite_agent_analysis_running');
+      const done = metric(s.body, 'dqlite_agent_analyses_total{result="success"}');
+      if (running === 1) {
+        started ??= performance.now();
+        during.push(s.ms);
+      } else if (done >= 1) {
+        finished = performance.now();
+        break;
+      } else if (performance.now() - dropped > 120_000) throw new Error(`no analysis within 120 s:\n${log}`);
+      await sleep(INTERVAL_MS);
+    }
+    const result = {
+      snapshot: c.id,
+      analysisSeconds: started ? (finished - started) / 1000 : null,
+      idle: percentiles(idle),
+      duringAnalysis: during.length ? percentiles(during) : null,
+    };
+    process.stdout.write(`${JSON.stringify(result)}\n`);
+  } finally {
+    agent.kill('SIGTERM');
+    await new Promise((resolve) => agent.once('exit', resolve));
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+await main();
