@@ -69,7 +69,9 @@ describe('snapshot watcher', { timeout: 60_000 }, () => {
     const started = performance.now();
     const during = await running.app.inject({ url: '/metrics' });
     expect(during.statusCode).toBe(200);
-    expect(performance.now() - started).toBeLessThan(250);
+    // The scrape came back while the analysis still ran (so it did not wait for it), or — if the
+    // analysis happened to end first — quickly. A clock bound alone was flaky on a loaded CI.
+    expect(Boolean(runner.running) || performance.now() - started < 250).toBe(true);
     const newest = join(dir, names.at(-1)!);
     await waitFor(() => runner.lastSuccessPath === newest && !runner.running, 60_000, 'the newest analysed');
     const before = listing(dir);
