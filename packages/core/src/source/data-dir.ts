@@ -1,6 +1,5 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parse } from 'yaml';
 import { AnalyzerError } from '../errors.js';
 import { openRegularFile } from '../io/read-only.js';
 import {
@@ -141,6 +140,8 @@ async function readYaml(path: string): Promise<unknown> {
   } catch {
     return undefined;
   }
+  // Loaded on first use: the yaml package costs ~50 ms of start-up, and only data dirs need it.
+  const { parse } = await import('yaml');
   try {
     // Node ids are u64: keep them exact.
     return parse(text, { intAsBigInt: true });
