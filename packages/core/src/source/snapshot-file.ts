@@ -26,8 +26,9 @@ export interface ExtractedSnapshot {
   databases: ExtractedDatabase[];
 }
 
-// Large reads keep the syscall count low; the file is never held whole.
-const READ_CHUNK_BYTES = 4 << 20;
+// Large reads keep the syscall count low; the file is never held whole. 2 MiB: as fast as 4 MiB
+// at 377 MB (extract 0.57-0.62 s either way) with 5-10 MB less peak RSS; 1 MiB was ~0.09 s slower.
+const READ_CHUNK_BYTES = 2 << 20;
 // Each extra LZ4 match-length byte adds at most 255 bytes of output.
 const MAX_LZ4_EXPANSION = 256;
 

@@ -49,7 +49,7 @@ function payload(databases: Array<{ name: string; main: Buffer; wal: Buffer }>):
   return Buffer.concat(parts);
 }
 
-const k8s = sqliteFiles('k8s', 12); // several 4 MiB read buffers' worth
+const k8s = sqliteFiles('k8s', 12); // several read buffers' worth
 const demo = { name: 'demo', ...sqliteFiles('demo', 0.01) };
 const bytes = payload([{ name: 'k8s', ...k8s }, demo]);
 
