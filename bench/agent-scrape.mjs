@@ -96,6 +96,7 @@ async function main() {
     const during = [];
     let started;
     let finished;
+    const slow = []; // scrapes over 20 ms, and when in the analysis they came
     for (;;) {
       const s = await scrape(port);
       const running = metric(s.body, 'dqlite_agent_analysis_running');
@@ -103,6 +104,8 @@ async function main() {
       if (running === 1) {
         started ??= performance.now();
         during.push(s.ms);
+        if (s.ms > 20)
+          slow.push({ ms: Math.round(s.ms), atSecond: Math.round(performance.now() - started) / 1000 });
       } else if (done >= 1) {
         finished = performance.now();
         break;
@@ -114,6 +117,7 @@ async function main() {
       analysisSeconds: started ? (finished - started) / 1000 : null,
       idle: percentiles(idle),
       duringAnalysis: during.length ? percentiles(during) : null,
+      slowScrapes: slow,
     };
     process.stdout.write(`${JSON.stringify(result)}\n`);
   } finally {
