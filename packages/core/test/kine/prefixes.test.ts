@@ -65,7 +65,8 @@ describe('readPrefixUsage', () => {
       '/registry/crd.projectcalico.org/ipamhandles/h1',
       bytesValue(ipamHandle(podHandleId(1), '10.1.0.0/26')),
     );
-    h.create('/registry/minions/node-1', kineValue.random(50));
+    // Zeros, not random bytes: random bytes start with '{' (or whitespace and '{'), JSON to the classifier, about once in 250 runs.
+    h.create('/registry/minions/node-1', kineValue.zero(50));
     h.gap(3);
     h.compact(2);
   });
