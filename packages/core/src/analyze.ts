@@ -13,12 +13,18 @@ import { parseSnapshotName } from './raft/snapshot-name.js';
 import { type DataDirListing, readDataDir } from './source/data-dir.js';
 import { type Compression, detectInput } from './source/detect.js';
 import { extractSnapshot, type ProgressListener } from './source/snapshot-file.js';
-import { readBtreeUsage } from './sqlite/btrees.js';
-import { checkIntegrity, type IntegrityMode } from './sqlite/integrity.js';
+import { BTREE_SCHEMA_SQL, BTREE_USAGE_SQL, type BtreeUsage, btreeUsageFromRows } from './sqlite/btrees.js';
+import {
+  type IntegrityMode,
+  type IntegrityResult,
+  integrityFromRows,
+  integritySql,
+} from './sqlite/integrity.js';
 import { openCopy, type SqliteDatabase } from './sqlite/open.js';
 import { readPageFigures } from './sqlite/pages.js';
+import { type SideResult, startSideQueries } from './sqlite/side-thread.js';
 import { estimateVacuumedBytes, vacuumedBytes } from './sqlite/vacuum.js';
-import { addTiming, guard, seconds, type Timings, timed } from './steps.js';
+import { addTiming, guard, guardAsync, seconds, type Timings, timed } from './steps.js';
 
 export interface AnalyzeOptions {
   /** Measure the exact compacted size with VACUUM INTO on the private copy (slower). */
@@ -41,6 +47,11 @@ export interface AnalyzeOptions {
    * figures and the findings' `sqlite3 <copy>` lines can be checked by hand. Never overwrites.
    */
   keepCopiesIn?: string;
+  /**
+   * Walk the pages (dbstat, the integrity check) on a second thread while the kine scan runs on
+   * this one (default true). The agent turns it off to stay on one core of a busy node.
+   */
+  parallel?: boolean;
 }
 
 /** Called with the open kine database before it is closed (compare() reads writes this way). */
@@ -117,7 +128,7 @@ export async function analyzeWith(
     const databases: DatabaseAnalysis[] = [];
     let details: KineDetails | null = null;
     for (const database of extracted) {
-      const result = measureDatabase(database, dir.path, options, timings, inspect);
+      const result = await measureDatabase(database, dir.path, options, timings, inspect);
       if (options.keepCopiesIn && result.analysis.pageCount > 0) {
         result.analysis.copyPath = keepCopy(database, options.keepCopiesIn);
       }
@@ -222,13 +233,13 @@ interface Measured {
   details: KineDetails | null;
 }
 
-function measureDatabase(
+async function measureDatabase(
   database: ExtractedDatabase,
   dir: string,
   options: AnalyzeOptions,
   timings: Timings,
   inspect: KineInspector | undefined,
-): Measured {
+): Promise<Measured> {
   const walFrames = database.wal?.frames ?? 0;
   const walCommittedFrames = database.wal?.committedFrames ?? 0;
   const walValidFrames = database.wal?.validFrames ?? 0;
@@ -240,17 +251,20 @@ function measureDatabase(
   let started = performance.now();
   const db = openCopy(database.mainPath, label);
   addTiming(timings, 'open', started);
+  let pageWalks: PageWalks | undefined;
   try {
     started = performance.now();
     const pages = readPageFigures(db);
     const tables = listTables(db);
     addTiming(timings, 'pages', started);
-    started = performance.now();
     options.onProgress?.({ step: 'btrees', done: 0, total: pages.pageCount, database: database.name });
-    const objects = guard(() => readBtreeUsage(db), label);
-    addTiming(timings, 'btrees', started);
+    pageWalks = startPageWalks(db, database.mainPath, options);
     const fileBytes = pages.pageCount * pages.pageSize;
     const schema = detectKineSchema(db);
+    const details = schema ? analyzeKine(db, database.name, schema, fileBytes, options, timings) : null;
+    const walked = await guardAsync(pageWalks.results, label);
+    timings.btrees = (timings.btrees ?? 0) + walked.btreeSeconds;
+    if (walked.integrity) timings.integrity = (timings.integrity ?? 0) + walked.integritySeconds;
     const analysis: DatabaseAnalysis = {
       name: database.name,
       pageSize: pages.pageSize,
@@ -264,19 +278,13 @@ function measureDatabase(
       walValidFrames,
       freeBytes: pages.freelistCount * pages.pageSize,
       freePageShare: pages.pageCount === 0 ? 0 : pages.freelistCount / pages.pageCount,
-      estimatedVacuumedBytes: estimateVacuumedBytes(objects, pages.pageSize),
+      estimatedVacuumedBytes: estimateVacuumedBytes(walked.objects, pages.pageSize),
       userVersion: pages.userVersion,
       isKine: schema !== undefined,
       tables,
-      objects,
-      integrity: null,
+      objects: walked.objects,
+      integrity: walked.integrity,
     };
-    if (options.integrity !== 'none') {
-      analysis.integrity = timed(timings, 'integrity', () =>
-        guard(() => checkIntegrity(db, options.integrity === 'full' ? 'full' : 'quick'), label),
-      );
-    }
-    const details = schema ? analyzeKine(db, database.name, schema, fileBytes, options, timings) : null;
     if (details && inspect) guard(() => inspect(db, details), label);
     if (options.vacuum) {
       started = performance.now();
@@ -287,8 +295,63 @@ function measureDatabase(
     }
     return { analysis, details };
   } finally {
+    await pageWalks?.stop();
     db.close();
   }
+}
+
+interface PageWalked {
+  objects: BtreeUsage[];
+  btreeSeconds: number;
+  integrity: IntegrityResult | null;
+  integritySeconds: number;
+}
+
+interface PageWalks {
+  results: Promise<PageWalked>;
+  stop(): Promise<void>;
+}
+
+// The two walks over every page that need no JavaScript: dbstat's per-b-tree usage and SQLite's
+// integrity check. In parallel mode they run on a second connection in a worker thread while this
+// thread scans kine (measured at 378 MB: 0.36 s + 0.47 s taken off the critical path).
+function startPageWalks(db: SqliteDatabase, path: string, options: AnalyzeOptions): PageWalks {
+  const integrityMode = options.integrity === 'none' ? null : options.integrity === 'full' ? 'full' : 'quick';
+  const queries = [
+    BTREE_SCHEMA_SQL,
+    BTREE_USAGE_SQL,
+    ...(integrityMode ? [integritySql(integrityMode)] : []),
+  ];
+  const interpret = (results: SideResult[]): PageWalked => {
+    const [schemaRows, usageRows, integrityRows] = results as [SideResult, SideResult, SideResult?];
+    return {
+      objects: btreeUsageFromRows(schemaRows.rows, usageRows.rows),
+      btreeSeconds: schemaRows.seconds + usageRows.seconds,
+      integrity: integrityMode && integrityRows ? integrityFromRows(integrityMode, integrityRows.rows) : null,
+      integritySeconds: integrityRows?.seconds ?? 0,
+    };
+  };
+  if (options.parallel === false) {
+    // Serial: the same queries on the main connection, before the kine scan.
+    const results = new Promise<SideResult[]>((resolve, reject) => {
+      try {
+        resolve(
+          queries.map((sql) => {
+            const started = performance.now();
+            const rows = db.prepare(sql).all();
+            return { rows, seconds: seconds(started) };
+          }),
+        );
+      } catch (error) {
+        reject(error);
+      }
+    });
+    return { results: results.then(interpret), stop: async () => {} };
+  }
+  const side = startSideQueries(path, queries);
+  const results = side.results.then(interpret);
+  results.catch(() => {});
+  return { results, stop: side.stop };
 }
 
 function emptyDatabase(database: ExtractedDatabase): DatabaseAnalysis {

@@ -16,6 +16,17 @@ export function guard<T>(work: () => T, label: string): T {
   }
 }
 
+/** guard() for work that settles later (a query on another thread). */
+export async function guardAsync<T>(work: Promise<T>, label: string): Promise<T> {
+  try {
+    return await work;
+  } catch (cause) {
+    return guard(() => {
+      throw cause;
+    }, label);
+  }
+}
+
 /** Run `work` as `step`, adding its duration to `timings`. */
 export function timed<T>(timings: Timings, step: Step, work: () => T): T {
   const started = performance.now();

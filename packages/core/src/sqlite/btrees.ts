@@ -25,12 +25,18 @@ export interface BtreeUsage {
 // The same sums sqlite3_analyzer (tool/spaceanal.tcl) makes over dbstat, in one pass over all
 // pages: one row per b-tree and page type. The names' types come from sqlite_schema afterwards;
 // joining it per dbstat row cost 10-25% of the pass (0.39-0.54 s vs 0.34-0.40 s at 378 MB).
-const USAGE_SQL = `
+export const BTREE_USAGE_SQL = `
   SELECT name, pagetype, count(*) AS pages, sum(ncell) AS cells, sum(payload) AS payload,
          sum(unused) AS unused, max(mx_payload) AS maxPayload
   FROM dbstat
   GROUP BY name, pagetype`;
-const SCHEMA_SQL = 'SELECT name, type, tbl_name AS tbl FROM sqlite_schema';
+export const BTREE_SCHEMA_SQL = 'SELECT name, type, tbl_name AS tbl FROM sqlite_schema';
+
+interface SchemaRow {
+  name: string;
+  type: string;
+  tbl: string;
+}
 
 interface PageTypeRow {
   name: string;
@@ -44,14 +50,17 @@ interface PageTypeRow {
 
 /** Per-object usage, largest first. */
 export function readBtreeUsage(db: SqliteDatabase): BtreeUsage[] {
-  const schema = new Map(
-    (db.prepare(SCHEMA_SQL).all() as Array<{ name: string; type: string; tbl: string }>).map((row) => [
-      row.name,
-      row,
-    ]),
-  );
+  return btreeUsageFromRows(db.prepare(BTREE_SCHEMA_SQL).all(), db.prepare(BTREE_USAGE_SQL).all());
+}
+
+/** Per-object usage from the rows of BTREE_SCHEMA_SQL and BTREE_USAGE_SQL (run on any connection). */
+export function btreeUsageFromRows(
+  schemaRows: readonly unknown[],
+  usageRows: readonly unknown[],
+): BtreeUsage[] {
+  const schema = new Map((schemaRows as SchemaRow[]).map((row) => [row.name, row]));
   const usage = new Map<string, BtreeUsage>();
-  for (const row of db.prepare(USAGE_SQL).all() as PageTypeRow[]) {
+  for (const row of usageRows as PageTypeRow[]) {
     let object = usage.get(row.name);
     if (!object) {
       const entry = schema.get(row.name);

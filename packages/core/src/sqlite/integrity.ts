@@ -15,9 +15,17 @@ const MAX_PROBLEMS = 20;
 
 /** Run `PRAGMA quick_check` / `integrity_check` on the copy — the check dqlite itself runs after restoring a snapshot. */
 export function checkIntegrity(db: SqliteDatabase, mode: 'quick' | 'full'): IntegrityResult {
-  const pragma = mode === 'quick' ? 'quick_check' : 'integrity_check';
-  const rows = db.pragma(`${pragma}(${MAX_PROBLEMS})`, { simple: false }) as Array<Record<string, string>>;
-  const messages = rows.map((row) => String(Object.values(row)[0]));
+  return integrityFromRows(mode, db.prepare(integritySql(mode)).all());
+}
+
+/** The statement checkIntegrity runs, for running it on another connection. */
+export function integritySql(mode: 'quick' | 'full'): string {
+  return `PRAGMA ${mode === 'quick' ? 'quick_check' : 'integrity_check'}(${MAX_PROBLEMS})`;
+}
+
+/** The check's result from the rows integritySql(mode) returned. */
+export function integrityFromRows(mode: 'quick' | 'full', rows: readonly unknown[]): IntegrityResult {
+  const messages = (rows as Array<Record<string, unknown>>).map((row) => String(Object.values(row)[0]));
   const ok = messages.length === 1 && messages[0] === 'ok';
   return { check: mode, ok, problems: ok ? [] : messages };
 }

@@ -1,0 +1,79 @@
+import { copyFileSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, describe, expect, it } from 'vitest';
+import { analyze } from '../src/analyze.js';
+import { startSideQueries } from '../src/sqlite/side-thread.js';
+
+// A snapshot a real dqlite node wrote (examples/sample-snapshot/README.md says how).
+const SAMPLE = new URL('../../../examples/sample-snapshot/', import.meta.url).pathname;
+const work = mkdtempSync(join(tmpdir(), 'dqa-parallel-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+function withoutRunFacts(analysis: Awaited<ReturnType<typeof analyze>>) {
+  const { timings, analyzedAt, ...figures } = analysis;
+  return { figures, steps: Object.keys(timings).sort() };
+}
+
+describe('page walks on a second thread', () => {
+  it('give the same analysis as on the main thread, with each integrity mode', async () => {
+    for (const integrity of ['quick', 'full', 'none'] as const) {
+      const parallel = await analyze(SAMPLE, { integrity, tempDir: work });
+      const serial = await analyze(SAMPLE, { integrity, tempDir: work, parallel: false });
+      expect(withoutRunFacts(parallel)).toEqual(withoutRunFacts(serial));
+      expect(parallel.databases.find((db) => db.name === 'k8s')?.integrity?.check).toBe(
+        integrity === 'none' ? undefined : integrity,
+      );
+      expect(parallel.timings.btrees).toBeGreaterThan(0);
+    }
+    expect(readdirSync(work)).toEqual([]);
+  });
+
+  it('return rows and a SQLite error with its code, and stop cleanly', async () => {
+    const path = join(work, 'side.db');
+    const db = new Database(path);
+    db.exec('CREATE TABLE t (v); INSERT INTO t VALUES (1), (2), (3)');
+    const good = startSideQueries(path, ['SELECT sum(v) AS total FROM t', 'SELECT count(*) AS n FROM t']);
+    const results = await good.results;
+    expect(results.map((result) => result.rows)).toEqual([[{ total: 6 }], [{ n: 3 }]]);
+    await good.stop();
+    await good.stop();
+
+    const bad = startSideQueries(path, ['SELECT sum(v) FROM t', 'SELECT * FROM no_such_table']);
+    await expect(bad.results).rejects.toMatchObject({ code: 'SQLITE_ERROR', message: /no such table/ });
+    await bad.stop();
+    db.close();
+  });
+
+  it('report a corrupt page as DQA_SQLITE_CORRUPT in both modes', async () => {
+    // A database whose kine table's root page is overwritten with garbage, after the header.
+    const source = join(work, 'source.db');
+    const db = new Database(source);
+    db.exec(
+      'CREATE TABLE kine (id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT, created INTEGER, deleted INTEGER, ' +
+        'create_revision INTEGER, prev_revision INTEGER, lease INTEGER, value BLOB, old_value BLOB)',
+    );
+    db.exec(
+      "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2000) INSERT INTO kine (name, created, deleted, create_revision, prev_revision, lease, value, old_value) SELECT '/registry/pods/default/p' || i, 1, 0, i, 0, 0, randomblob(300), NULL FROM n",
+    );
+    const { rootpage, pageSize } = db
+      .prepare(
+        "SELECT rootpage, (SELECT page_size FROM pragma_page_size) AS pageSize FROM sqlite_schema WHERE name = 'kine'",
+      )
+      .get() as { rootpage: number; pageSize: number };
+    db.close();
+    const corrupt = join(work, 'corrupt.db');
+    copyFileSync(source, corrupt);
+    const { openSync, writeSync, closeSync } = await import('node:fs');
+    const fd = openSync(corrupt, 'r+');
+    writeSync(fd, Buffer.alloc(pageSize - 100, 0xa5), 0, pageSize - 100, (rootpage - 1) * pageSize + 100);
+    closeSync(fd);
+    for (const parallel of [true, false]) {
+      await expect(analyze(corrupt, { tempDir: work, parallel })).rejects.toMatchObject({
+        code: 'DQA_SQLITE_CORRUPT',
+      });
+    }
+    expect(readdirSync(work).sort()).toEqual(['corrupt.db', 'side.db', 'source.db']);
+  });
+});
