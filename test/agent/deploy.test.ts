@@ -105,8 +105,24 @@ describe('deploy/kubernetes', () => {
       capabilities: { drop: ['ALL'] },
     });
     expect(pod.automountServiceAccountToken).toBe(false);
-    expect(container.resources.requests).toBeDefined();
-    expect(container.resources.limits).toBeDefined();
+    expect(container.resources.requests.memory).toBeDefined();
+    expect(container.resources.limits.memory).toBeDefined();
+  });
+
+  it('shares no host namespace and writes only to its emptyDir temp dir', () => {
+    expect(pod.hostNetwork ?? false).toBe(false);
+    expect(pod.hostPID ?? false).toBe(false);
+    expect(pod.hostIPC ?? false).toBe(false);
+    const writable = container.volumeMounts.filter((m: { readOnly?: boolean }) => m.readOnly !== true);
+    expect(writable.map((m: { mountPath: string }) => m.mountPath)).toEqual(['/tmp']);
+    const tmp = pod.volumes.find((v: { name: string }) => v.name === writable[0].name);
+    expect(tmp.emptyDir.sizeLimit).toBeDefined();
+    const config = parse(documents.find((d: Manifest) => d.kind === 'ConfigMap').data['agent.yaml']);
+    expect(config.analysis.tempDir).toBe('/tmp');
+    // Root only because the dqlite files are root's and 0600; without a capability, not even
+    // CAP_DAC_OVERRIDE, root reads only what it owns (docs/security.md#the-agent).
+    expect(pod.securityContext).toMatchObject({ runAsUser: 0, runAsGroup: 0 });
+    expect(pod.securityContext.seccompProfile.type).toBe('RuntimeDefault');
   });
 
   it('probes the agent on its own endpoints and port, and configures it with settings it accepts', () => {

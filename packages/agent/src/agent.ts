@@ -33,6 +33,10 @@ export interface StartOptions {
   workerUrl?: URL;
   watcherCheckMs?: number;
   logPollMs?: number;
+  /** First delays before journalctl is restarted and a temp-space failure is retried (ms). */
+  journalRestartMs?: number;
+  journalMaxRestartMs?: number;
+  analysisRetryMs?: number;
 }
 
 /**
@@ -53,11 +57,13 @@ export function createAgent(config: AgentConfig, options: StartOptions): Agent {
     tempDir: tempRoot,
     nice: config.analysis.nice,
     workerUrl: options.workerUrl,
+    retryMs: options.analysisRetryMs,
   });
   const windows = new LockWindows({ gapSeconds: config.logs.windowGapSeconds, timeline: watcher.timing });
   const logs = new LogSink(windows);
   const poller = new DataDirPoller({
     dataDir: config.dataDir,
+    tempDir: tempRoot,
     intervalMs: config.pollSeconds * 1000,
     onError: warn('reading the data directory failed'),
   });
@@ -88,6 +94,8 @@ export function createAgent(config: AgentConfig, options: StartOptions): Agent {
           command: config.logs.journalctl,
           extraArgs: config.logs.journalArgs,
           sink: logs,
+          restartMs: options.journalRestartMs,
+          maxRestartMs: options.journalMaxRestartMs,
           onError: warn('following the journal failed'),
         })
       : undefined;
@@ -111,7 +119,16 @@ export function createAgent(config: AgentConfig, options: StartOptions): Agent {
   windows.on('close', (window) => log.info({ window }, 'lock window closed'));
   let tick: NodeJS.Timeout | undefined;
 
-  const sources: AgentSources = { version: options.version, watcher, runner, windows, logs, poller, probe };
+  const sources: AgentSources = {
+    version: options.version,
+    watcher,
+    runner,
+    windows,
+    logs,
+    journal,
+    poller,
+    probe,
+  };
   return {
     sources,
     async start() {

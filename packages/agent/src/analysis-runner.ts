@@ -11,7 +11,16 @@ export interface AnalysisRunnerOptions {
   workerUrl?: URL;
   /** A run taking longer is stopped and counted as failed (ms). */
   timeoutMs?: number;
+  /** First retry (ms) of a snapshot that failed for want of temp space; doubles up to `maxRetryMs`. */
+  retryMs?: number;
+  maxRetryMs?: number;
 }
+
+// Failures of this machine, not of the snapshot (temp dir full or not writable): the same file can
+// be analysed once space returns, which on a quiet cluster may be hours before the next snapshot.
+const RETRYABLE_CODES = new Set(['DQA_TEMP_NO_SPACE', 'DQA_TEMP_FAILED']);
+const DEFAULT_RETRY_MS = 60_000;
+const DEFAULT_MAX_RETRY_MS = 15 * 60_000;
 
 /** The outcome of one analysis, as the collectors and /readyz see it. */
 export interface AnalysisOutcome {
@@ -42,6 +51,8 @@ export class AnalysisRunner extends EventEmitter {
   private worker: Worker | undefined;
   private queued: string | undefined;
   private stopped = false;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private retryDelay: number;
   latest: Analysis | undefined;
   lastOutcome: AnalysisOutcome | undefined;
   lastSuccessAt: number | undefined;
@@ -54,13 +65,19 @@ export class AnalysisRunner extends EventEmitter {
   /** Failed runs by error code (a bounded set: DQA_* codes, TIMEOUT, INTERNAL). */
   readonly errors = new Map<string, number>();
 
+  /** Runs started again after a retryable failure (a subset of the finished runs). */
+  retries = 0;
+
   constructor(private readonly options: AnalysisRunnerOptions) {
     super();
+    this.retryDelay = options.retryMs ?? DEFAULT_RETRY_MS;
   }
 
   /** Analyse `path` now, or after the current run (replacing anything already waiting). */
   request(path: string): void {
     if (this.stopped) return;
+    this.cancelRetry();
+    if (path !== this.lastOutcome?.path) this.retryDelay = this.options.retryMs ?? DEFAULT_RETRY_MS;
     if (this.running) {
       if (this.queued !== undefined) this.skipped += 1;
       this.queued = path;
@@ -76,6 +93,7 @@ export class AnalysisRunner extends EventEmitter {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.cancelRetry();
     this.queued = undefined;
     await this.worker?.terminate();
   }
@@ -131,6 +149,27 @@ export class AnalysisRunner extends EventEmitter {
     const next = this.queued;
     this.queued = undefined;
     if (next !== undefined && !this.stopped) this.run(next);
+    else if (result === 'error' && RETRYABLE_CODES.has(outcome.code!)) this.scheduleRetry(path);
+    if (reply.ok) this.retryDelay = this.options.retryMs ?? DEFAULT_RETRY_MS;
     this.emit('done', outcome, reply.ok ? reply.analysis : undefined);
+  }
+
+  // Try the same snapshot again later, unless a newer one is requested first or raft removes it.
+  private scheduleRetry(path: string): void {
+    if (this.stopped) return;
+    const delay = this.retryDelay;
+    this.retryDelay = Math.min(delay * 2, this.options.maxRetryMs ?? DEFAULT_MAX_RETRY_MS);
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      if (this.stopped || this.running || !existsSync(path)) return;
+      this.retries += 1;
+      this.run(path);
+    }, delay);
+    this.retryTimer.unref();
+  }
+
+  private cancelRetry(): void {
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
   }
 }

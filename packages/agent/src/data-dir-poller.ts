@@ -1,4 +1,4 @@
-import { realpath } from 'node:fs/promises';
+import { realpath, statfs } from 'node:fs/promises';
 import si from 'systeminformation';
 import { type RaftLogListing, readRaftLog } from './raft/segments.js';
 
@@ -11,19 +11,24 @@ export interface FilesystemFigures {
 
 export interface DataDirPollerOptions {
   dataDir: string;
+  /** The agent's temp dir, whose free space bounds the databases it can copy. */
+  tempDir?: string;
   intervalMs: number;
   onError?: (error: Error) => void;
 }
 
 /**
- * Refreshes, on a timer and never on the scrape path, the Raft log listing (names and sizes) and
- * the free space of the data directory's filesystem (systeminformation runs `df`, a subprocess).
+ * Refreshes, on a timer and never on the scrape path, the Raft log listing (names and sizes),
+ * the free space of the data directory's filesystem (systeminformation runs `df`, a subprocess)
+ * and that of the temp dir (statfs).
  */
 export class DataDirPoller {
   private timer: NodeJS.Timeout | undefined;
   private busy: Promise<void> | undefined;
   raftLog: RaftLogListing | undefined;
   filesystem: FilesystemFigures | undefined;
+  /** Bytes available to unprivileged users where the private copies go (what the core checks). */
+  tempFreeBytes: number | undefined;
   lastPollAt: number | undefined;
 
   constructor(private readonly options: DataDirPollerOptions) {}
@@ -60,6 +65,15 @@ export class DataDirPoller {
     } catch (error) {
       this.filesystem = undefined;
       this.options.onError?.(error as Error);
+    }
+    if (this.options.tempDir) {
+      try {
+        const stats = await statfs(this.options.tempDir);
+        this.tempFreeBytes = stats.bavail * stats.bsize;
+      } catch (error) {
+        this.tempFreeBytes = undefined;
+        this.options.onError?.(error as Error);
+      }
     }
     this.lastPollAt = Date.now();
   }

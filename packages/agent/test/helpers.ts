@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import parsePrometheusTextFormat, { type ParsedFamily } from 'parse-prometheus-text-format';
-import { type Agent, createAgent } from '../src/agent.js';
+import { type Agent, createAgent, type StartOptions } from '../src/agent.js';
 import { type AgentConfig, validateConfig } from '../src/config.js';
 import { buildServer } from '../src/server.js';
 
@@ -31,6 +31,7 @@ const silent = { info() {}, warn() {} };
 export async function startTestAgent(
   settings: Record<string, unknown>,
   serverOptions = {},
+  startOptions: Partial<StartOptions> = {},
 ): Promise<TestAgent> {
   const config = validateConfig({ pollInterval: 0.2, ...settings });
   const agent = createAgent(config, {
@@ -38,6 +39,7 @@ export async function startTestAgent(
     log: silent,
     watcherCheckMs: 100,
     logPollMs: 50,
+    ...startOptions,
   });
   const app = buildServer({
     sources: agent.sources,

@@ -1,6 +1,8 @@
 import {
   appendFileSync,
   chmodSync,
+  existsSync,
+  mkdirSync,
   mkdtempSync,
   readFileSync,
   renameSync,
@@ -10,6 +12,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { JournalFailure } from '../src/lock/journal-source.js';
 import type { LockWindow } from '../src/lock/windows.js';
 import { copySample, scrape, startTestAgent, type TestAgent, waitFor } from './helpers.js';
 
@@ -195,5 +198,112 @@ describe('journal source', { timeout: 60_000 }, () => {
         service_account: 'kube-system/calico-kube-controllers',
       }),
     ).toBe(1);
+  });
+});
+
+/** A stand-in journalctl: a node script that runs `body` (CommonJS) after counting its runs in `runs`. */
+function fakeJournalctl(path: string, runs: string, body: string): void {
+  writeFileSync(
+    path,
+    `#!/usr/bin/env node\nconst fs = require('node:fs');\n` +
+      `const run = (fs.existsSync(${JSON.stringify(runs)}) ? Number(fs.readFileSync(${JSON.stringify(runs)}, 'utf8')) : 0) + 1;\n` +
+      `fs.writeFileSync(${JSON.stringify(runs)}, String(run));\n${body}\n`,
+  );
+  chmodSync(path, 0o755);
+}
+
+describe('journal source ending or unavailable', { timeout: 60_000 }, () => {
+  const entry = (run: string) =>
+    `console.log(JSON.stringify({ __REALTIME_TIMESTAMP: String(Date.UTC(2026, 3, 2, 10, 0, 0) * 1000 + ${run} * 60e6), MESSAGE: 'line of run ' + ${run} }));`;
+
+  it('restarts journalctl each time it exits, counts it, and keeps serving /metrics', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'agent-journal-'));
+    const fake = join(dir, 'journalctl');
+    const runs = join(dir, 'runs');
+    // Runs 1-3 print one entry and exit as journalctl does when its journal goes away; run 4 stays.
+    fakeJournalctl(
+      fake,
+      runs,
+      `${entry('run')}\nif (run <= 3) { console.error('Failed to open journal: rotated away'); process.exit(1); }\nsetInterval(() => {}, 1000);`,
+    );
+    const warnings: string[] = [];
+    const log = { info() {}, warn: (object: { err?: Error }) => warnings.push(object.err?.message ?? '') };
+    running = await startTestAgent(
+      { dataDir: copySample(), logs: { journalUnits: ['snap.microk8s.daemon-kubelite'], journalctl: fake } },
+      {},
+      { log, journalRestartMs: 20, journalMaxRestartMs: 80 },
+    );
+    const journal = running.agent.sources.journal!;
+    const restarts: { reason: JournalFailure; delayMs: number }[] = [];
+    journal.on('restart', (restart) => restarts.push(restart));
+    await waitFor(() => journal.following && running!.agent.sources.logs.lines === 4, 20_000, 'run 4');
+    expect(readFileSync(runs, 'utf8')).toBe('4');
+    expect(journal.starts).toBe(4);
+    expect(journal.failures).toEqual({ exited: 3, start_failed: 0 });
+    // Each run printed an entry before it ended, which proves journalctl worked: no growing backoff.
+    expect(restarts).toEqual([
+      { reason: 'exited', delayMs: 20 },
+      { reason: 'exited', delayMs: 20 },
+      { reason: 'exited', delayMs: 20 },
+    ]);
+    expect(
+      warnings.filter((w) => w.startsWith('journalctl exited with 1: Failed to open journal')),
+    ).toHaveLength(3);
+    await waitFor(() => running!.agent.sources.watcher.latest, 10_000, 'the snapshot');
+    const metrics = await scrape(running.app);
+    expect(metrics.value('dqlite_agent_journal_up')).toBe(1);
+    expect(metrics.value('dqlite_agent_journal_failures_total', { reason: 'exited' })).toBe(3);
+    expect(metrics.value('dqlite_agent_journal_failures_total', { reason: 'start_failed' })).toBe(0);
+    expect(metrics.value('dqlite_agent_log_lines_total')).toBe(4);
+    expect(metrics.value('dqlite_snapshot_index')).toBe(1024); // the rest of the agent carries on
+  });
+
+  it('keeps retrying a journalctl that does not exist, with a bounded backoff, and follows it once it appears', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'agent-journal-'));
+    const missing = join(dir, 'bin', 'journalctl'); // neither the file nor its directory exists yet
+    const warnings: string[] = [];
+    const log = { info() {}, warn: (object: { err?: Error }) => warnings.push(object.err?.message ?? '') };
+    running = await startTestAgent(
+      {
+        dataDir: copySample(),
+        logs: { journalUnits: ['snap.microk8s.daemon-k8s-dqlite'], journalctl: missing },
+      },
+      {},
+      { log, journalRestartMs: 10, journalMaxRestartMs: 40 },
+    );
+    const journal = running.agent.sources.journal!;
+    const restarts: { reason: JournalFailure; delayMs: number }[] = [];
+    journal.on('restart', (restart) => restarts.push(restart));
+    await waitFor(() => restarts.length >= 6, 20_000, 'six restarts');
+    // The delay doubles and stops at the bound.
+    expect(restarts.slice(0, 6)).toEqual(
+      [10, 20, 40, 40, 40, 40].map((delayMs) => ({ reason: 'start_failed', delayMs })),
+    );
+    expect(warnings[0]).toMatch(/^journalctl \(.*\/bin\/journalctl\) could not be started: spawn .* ENOENT/);
+    await waitFor(() => running!.agent.sources.watcher.latest, 10_000, 'the snapshot');
+    let metrics = await scrape(running.app);
+    expect(metrics.value('dqlite_agent_journal_up')).toBe(0);
+    expect(
+      metrics.value('dqlite_agent_journal_failures_total', { reason: 'start_failed' }),
+    ).toBeGreaterThanOrEqual(6);
+    expect(metrics.value('dqlite_agent_journal_failures_total', { reason: 'exited' })).toBe(0);
+    expect(metrics.value('dqlite_snapshot_index')).toBe(1024);
+    // journalctl installed (or the journal mounted) later: the next restart follows it.
+    mkdirSync(join(dir, 'bin'));
+    const runs = join(dir, 'runs');
+    fakeJournalctl(`${missing}.tmp`, runs, `${entry('run')}\nsetInterval(() => {}, 1000);`);
+    renameSync(`${missing}.tmp`, missing);
+    await waitFor(
+      () => journal.following && running!.agent.sources.logs.lines === 1,
+      20_000,
+      'the new journalctl',
+    );
+    expect(existsSync(runs) && readFileSync(runs, 'utf8')).toBe('1');
+    metrics = await scrape(running.app);
+    expect(metrics.value('dqlite_agent_journal_up')).toBe(1);
+    expect(metrics.value('dqlite_agent_log_lines_total')).toBe(1);
+    expect(metrics.value('dqlite_agent_journal_failures_total', { reason: 'start_failed' })).toBe(
+      journal.failures.start_failed,
+    );
   });
 });

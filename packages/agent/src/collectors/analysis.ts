@@ -11,8 +11,21 @@ const SKIPPED = 'dqlite_agent_analyses_skipped_total';
 const RUNNING = 'dqlite_agent_analysis_running';
 const LAG = 'dqlite_agent_analysis_lag_seconds';
 const PARTIAL = 'dqlite_agent_analysis_partial';
+const LAST_ERROR = 'dqlite_agent_analysis_last_error';
+const TEMP_FREE = 'dqlite_agent_temp_free_bytes';
 
-export const metricNames = [LAST_SUCCESS, DURATION, ANALYSES, ERRORS, SKIPPED, RUNNING, LAG, PARTIAL];
+export const metricNames = [
+  LAST_SUCCESS,
+  DURATION,
+  ANALYSES,
+  ERRORS,
+  SKIPPED,
+  RUNNING,
+  LAG,
+  PARTIAL,
+  LAST_ERROR,
+  TEMP_FREE,
+];
 
 /** The agent's own analysis loop: successes, failures by code, duration, and how far behind it is. */
 export function createAnalysisCollector(registry: Registry, sources: AgentSources): Collector {
@@ -58,12 +71,31 @@ export function createAnalysisCollector(registry: Registry, sources: AgentSource
     help: '1 when the newest analysis could read only part of the input (torn WAL, integrity errors).',
     registers,
   });
+  const lastError = new Gauge({
+    name: LAST_ERROR,
+    help: '1, labelled with its code, when the latest analysis failed (DQA_TEMP_NO_SPACE: the temp dir is too small); no sample once one succeeds.',
+    labelNames: ['code'] as const,
+    registers,
+  });
+  const tempFree = unknown(
+    new Gauge({
+      name: TEMP_FREE,
+      help: "Bytes available on the filesystem of the agent's temp dir, where each analysis copies the uncompressed database.",
+      registers,
+    }),
+  );
   for (const result of ['success', 'error', 'vanished']) analyses.inc({ result }, 0);
   sources.runner.on('done', (outcome: AnalysisOutcome) => {
     duration.observe(outcome.durationSeconds);
     const result = outcome.ok ? 'success' : outcome.code === 'VANISHED' ? 'vanished' : 'error';
     analyses.inc({ result });
-    if (result === 'error') errors.inc({ code: outcome.code ?? 'INTERNAL' });
+    // A vanished snapshot says nothing about the agent: the last error (or success) stands.
+    if (result !== 'vanished') lastError.reset();
+    if (result === 'error') {
+      const code = outcome.code ?? 'INTERNAL';
+      errors.inc({ code });
+      lastError.set({ code }, 1);
+    }
   });
   let skippedShown = 0;
   return {
@@ -75,6 +107,7 @@ export function createAnalysisCollector(registry: Registry, sources: AgentSource
       skippedShown = runner.skipped;
       running.set(runner.running ? 1 : 0);
       partial.set(runner.latest?.partial ? 1 : 0);
+      setKnown(tempFree, sources.poller.tempFreeBytes);
       const newest = sources.watcher.latest;
       const upToDate = !newest || runner.lastSuccessPath === newest.dataFile;
       lag.set(upToDate ? 0 : (Date.now() - newest.seenAt) / 1000);

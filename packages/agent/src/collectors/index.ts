@@ -1,6 +1,7 @@
 import { Gauge, type Registry } from 'prom-client';
 import * as analysis from './analysis.js';
 import * as findings from './findings.js';
+import * as journal from './journal.js';
 import * as kine from './kine.js';
 import * as leases from './leases.js';
 import * as lockWindows from './lock-windows.js';
@@ -22,6 +23,7 @@ export const COLLECTORS: { factory: CollectorFactory; metricNames: readonly stri
   { factory: findings.createFindingsCollector, metricNames: findings.metricNames },
   { factory: analysis.createAnalysisCollector, metricNames: analysis.metricNames },
   { factory: lockWindows.createLockWindowsCollector, metricNames: lockWindows.metricNames },
+  { factory: journal.createJournalCollector, metricNames: journal.metricNames },
   { factory: probe.createProbeCollector, metricNames: probe.metricNames },
   { factory: raftLog.createRaftLogCollector, metricNames: raftLog.metricNames },
   { factory: node.createNodeCollector, metricNames: node.metricNames },

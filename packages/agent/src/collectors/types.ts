@@ -1,6 +1,7 @@
 import type { Registry } from 'prom-client';
 import type { AnalysisRunner } from '../analysis-runner.js';
 import type { DataDirPoller } from '../data-dir-poller.js';
+import type { JournalSource } from '../lock/journal-source.js';
 import type { LogSink } from '../lock/log-sink.js';
 import type { LockWindows } from '../lock/windows.js';
 import type { EtcdProbe } from '../probe/etcd-probe.js';
@@ -13,6 +14,8 @@ export interface AgentSources {
   runner: AnalysisRunner;
   windows: LockWindows;
   logs: LogSink;
+  /** The journalctl follower; undefined when no journal unit is configured. */
+  journal: JournalSource | undefined;
   poller: DataDirPoller;
   probe: EtcdProbe | undefined;
 }
