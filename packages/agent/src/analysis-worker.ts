@@ -25,7 +25,8 @@ try {
 let reply: AnalysisReply;
 try {
   // requireKine: false — storage figures are worth having for any dqlite database.
-  const analysis = await analyze(job.path, { requireKine: false, tempDir: job.tempDir });
+  // parallel: false — one core for the agent's analysis; the node's work has the other.
+  const analysis = await analyze(job.path, { requireKine: false, tempDir: job.tempDir, parallel: false });
   reply = { ok: true, analysis };
 } catch (error) {
   reply = isAnalyzerError(error)

@@ -1,11 +1,12 @@
 import type { SqliteDatabase } from '../sqlite/open.js';
 import { HOT_KEYS_LIMIT, type HotKey } from './hot-keys.js';
+import { KeyGroups } from './key-groups.js';
 import { prefixOfKey, resourceOfPrefix } from './key-prefix.js';
-import { addUsage, emptyUsage, type KeyGroupUsage, type PrefixUsage, sortUsage } from './prefixes.js';
+import type { PrefixUsage, ValueClassCounts } from './prefixes.js';
 import type { KineRevisions } from './revisions.js';
 import { valueClassSql } from './value-sql.js';
 
-/** Everything one pass over the kine table yields. */
+/** Everything the scan of the kine table yields. */
 export interface KineTableScan {
   revisions: KineRevisions;
   prefixes: PrefixUsage[];
@@ -13,32 +14,59 @@ export interface KineTableScan {
 }
 
 const COMPACT_KEY = 'compact_rev_key';
-const isSpecial = (name: string) => name === COMPACT_KEY || name.startsWith('gap-');
+// ROWS_SQL hands a value's class over as its index here.
+const VALUE_CLASSES: ReadonlyArray<keyof ValueClassCounts> = [
+  'protobuf',
+  'json',
+  'encrypted',
+  'empty',
+  'other',
+];
 
-// Pass 1 walks the (name, id) index alone — every kine schema has an index led by name — to learn
-// each key's latest revision and revision count without touching the table.
-const KEYS_SQL =
-  'SELECT name, max(id) AS latest, count(*) AS revisions, min(id) AS oldest FROM kine GROUP BY name';
-// Pass 2 reads the table once in rowid order (sequential pages): sizes, and the class of each live
-// value (k8s/value.ts classifyValue, spelled in SQL: no Buffer per row crosses into JS). Only the
-// latest rows are classified, so superseded values — most of a sick database, often spilling into
-// overflow pages — are never read; octet_length() reads a blob's size without its content.
+// Pass 1 walks the name index alone (every kine schema has an index led by name): each key's latest
+// revision and revision count, as two JSON arrays in key order (one statement fills both). One value
+// each, because handing 300,000 rows to JS one at a time costs more than the walk itself.
+const KEYS_SQL = `
+  SELECT json_group_array(latest) AS latest, json_group_array(revisions) AS revisions
+  FROM (SELECT max(id) AS latest, count(*) AS revisions FROM kine
+        WHERE NOT (name = '${COMPACT_KEY}' OR substr(name, 1, 4) = 'gap-')
+        GROUP BY name ORDER BY name)`;
+// Pass 2 reads the table once in rowid order (sequential pages) and hands each row's figures to
+// dqa_kine_row, which adds them to its key directory's. Grouping in SQL instead costs more: the
+// directory has to be cut out of every name and 300,000 rows sorted. Only the latest live values
+// are classified (k8s/value.ts classifyValue, spelled in SQL), so superseded values — most of a sick
+// database, often in overflow pages — are never read; octet_length() reads a size, not the content.
 const ROWS_SQL = `
-  SELECT id, name, deleted,
-         octet_length(name) + coalesce(octet_length(value), 0) + coalesce(octet_length(old_value), 0) AS bytes,
-         coalesce(octet_length(value), 0) AS valueBytes,
-         CASE WHEN deleted = 0 AND dqa_is_latest(id) THEN ${valueClassSql('value')} END AS valueClass
+  SELECT count(dqa_kine_row(
+    id, name, deleted IS 0,
+    octet_length(name) + coalesce(octet_length(value), 0) + coalesce(octet_length(old_value), 0),
+    coalesce(octet_length(value), 0),
+    CASE WHEN deleted IS 0 AND dqa_is_latest(id) THEN CASE ${valueClassSql('value')}
+      ${VALUE_CLASSES.map((name, i) => `WHEN '${name}' THEN ${i}`).join(' ')} END END))
   FROM kine`;
 const TOTALS_SQL = `
   SELECT coalesce(max(id), 0) AS currentRevision,
          (SELECT max(prev_revision) FROM kine WHERE name = '${COMPACT_KEY}') AS compactRevision
   FROM kine`;
+// A hot key's name, from its latest revision.
+const KEY_NAME_SQL = 'SELECT name FROM kine WHERE id = ?';
+
+/** What the table pass adds up for one hot key. */
+interface HotKeyTally {
+  revisions: number;
+  latest: number;
+  oldest: number;
+  bytes: number;
+  deleted: boolean;
+}
 
 /**
- * Measure the kine table in two sequential passes: the name index, then the table in rowid order.
- * The same figures as the set-based queries in kine/revisions.ts and kine/prefixes.ts, several
- * times faster because no pass sorts or joins. Memory: one bit per revision (latest or not), one
- * entry per resource × namespace, and the hot-key candidates.
+ * Measure the kine table: a walk of the name index for each key's latest revision and revision
+ * count, then one pass over the table in rowid order. Rows reach JS only as the arguments of one SQL
+ * function call each, which adds them to their key directory's figures (kine/key-groups.ts): no
+ * result row per table row, no sort. The same figures as the set-based reference queries
+ * (test/kine/reference-sql.ts). Memory: one bit per revision (latest or not), the walk's two arrays
+ * (a number per key) while they are read, one entry per key directory.
  */
 export function scanKineTable(
   db: SqliteDatabase,
@@ -48,149 +76,133 @@ export function scanKineTable(
     currentRevision: number;
     compactRevision: number | null;
   };
-  const latest = new RevisionSet(currentRevision);
-  const limit = options.hotKeys ?? HOT_KEYS_LIMIT;
-  const candidates: Array<{ key: string; revisions: number; oldest: number; latest: number }> = [];
-  let gapRows = 0;
-  let compactRevKeyRows = 0;
-  for (const [name, latestId, revisions, oldest] of db.prepare(KEYS_SQL).raw().iterate() as Iterable<
-    [string, number, number, number]
-  >) {
-    const key = String(name);
-    if (key === COMPACT_KEY) compactRevKeyRows += revisions;
-    else if (key.startsWith('gap-')) gapRows += revisions;
-    else {
-      latest.add(latestId);
-      keepTop(candidates, { key, revisions, oldest, latest: latestId }, limit);
-    }
-  }
-
-  const hot = new Map(candidates.map((c) => [c.key, { bytes: 0, deleted: false }]));
-  db.function('dqa_is_latest', { deterministic: true }, (id: unknown) => (latest.has(Number(id)) ? 1 : 0));
-  const groups = new Map<string, { prefix: string; namespace: string | null; usage: KeyGroupUsage }>();
-  const totals = { rows: 0, rowsNotDeleted: 0, tombstones: 0, liveKeys: 0, liveBytes: 0, liveValueBytes: 0 };
-  const more = { deletedKeys: 0, historyRows: 0, historyBytes: 0, retained: 0 };
-  for (const [id, name, deleted, bytes, valueBytes, valueClass] of db
-    .prepare(ROWS_SQL)
-    .raw()
-    .iterate() as Iterable<[number, string, number, number, number, keyof KeyGroupUsage['values']]>) {
-    totals.rows += 1;
-    if (deleted === 0) totals.rowsNotDeleted += 1;
-    const key = String(name);
-    if (isSpecial(key)) continue;
-    more.retained += 1;
-    const isLatest = latest.has(id);
-    const usage = groupOf(groups, key, options.byNamespace ?? false);
-    usage.rows += 1;
-    if (deleted !== 0) {
-      totals.tombstones += 1;
-      usage.tombstones += 1;
-    }
-    if (!isLatest) {
-      more.historyRows += 1;
-      more.historyBytes += bytes;
-      usage.historyRows += 1;
-      usage.historyBytes += bytes;
-    } else if (deleted !== 0) {
-      more.deletedKeys += 1;
-      usage.deletedKeys += 1;
-    } else {
-      totals.liveKeys += 1;
-      totals.liveBytes += bytes;
-      totals.liveValueBytes += valueBytes;
-      usage.liveKeys += 1;
-      usage.liveBytes += bytes;
-      usage.values[valueClass] += 1;
-    }
-    const hotKey = hot.get(key);
-    if (hotKey) {
-      hotKey.bytes += bytes;
-      if (isLatest) hotKey.deleted = deleted !== 0;
-    }
-  }
-
+  const { latest, hot } = readKeys(db, currentRevision, options.hotKeys ?? HOT_KEYS_LIMIT);
+  const groups = new KeyGroups(options.byNamespace ?? false);
+  const totals = scanRows(db, latest, groups, hot);
+  const retained = groups.total();
   return {
     revisions: {
-      ...totals,
-      deletedKeys: more.deletedKeys,
-      historyRows: more.historyRows,
-      historyBytes: more.historyBytes,
-      gapRows,
-      compactRevKeyRows,
+      rows: totals.rows,
+      rowsNotDeleted: totals.rowsNotDeleted,
+      tombstones: retained.tombstones,
+      liveKeys: retained.liveKeys,
+      liveBytes: retained.liveBytes,
+      liveValueBytes: totals.liveValueBytes,
+      deletedKeys: retained.deletedKeys,
+      historyRows: retained.historyRows,
+      historyBytes: retained.historyBytes,
+      gapRows: totals.gapRows,
+      compactRevKeyRows: totals.compactRevKeyRows,
       currentRevision,
       compactRevision,
       revisionsSinceCompaction: currentRevision - (compactRevision ?? 0),
       sequence: null,
     },
-    prefixes: toPrefixes(groups, options.byNamespace ?? false),
-    hotKeys: candidates.map((c) => {
-      const prefix = prefixOfKey(c.key);
+    prefixes: groups.toPrefixes(),
+    hotKeys: [...hot].map(([key, tally]) => {
+      const prefix = prefixOfKey(key);
       return {
-        key: c.key,
+        key,
         prefix,
         resource: resourceOfPrefix(prefix).resource,
-        revisions: c.revisions,
-        share: more.retained > 0 ? c.revisions / more.retained : 0,
-        bytes: hot.get(c.key)!.bytes,
-        oldestRevision: c.oldest,
-        latestRevision: c.latest,
-        deleted: hot.get(c.key)!.deleted,
+        revisions: tally.revisions,
+        share: retained.rows > 0 ? tally.revisions / retained.rows : 0,
+        bytes: tally.bytes,
+        oldestRevision: tally.oldest,
+        latestRevision: tally.latest,
+        deleted: tally.deleted,
       };
     }),
   };
 }
 
-function groupOf(
-  groups: Map<string, { prefix: string; namespace: string | null; usage: KeyGroupUsage }>,
-  key: string,
-  byNamespace: boolean,
-): KeyGroupUsage {
-  const prefix = prefixOfKey(key);
-  const namespace = byNamespace ? namespaceOfKey(key, prefix) : null;
-  const id = namespace === null ? prefix : `${prefix}\u0000${namespace}`;
-  let group = groups.get(id);
-  if (!group) {
-    group = { prefix, namespace, usage: emptyUsage() };
-    groups.set(id, group);
+// Pass 1: the latest revision of every key, and the hot keys (their bytes are counted by pass 2).
+function readKeys(
+  db: SqliteDatabase,
+  currentRevision: number,
+  limit: number,
+): { latest: RevisionSet; hot: Map<string, HotKeyTally> } {
+  const keys = db.prepare(KEYS_SQL).get() as { latest: string; revisions: string };
+  const latestIds = JSON.parse(keys.latest) as number[];
+  const latest = new RevisionSet(currentRevision);
+  for (const id of latestIds) latest.add(id);
+  const keyName = db.prepare(KEY_NAME_SQL).pluck();
+  const revisions = JSON.parse(keys.revisions) as number[];
+  const hot = new Map<string, HotKeyTally>();
+  for (const i of topKeys(revisions, limit)) {
+    const id = latestIds[i]!;
+    hot.set(String(keyName.get(id)), {
+      revisions: revisions[i]!,
+      latest: id,
+      oldest: id,
+      bytes: 0,
+      deleted: false,
+    });
   }
-  return group.usage;
+  return { latest, hot };
 }
 
-/** The namespace of a namespaced key (`/registry/<prefix>/<namespace>/<name>`), else null. */
-export function namespaceOfKey(key: string, prefix: string): string | null {
-  if (!key.startsWith('/registry/')) return null;
-  const rest = key.slice('/registry/'.length + prefix.length + 1);
-  const slash = rest.indexOf('/');
-  return slash > 0 ? rest.slice(0, slash) : null;
-}
-
-function toPrefixes(
-  groups: Map<string, { prefix: string; namespace: string | null; usage: KeyGroupUsage }>,
-  byNamespace: boolean,
-): PrefixUsage[] {
-  const byPrefix = new Map<string, PrefixUsage>();
-  for (const { prefix, namespace, usage } of groups.values()) {
-    let total = byPrefix.get(prefix);
-    if (!total) {
-      total = { prefix, ...resourceOfPrefix(prefix), ...emptyUsage() };
-      if (byNamespace) total.namespaces = [];
-      byPrefix.set(prefix, total);
+// Pass 2: every row into its group's figures, and into its hot key's.
+function scanRows(db: SqliteDatabase, latest: RevisionSet, groups: KeyGroups, hot: Map<string, HotKeyTally>) {
+  const totals = { rows: 0, rowsNotDeleted: 0, liveValueBytes: 0, gapRows: 0, compactRevKeyRows: 0 };
+  const addRow = (
+    id: number,
+    name: unknown,
+    live: number,
+    bytes: number,
+    valueBytes: number,
+    valueClass: number | null,
+  ) => {
+    totals.rows += 1;
+    if (live === 1) totals.rowsNotDeleted += 1;
+    const key = String(name);
+    const group = groups.of(key);
+    if (group === null) {
+      if (key === COMPACT_KEY) totals.compactRevKeyRows += 1;
+      else totals.gapRows += 1;
+      return null;
     }
-    addUsage(total, usage);
-    if (total.namespaces && namespace !== null) total.namespaces.push({ namespace, ...usage });
-  }
-  return sortUsage([...byPrefix.values()]);
+    const usage = group.usage;
+    const isLatest = latest.has(id);
+    usage.rows += 1;
+    if (live !== 1) usage.tombstones += 1;
+    if (!isLatest) {
+      usage.historyRows += 1;
+      usage.historyBytes += bytes;
+    } else if (live !== 1) {
+      usage.deletedKeys += 1;
+    } else {
+      usage.liveKeys += 1;
+      usage.liveBytes += bytes;
+      usage.values[VALUE_CLASSES[valueClass!]!] += 1;
+      totals.liveValueBytes += valueBytes;
+    }
+    const tally = hot.get(key);
+    if (tally) {
+      tally.bytes += bytes;
+      tally.oldest = Math.min(tally.oldest, id);
+      if (isLatest) tally.deleted = live !== 1;
+    }
+    return null;
+  };
+  db.function('dqa_is_latest', { deterministic: true }, (id: number) => (latest.has(id) ? 1 : 0));
+  db.function('dqa_kine_row', addRow);
+  db.prepare(ROWS_SQL).get();
+  return totals;
 }
 
-// Keep the `limit` keys with most revisions (ties: the smaller key), in order.
-function keepTop<T extends { key: string; revisions: number }>(top: T[], item: T, limit: number): void {
-  if (limit <= 0) return;
-  const worse = (a: T, b: T) => a.revisions < b.revisions || (a.revisions === b.revisions && a.key > b.key);
-  if (top.length === limit && !worse(top[top.length - 1]!, item)) return;
-  let at = top.length;
-  while (at > 0 && worse(top[at - 1]!, item)) at -= 1;
-  top.splice(at, 0, item);
-  if (top.length > limit) top.pop();
+// Positions of the `limit` keys with most revisions, most first; on equal revisions the smaller key
+// (the earlier position: the walk is in key order) comes first.
+function topKeys(revisions: number[], limit: number): number[] {
+  const top: number[] = [];
+  for (let i = 0; i < revisions.length && limit > 0; i++) {
+    if (top.length === limit && revisions[i]! <= revisions[top[limit - 1]!]!) continue;
+    let at = top.length;
+    while (at > 0 && revisions[top[at - 1]!]! < revisions[i]!) at -= 1;
+    top.splice(at, 0, i);
+    if (top.length > limit) top.pop();
+  }
+  return top;
 }
 
 // Up to this many revisions the set is a bitmap (32 MiB at most); beyond, a Set of the latest ids.
