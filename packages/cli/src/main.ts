@@ -1,10 +1,12 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
-import { isAnalyzerError } from '@dqlite-analyzer/core';
 import { CommanderError, InvalidArgumentError } from 'commander';
 import { buildProgram, type CliCommand } from './cli.js';
-import { type Io, OutputError, runAnalyze, runCompare } from './commands.js';
+import type { Io } from './commands.js';
 import { EXIT, exitCodeFor } from './exit-codes.js';
+
+// The core and the renderers load on first use: --help, --version and usage errors need neither.
+const loadCommands = () => import('./commands.js');
 
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
   version: string;
@@ -20,6 +22,7 @@ let debug = process.argv.includes('--debug');
 
 async function run(command: CliCommand): Promise<void> {
   debug = command.debug;
+  const { runAnalyze, runCompare } = await loadCommands();
   const generatedBy = `dqlite-analyze ${version}`;
   process.exitCode =
     command.command === 'compare'
@@ -37,10 +40,19 @@ try {
   } else if (error instanceof CommanderError) {
     // commander has printed the message; --help and --version end here too, with exit code 0.
     process.exitCode = error.exitCode === 0 ? EXIT.OK : EXIT.USAGE;
-  } else if (isAnalyzerError(error)) {
+  } else {
+    await report(error);
+  }
+}
+
+async function report(error: unknown): Promise<void> {
+  // Loaded already when the analysis ran, which is where these errors come from; if loading them
+  // is what failed, the error is reported as internal.
+  const loaded = await Promise.all([import('@dqlite-analyzer/core'), loadCommands()]).catch(() => undefined);
+  if (loaded?.[0].isAnalyzerError(error)) {
     process.stderr.write(`dqlite-analyze: ${error.code}: ${error.message}\n`);
     process.exitCode = exitCodeFor(error.code);
-  } else if (error instanceof OutputError) {
+  } else if (loaded && error instanceof loaded[1].OutputError) {
     process.stderr.write(`dqlite-analyze: ${error.message}\n`);
     process.exitCode = EXIT.CANT_CREATE;
   } else {

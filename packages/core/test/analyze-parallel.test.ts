@@ -17,7 +17,10 @@ function withoutRunFacts(analysis: Awaited<ReturnType<typeof analyze>>) {
 }
 
 describe('page walks on a second thread', () => {
-  it('give the same analysis as on the main thread, with each integrity mode', async () => {
+  // Six analyses of the sample: about a second when idle, more on a loaded CI machine.
+  it('give the same analysis as on the main thread, with each integrity mode', {
+    timeout: 60_000,
+  }, async () => {
     for (const integrity of ['quick', 'full', 'none'] as const) {
       const parallel = await analyze(SAMPLE, { integrity, tempDir: work });
       const serial = await analyze(SAMPLE, { integrity, tempDir: work, parallel: false });

@@ -1,6 +1,7 @@
-import { closeSync, openSync, writeSync } from 'node:fs';
+import { openSync } from 'node:fs';
 import { join } from 'node:path';
 import { AnalyzerError } from '../errors.js';
+import { FileWriter } from '../io/file-writer.js';
 import type { PayloadDatabase, PayloadSink } from './payload.js';
 import { WalScanner, type WalSummary } from './wal.js';
 
@@ -17,12 +18,18 @@ const SQLITE_MAGIC = Buffer.from('SQLite format 3\0', 'latin1');
 /**
  * A PayloadSink that writes each database into `dir` as `db<N>` (+ `db<N>-wal`), mode 0600.
  * File names never come from the payload: a database name is untrusted input.
+ *
+ * The writes run in the background (FileWriter): the sink keeps the chunks it is given until
+ * flush() has settled, and the caller must not change them before. close() ends it all.
  */
 export class ExtractSink implements PayloadSink {
   readonly databases: ExtractedDatabase[] = [];
   private current: ExtractedDatabase | undefined;
-  private mainFd = -1;
-  private walFd = -1;
+  private mainFile: FileWriter | undefined;
+  private walFile: FileWriter | undefined;
+  /** Files of finished databases, closing once their last writes are done. */
+  private readonly closing = new Set<Promise<void>>();
+  private failure: unknown;
   private head: Buffer[] = [];
   private headBytes = 0;
   private scanner: WalScanner | undefined;
@@ -35,11 +42,11 @@ export class ExtractSink implements PayloadSink {
   startDatabase(database: PayloadDatabase): void {
     const mainPath = join(this.dir, `db${database.index}`);
     this.current = { ...database, mainPath, wal: undefined };
-    this.mainFd = createPrivateFile(mainPath);
+    this.mainFile = createPrivateFile(mainPath);
     this.head = [];
     this.headBytes = 0;
     if (database.walBytes > 0) {
-      this.walFd = createPrivateFile(`${mainPath}-wal`);
+      this.walFile = createPrivateFile(`${mainPath}-wal`);
       this.scanner = new WalScanner();
     }
   }
@@ -50,13 +57,13 @@ export class ExtractSink implements PayloadSink {
       this.headBytes += Math.min(chunk.length, SQLITE_MAGIC.length);
       if (this.headBytes >= SQLITE_MAGIC.length) this.checkMagic();
     }
-    writeAll(this.mainFd, chunk);
+    this.mainFile!.write(chunk);
   }
 
   wal(chunk: Buffer): void {
     const problem = this.scanner!.push(chunk);
     if (problem) this.badWal(problem);
-    writeAll(this.walFd, chunk);
+    this.walFile!.write(chunk);
   }
 
   endDatabase(): void {
@@ -73,12 +80,37 @@ export class ExtractSink implements PayloadSink {
     this.scanner = undefined;
   }
 
-  /** Close any file left open by an error part-way through a database. */
-  closeFiles(): void {
-    if (this.mainFd >= 0) closeSync(this.mainFd);
-    if (this.walFd >= 0) closeSync(this.walFd);
-    this.mainFd = -1;
-    this.walFd = -1;
+  /**
+   * Start every queued write; resolves once all of them are done, so the chunks given so far may
+   * be reused. Throws the first write error (DQA_TEMP_NO_SPACE for a full disk).
+   */
+  async flush(): Promise<void> {
+    await Promise.all([this.mainFile?.flush(), this.walFile?.flush(), ...this.closing]);
+    if (this.failure !== undefined) throw this.failure;
+  }
+
+  /** Wait for every write and close every file, also after an error; throws what flush() throws. */
+  async close(): Promise<void> {
+    this.closeFiles();
+    await this.flush();
+  }
+
+  private closeFiles(): void {
+    for (const file of [this.mainFile, this.walFile]) {
+      if (!file) continue;
+      const closed: Promise<void> = file.close().then(
+        () => {
+          this.closing.delete(closed);
+        },
+        (error: unknown) => {
+          this.failure ??= error;
+          this.closing.delete(closed);
+        },
+      );
+      this.closing.add(closed);
+    }
+    this.mainFile = undefined;
+    this.walFile = undefined;
   }
 
   private checkMagic(): void {
@@ -102,24 +134,7 @@ export class ExtractSink implements PayloadSink {
   }
 }
 
-function createPrivateFile(path: string): number {
+function createPrivateFile(path: string): FileWriter {
   // 'wx': never follow or reuse an existing file in the private directory.
-  return openSync(path, 'wx', 0o600);
-}
-
-function writeAll(fd: number, chunk: Buffer): void {
-  let written = 0;
-  try {
-    while (written < chunk.length) written += writeSync(fd, chunk, written, chunk.length - written);
-  } catch (cause) {
-    if ((cause as NodeJS.ErrnoException).code === 'ENOSPC') {
-      throw new AnalyzerError(
-        'DQA_TEMP_NO_SPACE',
-        'the disk holding the private copy is full',
-        {},
-        { cause },
-      );
-    }
-    throw cause;
-  }
+  return new FileWriter(openSync(path, 'wx', 0o600));
 }

@@ -98,15 +98,16 @@ export class WalScanner {
     }
   }
 
-  // SQLite's walChecksumBytes: pairs of 32-bit words, in the byte order the magic names.
+  // SQLite's walChecksumBytes: pairs of 32-bit words, in the byte order the magic names. Through a
+  // DataView: Buffer's readUInt32 methods check bounds on every word.
   private checksum(bytes: Buffer): void {
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
+    const little = !this.bigEndian;
     let s0 = this.s0;
     let s1 = this.s1;
-    for (let i = 0; i < bytes.length; i += 8) {
-      const a = this.bigEndian ? bytes.readUInt32BE(i) : bytes.readUInt32LE(i);
-      const b = this.bigEndian ? bytes.readUInt32BE(i + 4) : bytes.readUInt32LE(i + 4);
-      s0 = (s0 + a + s1) >>> 0;
-      s1 = (s1 + b + s0) >>> 0;
+    for (let i = 0; i + 8 <= bytes.length; i += 8) {
+      s0 = (s0 + view.getUint32(i, little) + s1) >>> 0;
+      s1 = (s1 + view.getUint32(i + 4, little) + s0) >>> 0;
     }
     this.s0 = s0;
     this.s1 = s1;

@@ -1,7 +1,7 @@
-import { uncompressSync } from 'lz4-napi';
 import xxhash from 'xxhash-wasm';
 import { AnalyzerError } from '../errors.js';
 import { ByteQueue } from '../io/byte-queue.js';
+import { decodeLz4Block } from './lz4-block.js';
 
 /** First four bytes of an LZ4 frame (0x184D2204 little-endian). */
 export const LZ4_MAGIC = Buffer.from([0x04, 0x22, 0x4d, 0x18]);
@@ -23,14 +23,18 @@ type XxHash = Awaited<ReturnType<typeof xxhash>>;
 const BLOCK_MAX_BYTES: Record<number, number> = { 4: 64 << 10, 5: 256 << 10, 6: 1 << 20, 7: 4 << 20 };
 const WINDOW_BYTES = 64 << 10;
 const MAX_HEADER_BYTES = 19;
+// Output is decoded into one buffer that is reused round and round: no allocation per block, and
+// linked blocks find the previous 64 KiB right in front of them. 4 MiB holds 60 raft blocks, and
+// one block of the largest size: no allocation passes 4 MiB + 64 KiB, whatever the header says.
+const OUTPUT_BYTES = 4 << 20;
 
 let xxhashReady: Promise<XxHash> | undefined;
 
 /**
  * Push decoder for one LZ4 frame (lz4 frame format 1.6.x), as raft writes it: 64 KiB *linked*
  * blocks, content size and content checksum (canonical/raft:src/compress.c). Linked blocks may
- * copy from the previous 64 KiB of output, so each block is decoded with that window as a
- * dictionary. Memory stays at one block plus the window, whatever the frame's size.
+ * copy from the previous 64 KiB of output, which stays in front of each block in the decoder's
+ * output buffer. Memory stays at that buffer (a few MiB), whatever the frame's size.
  */
 export class Lz4FrameDecoder {
   private readonly input = new ByteQueue();
@@ -38,8 +42,11 @@ export class Lz4FrameDecoder {
   private info: Lz4FrameInfo | undefined;
   private pendingBlock = 0;
   private pendingRaw = false;
-  private window: Buffer = Buffer.alloc(0);
-  private scratch: Buffer = Buffer.alloc(0);
+  /** Decoded output: the 64 KiB before `outAt` are the previous output, for linked blocks. */
+  private output: Buffer = Buffer.alloc(0);
+  /** The same memory as a plain Uint8Array: its subarray() and fill() skip Buffer's wrappers. */
+  private outputBytes: Uint8Array = new Uint8Array(0);
+  private outAt = WINDOW_BYTES;
   private hasher: Hasher | undefined;
   /** Compressed bytes consumed so far (for error offsets). */
   private consumed = 0;
@@ -62,6 +69,16 @@ export class Lz4FrameDecoder {
     return this.info;
   }
 
+  /**
+   * How long a block from nextView() stays intact: until this many more bytes have been decoded.
+   * 0 before the header is read, and for blocks of 1 MiB and more: then a block is only intact
+   * until the next one is decoded.
+   */
+  get viewBytes(): number {
+    const block = this.info?.blockMaxBytes ?? 0;
+    return block === 0 ? 0 : Math.max(0, this.output.length - WINDOW_BYTES - 3 * block);
+  }
+
   /** Feed compressed bytes; returns the decompressed blocks they complete, in order. */
   push(chunk: Buffer): Buffer[] {
     this.write(chunk);
@@ -72,7 +89,8 @@ export class Lz4FrameDecoder {
 
   /**
    * Queue compressed bytes; take the blocks they complete with next(). The decoder keeps views
-   * of `chunk` until next() returns undefined, and none after: the caller may then reuse it.
+   * of `chunk` until next() (or nextView()) returns undefined, and none after: the caller may
+   * then reuse it.
    */
   write(chunk: Buffer): void {
     this.input.push(chunk);
@@ -84,6 +102,15 @@ export class Lz4FrameDecoder {
    * ~250 MB of output, which push() would hold all at once.
    */
   next(): Buffer | undefined {
+    const block = this.nextView();
+    return block && Buffer.from(block);
+  }
+
+  /**
+   * next() without the copy: the block is a view of the decoder's output buffer, overwritten once
+   * more than viewBytes more bytes have been decoded. For a caller that is done with it by then.
+   */
+  nextView(): Buffer | undefined {
     const block = this.step();
     // Out of input: copy the partial block left over, so no caller buffer stays referenced.
     if (block === undefined) this.input.compact();
@@ -181,8 +208,9 @@ export class Lz4FrameDecoder {
       contentBytes,
     };
     if (this.info.contentChecksum) this.hasher = this.xx.create32(0);
-    this.scratch = Buffer.allocUnsafe(4 + blockMaxBytes);
-    this.scratch.writeUInt32LE(blockMaxBytes, 0);
+    this.output = Buffer.allocUnsafe(WINDOW_BYTES + Math.max(OUTPUT_BYTES, blockMaxBytes));
+    this.outputBytes = new Uint8Array(this.output.buffer, this.output.byteOffset, this.output.length);
+    this.outAt = WINDOW_BYTES;
     this.take(headerBytes);
     this.state = 'blockSize';
     return true;
@@ -206,37 +234,37 @@ export class Lz4FrameDecoder {
   }
 
   private decodeBlock(block: Buffer): Buffer {
-    let out: Buffer;
+    const info = this.info!;
+    if (this.outAt + info.blockMaxBytes > this.output.length) {
+      // Round again: the last 64 KiB move to the front, where the next block can reach them.
+      this.outputBytes.copyWithin(0, this.outAt - WINDOW_BYTES, this.outAt);
+      this.outAt = WINDOW_BYTES;
+    }
+    const at = this.outAt;
+    let length: number;
     if (this.pendingRaw) {
-      out = Buffer.from(block); // a view into the input queue would be overwritten later
+      length = block.copy(this.output, at);
     } else {
-      block.copy(this.scratch, 4);
-      try {
-        out = uncompressSync(
-          this.scratch.subarray(0, 4 + block.length),
-          this.info!.linkedBlocks ? this.window : undefined,
-        );
-      } catch (cause) {
+      // Independent blocks may not reach back past their own start.
+      const low = info.linkedBlocks ? at - Math.min(WINDOW_BYTES, this.produced) : at;
+      const input = new Uint8Array(block.buffer, block.byteOffset, block.length);
+      length = decodeLz4Block(input, 0, input.length, this.outputBytes, at, at + info.blockMaxBytes, low);
+      if (length < 0) {
         throw this.error(
           'DQA_LZ4_CORRUPT',
           `LZ4 block at compressed offset ${this.consumed - block.length} is corrupt`,
-          cause,
         );
       }
     }
+    const out = this.output.subarray(at, at + length);
+    this.outAt = at + length;
     this.hasher?.update(out);
-    this.produced += out.length;
-    if (this.info!.contentBytes !== undefined && this.produced > this.info!.contentBytes) {
+    this.produced += length;
+    if (info.contentBytes !== undefined && this.produced > info.contentBytes) {
       throw this.error(
         'DQA_LZ4_SIZE_MISMATCH',
-        `LZ4 frame decompresses past its declared ${this.info!.contentBytes} bytes`,
+        `LZ4 frame decompresses past its declared ${info.contentBytes} bytes`,
       );
-    }
-    if (this.info!.linkedBlocks) {
-      this.window =
-        out.length >= WINDOW_BYTES
-          ? out.subarray(out.length - WINDOW_BYTES)
-          : tail(this.window, out, WINDOW_BYTES);
     }
     return out;
   }
@@ -280,10 +308,4 @@ export class Lz4FrameDecoder {
       cause === undefined ? undefined : { cause },
     );
   }
-}
-
-/** The last `max` bytes of `a` followed by `b` (b shorter than max). */
-function tail(a: Buffer, b: Buffer, max: number): Buffer {
-  const keep = Math.min(a.length, max - b.length);
-  return Buffer.concat([a.subarray(a.length - keep), b]);
 }

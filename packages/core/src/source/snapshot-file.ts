@@ -34,10 +34,10 @@ const MAX_LZ4_EXPANSION = 256;
 
 /**
  * Stream a snapshot data file (raw or one LZ4 frame) through the payload parser into `dir`.
- * The source is opened read-only and read once, front to back, into two buffers used in turn:
- * the next chunk is read (on a libuv thread) while this one is decoded and written. The
- * decoder and the parser copy the little they keep between chunks, so a buffer can be reused
- * as soon as its chunk is done, and no garbage grows with the file.
+ * Three things overlap, on the two threads a small machine has: the next chunk is read and the
+ * finished bytes are written on libuv's threadpool while this thread decodes. Reads go into two
+ * buffers used in turn and the decoder reuses its own output buffer, so memory stays at a few
+ * MiB and no garbage grows with the file.
  */
 export async function extractSnapshot(
   path: string,
@@ -62,6 +62,7 @@ export async function extractSnapshot(
       }
       parser.push(payloadChunk);
     };
+    const writes = decoder ? new WriteFence(sink, decoder) : undefined;
     const buffers = [Buffer.allocUnsafe(READ_CHUNK_BYTES), Buffer.allocUnsafe(READ_CHUNK_BYTES)];
     let turn = 0;
     let position = 0;
@@ -73,11 +74,17 @@ export async function extractSnapshot(
       // Read ahead into the other buffer: its chunk was finished in the previous turn.
       turn ^= 1;
       reading = readChunk(handle, buffers[turn]!, position);
-      if (decoder) {
+      if (decoder && writes) {
         decoder.write(chunk);
-        for (let block = decoder.next(); block !== undefined; block = decoder.next()) feed(block);
+        for (;;) {
+          if (writes.due()) await writes.step();
+          const block = decoder.nextView();
+          if (block === undefined) break;
+          feed(block);
+        }
       } else {
         feed(chunk);
+        await sink.flush(); // the sink holds views of this buffer; the next read-ahead reuses it
       }
       onProgress?.({ step: 'extract', done: position, total: size });
     }
@@ -89,6 +96,7 @@ export async function extractSnapshot(
       });
     }
     parser.end();
+    await sink.close();
     return {
       compression,
       bytesOnDisk: size,
@@ -96,9 +104,46 @@ export async function extractSnapshot(
       databases: sink.databases,
     };
   } finally {
-    sink.closeFiles();
+    // Every write done and every file closed before the caller removes the directory.
+    await sink.close().catch(() => undefined); // on success it has closed already
     await reading?.catch(() => undefined); // a read ahead may still be in flight
     await handle.close();
+  }
+}
+
+/**
+ * Keeps the sink's background writes from falling behind the decoder: blocks from nextView() are
+ * overwritten once viewBytes more bytes of output follow them. Every `step` bytes, wait for the
+ * writes started one step before (long done, as a rule) and start all that is queued: a block
+ * handed to the sink is then written before 2 steps + 1 block of output have followed it. Frames
+ * of 1 MiB blocks and more (raft writes 64 KiB) leave no room for that: each block is written
+ * before the next is decoded.
+ */
+class WriteFence {
+  private started: Promise<void> = Promise.resolve();
+  private next = 0;
+
+  constructor(
+    private readonly sink: ExtractSink,
+    private readonly decoder: Lz4FrameDecoder,
+  ) {}
+
+  /** Whether step() must run before the decoder may decode another block. */
+  due(): boolean {
+    return this.decoder.produced >= this.next;
+  }
+
+  async step(): Promise<void> {
+    const step = (this.decoder.viewBytes - (this.decoder.frameInfo?.blockMaxBytes ?? 0)) / 2;
+    await this.started;
+    this.started = this.sink.flush();
+    this.started.catch(() => undefined); // awaited at the next step, or by close() after an error
+    if (step > 0) {
+      this.next = this.decoder.produced + step;
+    } else {
+      await this.started;
+      this.next = this.decoder.produced; // due again before the next block
+    }
   }
 }
 

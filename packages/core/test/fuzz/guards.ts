@@ -13,8 +13,7 @@ const ALLOCATORS = ['alloc', 'allocUnsafe', 'allocUnsafeSlow'] as const;
 
 /**
  * Run `work` with Buffer.alloc / allocUnsafe / allocUnsafeSlow (and so Buffer.concat) watched;
- * returns the largest single request. Native code (lz4-napi, SQLite) is not seen: its buffers are
- * bounded by the block size the decoder has already checked.
+ * returns the largest single request. Allocations in native code (SQLite) are not seen.
  */
 export async function largestAllocation(work: () => unknown): Promise<number> {
   let largest = 0;

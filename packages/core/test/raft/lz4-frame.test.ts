@@ -76,6 +76,61 @@ describe('Lz4FrameDecoder', () => {
     expect((await decode(lz4(Buffer.alloc(0), ['-B4']))).length).toBe(0);
   });
 
+  it('decodes frames many times larger than its output buffer, whatever the block size', async () => {
+    // The decoder reuses one output buffer of a few MiB: these frames go round it several times.
+    const large = sampleData(13_000_000, 11);
+    for (const flags of [
+      ['-B4', '-BD'],
+      ['-B5', '-BD'],
+      ['-B6', '-BD'],
+      ['-B7', '-BD'],
+      ['-B4', '-BI'],
+    ]) {
+      expect((await decode(lz4(large, [...flags, '--content-size']))).equals(large), flags.join(' ')).toBe(
+        true,
+      );
+    }
+  });
+
+  it('nextView() hands out views that stay intact for viewBytes more bytes', async () => {
+    const large = sampleData(13_000_000, 5);
+    for (const flags of [
+      ['-B4', '-BD'],
+      ['-B5', '-BD'],
+      ['-B7', '-BD'],
+    ]) {
+      const decoder = await Lz4FrameDecoder.create();
+      decoder.write(lz4(large, [...flags, '--content-size']));
+      const held: Array<{ view: Buffer; at: number; end: number }> = [];
+      for (let view = decoder.nextView(); view !== undefined; view = decoder.nextView()) {
+        const end = decoder.produced;
+        held.push({ view, at: end - view.length, end });
+        // Every view still held must be as decoded, until viewBytes more bytes followed it.
+        while (held.length > 0 && end - held[0]!.end > decoder.viewBytes) held.shift();
+        for (const h of held) expect(h.view.equals(large.subarray(h.at, h.at + h.view.length))).toBe(true);
+      }
+      decoder.end();
+      expect(decoder.produced).toBe(large.length);
+    }
+  });
+
+  it('allocates no more than 4 MiB + 64 KiB, and leaves raft-sized blocks ~60 blocks of time', async () => {
+    const decoder = await Lz4FrameDecoder.create();
+    decoder.push(raftLike.subarray(0, 64));
+    expect(decoder.viewBytes).toBe((4 << 20) - 3 * 65536);
+    const { largestAllocation } = await import('../fuzz/guards.js');
+    const large = lz4(sampleData(9_000_000, 2), ['-B7', '-BD', '--content-size']);
+    const largest = await largestAllocation(async () => {
+      const big = await Lz4FrameDecoder.create();
+      big.write(large);
+      while (big.nextView() !== undefined) {
+        // decoded in place
+      }
+      big.end();
+    });
+    expect(largest).toBeLessThanOrEqual((4 << 20) + (64 << 10));
+  });
+
   it('reports the declared content size', async () => {
     const decoder = await Lz4FrameDecoder.create();
     decoder.push(raftLike.subarray(0, 64));

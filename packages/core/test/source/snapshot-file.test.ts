@@ -1,7 +1,16 @@
 // The extraction pipeline reuses its read buffers and decodes one block at a time: check that
 // no byte goes astray across chunk boundaries, on payloads larger than several read buffers.
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -76,6 +85,37 @@ describe('extractSnapshot', () => {
     expect(dbs[0]!.wal.equals(k8s.wal)).toBe(true);
     expect(dbs[0]!.walFrames).toBe((k8s.wal.length - 32) / (24 + 4096));
     expect(dbs[1]!.main.equals(demo.main)).toBe(true);
+  });
+
+  it('writes every byte from frames of large blocks too (1 and 4 MiB: each written before the next)', async () => {
+    const raw = join(dir, 'payload-large-blocks');
+    writeFileSync(raw, bytes);
+    for (const size of ['-B6', '-B7']) {
+      execFileSync('lz4', ['-q', '-f', size, '-BD', '--content-size', raw, `${raw}${size}.lz4`]);
+      const out = join(dir, `out${size}`);
+      mkdirSync(out);
+      const result = await extractSnapshot(`${raw}${size}.lz4`, 'lz4', out);
+      expect(readFileSync(result.databases[0]!.mainPath).equals(k8s.main), size).toBe(true);
+      expect(readFileSync(`${result.databases[0]!.mainPath}-wal`).equals(k8s.wal), size).toBe(true);
+    }
+  });
+
+  it('waits for its background writes and closes every file when the frame breaks midway', async () => {
+    const raw = join(dir, 'payload-broken');
+    writeFileSync(raw, bytes);
+    execFileSync('lz4', ['-q', '-f', '-B4', '-BD', '--content-size', raw, `${raw}.lz4`]);
+    const frame = readFileSync(`${raw}.lz4`);
+    frame.fill(0, Math.floor(frame.length * 0.7), Math.floor(frame.length * 0.7) + 70_000); // a block zeroed
+    writeFileSync(`${raw}.lz4`, frame);
+    const out = join(dir, 'out-broken');
+    mkdirSync(out);
+    const fds = readdirSync('/proc/self/fd').length;
+    const failed = await extractSnapshot(`${raw}.lz4`, 'lz4', out).catch((error: { code: string }) => error);
+    expect(['DQA_LZ4_CORRUPT', 'DQA_LZ4_CHECKSUM']).toContain((failed as { code?: string }).code);
+    expect(readdirSync('/proc/self/fd').length).toBe(fds);
+    // What was written before the damage is on disk, private; the caller removes the directory.
+    expect(statSync(join(out, 'db0')).size).toBeGreaterThan(4 << 20);
+    expect(statSync(join(out, 'db0')).mode & 0o777).toBe(0o600);
   });
 
   it('writes every database byte for byte from a raw payload', async () => {

@@ -1,0 +1,110 @@
+import { close, writev } from 'node:fs';
+import { AnalyzerError } from '../errors.js';
+
+// Writes normally start at flush(); this only bounds what waits for it. Few, large writes: handing
+// one to the threadpool costs 0.05-0.2 ms of this thread's time on a 2-CPU VM.
+const BATCH_BYTES = 4 << 20;
+// Linux's IOV_MAX: one writev never takes more buffers.
+const BATCH_BUFFERS = 1024;
+
+/**
+ * Writes one file from front to back on libuv's threadpool, so the caller goes on decoding while
+ * the kernel copies. write() only queues the chunk: it must stay untouched until flush()'s
+ * promise has settled. Errors surface from flush() and close(), never as unhandled rejections.
+ */
+export class FileWriter {
+  private queued: Buffer[] = [];
+  private queuedBytes = 0;
+  private position = 0;
+  private readonly inFlight = new Set<Promise<void>>();
+  private failure: unknown;
+  private closing: Promise<void> | undefined;
+
+  constructor(private readonly fd: number) {}
+
+  /** Queue `chunk` to follow what was written before; starts a write once a batch is full. */
+  write(chunk: Buffer): void {
+    if (chunk.length === 0) return;
+    const last = this.queued.at(-1);
+    if (last && last.buffer === chunk.buffer && last.byteOffset + last.length === chunk.byteOffset) {
+      // The next bytes of the same memory (a decoder's output, a read buffer): one view for both,
+      // so a frame of tiny blocks cannot queue millions of them.
+      this.queued[this.queued.length - 1] = Buffer.from(
+        last.buffer,
+        last.byteOffset,
+        last.length + chunk.length,
+      );
+    } else {
+      this.queued.push(chunk);
+    }
+    this.queuedBytes += chunk.length;
+    if (this.queuedBytes >= BATCH_BYTES || this.queued.length >= BATCH_BUFFERS) this.start();
+  }
+
+  /** Start writing everything queued; resolves once all of it, and everything before, is written. */
+  async flush(): Promise<void> {
+    this.start();
+    await Promise.all(this.inFlight);
+    if (this.failure !== undefined) throw toAnalyzerError(this.failure);
+  }
+
+  /** Flush, then close the file, also after a failed write; throws what flush() throws. Once. */
+  close(): Promise<void> {
+    this.closing ??= this.flush().finally(async () => {
+      // flush() waited for every write, also after a failure: none runs on a closed descriptor.
+      await new Promise<void>((resolve) => close(this.fd, () => resolve()));
+    });
+    return this.closing;
+  }
+
+  private start(): void {
+    if (this.queuedBytes === 0) return;
+    const buffers = this.queued;
+    const position = this.position;
+    this.position += this.queuedBytes;
+    this.queued = [];
+    this.queuedBytes = 0;
+    if (this.failure !== undefined) return; // the file is lost already: write no more
+    const done: Promise<void> = writeAll(this.fd, buffers, position).then(
+      () => {
+        this.inFlight.delete(done);
+      },
+      (error: unknown) => {
+        this.failure ??= error;
+        this.inFlight.delete(done);
+      },
+    );
+    this.inFlight.add(done);
+  }
+}
+
+/** pwritev until every byte is written: the kernel may write less than asked (then ENOSPC). */
+async function writeAll(fd: number, buffers: Buffer[], position: number): Promise<void> {
+  let rest = buffers;
+  let at = position;
+  for (;;) {
+    const wanted = rest.reduce((sum, buffer) => sum + buffer.length, 0);
+    const written = await new Promise<number>((resolve, reject) =>
+      writev(fd, rest, at, (error, bytes) => (error ? reject(error) : resolve(bytes))),
+    );
+    if (written >= wanted) return;
+    if (written <= 0) throw new Error(`no progress writing ${wanted} bytes at ${at}`);
+    at += written;
+    rest = skip(rest, written);
+  }
+}
+
+/** The buffers after their first `n` bytes. */
+function skip(buffers: Buffer[], n: number): Buffer[] {
+  let left = n;
+  let i = 0;
+  while (left >= buffers[i]!.length) left -= buffers[i++]!.length;
+  return [buffers[i]!.subarray(left), ...buffers.slice(i + 1)];
+}
+
+function toAnalyzerError(cause: unknown): unknown {
+  if ((cause as NodeJS.ErrnoException).code === 'ENOSPC') {
+    return new AnalyzerError('DQA_TEMP_NO_SPACE', 'the disk holding the private copy is full', {}, { cause });
+  }
+  return cause;
+}
