@@ -1,4 +1,4 @@
-import { stringify } from 'yaml';
+import { createRequire } from 'node:module';
 import type { Analysis, Finding } from '../analysis.js';
 import { missingVerbs, type PolicyRule, type RbacNeed } from '../k8s/rbac.js';
 import type { ControllerRbac } from '../scan/index.js';
@@ -62,6 +62,8 @@ export function correctedClusterRole(gap: ControllerGap): string {
     if (same) same.verbs = [...(same.verbs ?? []), ...need.verbs];
     else rules.push({ apiGroups: [need.apiGroup], resources: [need.resource], verbs: [...need.verbs] });
   }
+  // yaml loads here, on the first fix printed: at import it cost every start ~45 ms.
+  const { stringify } = createRequire(import.meta.url)('yaml') as typeof import('yaml');
   const documents = [
     stringify({
       apiVersion: 'rbac.authorization.k8s.io/v1',
