@@ -49,7 +49,9 @@ export interface AnalyzeOptions {
   keepCopiesIn?: string;
   /**
    * Walk the pages (dbstat, the integrity check) on a second thread while the kine scan runs on
-   * this one (default true). The agent turns it off to stay on one core of a busy node.
+   * this one: true, false, or by default only for databases of PARALLEL_MIN_BYTES or more (a
+   * thread takes ~40 ms to start, as long as the walks of a 32 MiB database). The agent turns it
+   * off to stay on one core of a busy node.
    */
   parallel?: boolean;
 }
@@ -258,8 +260,9 @@ async function measureDatabase(
     const tables = listTables(db);
     addTiming(timings, 'pages', started);
     options.onProgress?.({ step: 'btrees', done: 0, total: pages.pageCount, database: database.name });
-    pageWalks = startPageWalks(db, database.mainPath, options);
     const fileBytes = pages.pageCount * pages.pageSize;
+    const parallel = options.parallel ?? fileBytes >= PARALLEL_MIN_BYTES;
+    pageWalks = startPageWalks(db, database.mainPath, options.integrity, parallel);
     const schema = detectKineSchema(db);
     const details = schema ? analyzeKine(db, database.name, schema, fileBytes, options, timings) : null;
     const walked = await guardAsync(pageWalks.results, label);
@@ -300,6 +303,9 @@ async function measureDatabase(
   }
 }
 
+/** Databases from this size up get their page walks on a second thread unless told otherwise. */
+export const PARALLEL_MIN_BYTES = 32 * 1024 * 1024;
+
 interface PageWalked {
   objects: BtreeUsage[];
   btreeSeconds: number;
@@ -315,8 +321,13 @@ interface PageWalks {
 // The two walks over every page that need no JavaScript: dbstat's per-b-tree usage and SQLite's
 // integrity check. In parallel mode they run on a second connection in a worker thread while this
 // thread scans kine (measured at 378 MB: 0.36 s + 0.47 s taken off the critical path).
-function startPageWalks(db: SqliteDatabase, path: string, options: AnalyzeOptions): PageWalks {
-  const integrityMode = options.integrity === 'none' ? null : options.integrity === 'full' ? 'full' : 'quick';
+function startPageWalks(
+  db: SqliteDatabase,
+  path: string,
+  integrity: IntegrityMode | undefined,
+  parallel: boolean,
+): PageWalks {
+  const integrityMode = integrity === 'none' ? null : integrity === 'full' ? 'full' : 'quick';
   const queries = [
     BTREE_SCHEMA_SQL,
     BTREE_USAGE_SQL,
@@ -331,7 +342,7 @@ function startPageWalks(db: SqliteDatabase, path: string, options: AnalyzeOption
       integritySeconds: integrityRows?.seconds ?? 0,
     };
   };
-  if (options.parallel === false) {
+  if (!parallel) {
     // Serial: the same queries on the main connection, before the kine scan.
     const results = new Promise<SideResult[]>((resolve, reject) => {
       try {

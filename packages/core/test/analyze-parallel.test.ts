@@ -22,7 +22,7 @@ describe('page walks on a second thread', () => {
     timeout: 60_000,
   }, async () => {
     for (const integrity of ['quick', 'full', 'none'] as const) {
-      const parallel = await analyze(SAMPLE, { integrity, tempDir: work });
+      const parallel = await analyze(SAMPLE, { integrity, tempDir: work, parallel: true });
       const serial = await analyze(SAMPLE, { integrity, tempDir: work, parallel: false });
       expect(withoutRunFacts(parallel)).toEqual(withoutRunFacts(serial));
       expect(parallel.databases.find((db) => db.name === 'k8s')?.integrity?.check).toBe(
@@ -72,7 +72,7 @@ describe('page walks on a second thread', () => {
     const fd = openSync(corrupt, 'r+');
     writeSync(fd, Buffer.alloc(pageSize - 100, 0xa5), 0, pageSize - 100, (rootpage - 1) * pageSize + 100);
     closeSync(fd);
-    for (const parallel of [true, false]) {
+    for (const parallel of [true, false, undefined]) {
       await expect(analyze(corrupt, { tempDir: work, parallel })).rejects.toMatchObject({
         code: 'DQA_SQLITE_CORRUPT',
       });
