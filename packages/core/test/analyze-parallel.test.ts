@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { analyze } from '../src/analyze.js';
-import { startSideQueries } from '../src/sqlite/side-thread.js';
+import { SideThread } from '../src/sqlite/side-thread.js';
 
 // A snapshot a real dqlite node wrote (examples/sample-snapshot/README.md says how).
 const SAMPLE = new URL('../../../examples/sample-snapshot/', import.meta.url).pathname;
@@ -33,19 +33,24 @@ describe('page walks on a second thread', () => {
     expect(readdirSync(work)).toEqual([]);
   });
 
-  it('return rows and a SQLite error with its code, and stop cleanly', async () => {
+  it('return rows and a SQLite error with its code, job after job, and stop cleanly', async () => {
     const path = join(work, 'side.db');
     const db = new Database(path);
     db.exec('CREATE TABLE t (v); INSERT INTO t VALUES (1), (2), (3)');
-    const good = startSideQueries(path, ['SELECT sum(v) AS total FROM t', 'SELECT count(*) AS n FROM t']);
-    const results = await good.results;
+    const side = new SideThread();
+    const results = await side.run(path, ['SELECT sum(v) AS total FROM t', 'SELECT count(*) AS n FROM t']);
     expect(results.map((result) => result.rows)).toEqual([[{ total: 6 }], [{ n: 3 }]]);
-    await good.stop();
-    await good.stop();
-
-    const bad = startSideQueries(path, ['SELECT sum(v) FROM t', 'SELECT * FROM no_such_table']);
-    await expect(bad.results).rejects.toMatchObject({ code: 'SQLITE_ERROR', message: /no such table/ });
-    await bad.stop();
+    await expect(
+      side.run(path, ['SELECT sum(v) FROM t', 'SELECT * FROM no_such_table']),
+    ).rejects.toMatchObject({
+      code: 'SQLITE_ERROR',
+      message: /no such table/,
+    });
+    // The thread outlives a failed job: the next database of a snapshot still gets its walks.
+    expect((await side.run(path, ['SELECT max(v) AS top FROM t']))[0]?.rows).toEqual([{ top: 3 }]);
+    await side.stop();
+    await side.stop();
+    await expect(side.run(path, ['SELECT 1'])).rejects.toThrow(/stopped/);
     db.close();
   });
 

@@ -8,14 +8,6 @@ export interface SideResult {
   seconds: number;
 }
 
-/** Queries running on a second connection in a worker thread. */
-export interface SideQueries {
-  /** The queries' results in order; rejects with the SQLite error (its `code` kept) of the first that fails. */
-  readonly results: Promise<SideResult[]>;
-  /** Stop the thread (idempotent); resolves once it has exited and closed its connection. */
-  stop(): Promise<void>;
-}
-
 // The worker's code travels as a string (eval), so the same module works from the compiled
 // package and from the TypeScript sources the tests import, where no .js worker file exists.
 // Its imports are dynamic, so it runs whether Node treats eval code as CommonJS or as ESM.
@@ -23,55 +15,81 @@ const WORKER_CODE = `
 (async () => {
   const { parentPort, workerData } = await import('node:worker_threads');
   const { default: Database } = await import(workerData.driver);
-  let db;
-  try {
-    // Read-write like the main connection (the copy is ours): a read-only one could not share
-    // the WAL index the main connection built. Closing a connection that is not the last one
-    // neither checkpoints nor writes.
-    db = new Database(workerData.path, { fileMustExist: true });
-    const results = [];
-    for (const sql of workerData.queries) {
-      const started = performance.now();
-      const rows = db.prepare(sql).all();
-      results.push({ rows, seconds: (performance.now() - started) / 1000 });
+  parentPort.on('message', ({ path, queries }) => {
+    let db;
+    try {
+      // Read-write like the main connection (the copy is ours): a read-only one could not share
+      // the WAL index the main connection built. Closing a connection that is not the last one
+      // neither checkpoints nor writes.
+      db = new Database(path, { fileMustExist: true });
+      const results = [];
+      for (const sql of queries) {
+        const started = performance.now();
+        const rows = db.prepare(sql).all();
+        results.push({ rows, seconds: (performance.now() - started) / 1000 });
+      }
+      parentPort.postMessage({ results });
+    } catch (error) {
+      parentPort.postMessage({ error: { code: error && error.code, message: String(error && error.message) } });
+    } finally {
+      if (db) db.close();
     }
-    parentPort.postMessage({ results });
-  } catch (error) {
-    parentPort.postMessage({ error: { code: error && error.code, message: String(error && error.message) } });
-  } finally {
-    if (db) db.close();
-  }
+  });
 })();
 `;
 
 const driver = pathToFileURL(createRequire(import.meta.url).resolve('better-sqlite3')).href;
 
+type Reply = { results?: SideResult[]; error?: { code?: string; message: string } };
+
 /**
- * Run read-only queries on the database at `path` in a worker thread, so that page walks which
- * need no JavaScript (dbstat, quick_check) use the second core while the main thread scans kine.
- * The main connection must already be open (it replays the WAL); the file must outlive stop().
+ * A worker thread with its own SQLite connections, for page walks that need no JavaScript
+ * (dbstat, quick_check) to use the second core while the main thread scans kine. Start it early:
+ * a thread takes ~50 ms to start and load the driver, which then overlaps the extraction.
  */
-export function startSideQueries(path: string, queries: readonly string[]): SideQueries {
-  const worker = new Worker(WORKER_CODE, { eval: true, workerData: { driver, path, queries } });
-  const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
-  const results = new Promise<SideResult[]>((resolve, reject) => {
-    worker.once(
-      'message',
-      (message: { results?: SideResult[]; error?: { code?: string; message: string } }) => {
-        if (message.results) resolve(message.results);
-        else reject(Object.assign(new Error(message.error?.message), { code: message.error?.code }));
-      },
-    );
-    worker.once('error', reject);
-    void exited.then(() => reject(new Error('the side thread exited before answering')));
-  });
-  // Callers that stop early (the main thread failed) never read the results.
-  results.catch(() => {});
-  return {
-    results,
-    stop: async () => {
-      await worker.terminate();
-      await exited;
-    },
-  };
+export class SideThread {
+  private readonly worker: Worker;
+  private readonly exited: Promise<void>;
+  private pending: { resolve: (results: SideResult[]) => void; reject: (error: Error) => void } | undefined;
+  private failure: Error | undefined;
+
+  constructor() {
+    this.worker = new Worker(WORKER_CODE, { eval: true, workerData: { driver } });
+    this.exited = new Promise((resolve) => this.worker.once('exit', () => resolve()));
+    this.worker.on('message', (message: Reply) => {
+      const pending = this.pending;
+      this.pending = undefined;
+      if (message.results) pending?.resolve(message.results);
+      else pending?.reject(Object.assign(new Error(message.error?.message), { code: message.error?.code }));
+    });
+    this.worker.once('error', (error) => this.fail(error));
+    void this.exited.then(() => this.fail(new Error('the side thread exited')));
+  }
+
+  /**
+   * Run read-only queries, in order, on a new connection to the database at `path`; rejects with
+   * the SQLite error (its `code` kept) of the first that fails. One job at a time. The main
+   * connection must already be open (it replays the WAL).
+   */
+  run(path: string, queries: readonly string[]): Promise<SideResult[]> {
+    if (this.failure) return Promise.reject(this.failure);
+    if (this.pending) return Promise.reject(new Error('the side thread is busy'));
+    return new Promise((resolve, reject) => {
+      this.pending = { resolve, reject };
+      this.worker.postMessage({ path, queries });
+    });
+  }
+
+  /** Stop the thread (idempotent); resolves once it has exited and closed its connection. */
+  async stop(): Promise<void> {
+    this.failure ??= new Error('the side thread was stopped');
+    await this.worker.terminate();
+    await this.exited;
+  }
+
+  private fail(error: Error): void {
+    this.failure ??= error;
+    this.pending?.reject(error);
+    this.pending = undefined;
+  }
 }
