@@ -145,6 +145,21 @@ describe('the other endpoints', { timeout: 60_000 }, () => {
     expect(response.json()).toEqual({ windows: [] });
   });
 
+  it('takes no path or file name from a request: fixed routes only, query strings ignored', async () => {
+    const routes = test.app.printRoutes({ commonPrefix: false });
+    const names = [...routes.matchAll(/── (\S+) \(/g)].map((match) => match[1]);
+    expect(names.sort()).toEqual(['/', 'api/v1/analysis', 'api/v1/windows', 'healthz', 'metrics', 'readyz']);
+    // No route parameters (:name) or wildcards (*) that could carry a path.
+    expect(routes).not.toMatch(/[:*]/);
+    const headers = { authorization: 'Bearer let-me-in' };
+    const plain = await test.app.inject({ url: '/api/v1/analysis', headers });
+    const asked = await test.app.inject({ url: '/api/v1/analysis?path=/etc/shadow&file=../../x', headers });
+    expect(asked.json().source.dataFile).toBe(plain.json().source.dataFile);
+    expect(
+      (await test.app.inject({ url: '/api/v1/analysis/..%2F..%2Fetc%2Fshadow', headers })).statusCode,
+    ).toBe(404);
+  });
+
   it('can turn the analysis API off', async () => {
     const other = await startTestAgent({ dataDir: dir, analysisApi: false });
     try {
