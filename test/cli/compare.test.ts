@@ -44,10 +44,11 @@ beforeAll(async () => {
   await node.stop();
   extraction = await extractWithCli(newer.dataPath);
   const k8s = extraction.databases.find((d) => d.name === 'k8s')!.mainPath;
+  const olderExtraction = await extractWithCli(older.dataPath);
   const [before] = await sqlite<{ n: number }>(
-    (await extractWithCli(older.dataPath)).databases.find((d) => d.name === 'k8s')!.mainPath,
+    olderExtraction.databases.find((d) => d.name === 'k8s')!.mainPath,
     'SELECT max(id) AS n FROM kine',
-  );
+  ).finally(() => olderExtraction.cleanup());
   written = await sqlite<{ name: string; n: number }>(
     k8s,
     `SELECT name, count(*) AS n FROM kine WHERE id > ${before!.n} GROUP BY name ORDER BY n DESC`,
