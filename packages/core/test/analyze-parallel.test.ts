@@ -33,6 +33,19 @@ describe('page walks on a second thread', () => {
     expect(readdirSync(work)).toEqual([]);
   });
 
+  it('close their connection before answering, so the kept copy has the WAL merged in', async () => {
+    // The main connection checkpoints the WAL on close only when it is the last one open.
+    for (let run = 0; run < 3; run++) {
+      const keep = mkdtempSync(join(work, 'keep-'));
+      const analysis = await analyze(SAMPLE, { tempDir: work, parallel: true, keepCopiesIn: keep });
+      const kept = new Database(join(keep, 'k8s.db'), { readonly: true });
+      const { rows } = kept.prepare('SELECT count(*) AS rows FROM kine').get() as { rows: number };
+      kept.close();
+      expect(rows).toBe(analysis.kine?.rows);
+      rmSync(keep, { recursive: true });
+    }
+  });
+
   it('return rows and a SQLite error with its code, job after job, and stop cleanly', async () => {
     const path = join(work, 'side.db');
     const db = new Database(path);

@@ -103,8 +103,12 @@ function skip(buffers: Buffer[], n: number): Buffer[] {
 }
 
 function toAnalyzerError(cause: unknown): unknown {
-  if ((cause as NodeJS.ErrnoException).code === 'ENOSPC') {
+  const code = (cause as NodeJS.ErrnoException).code;
+  if (code === 'ENOSPC' || code === 'EDQUOT') {
     return new AnalyzerError('DQA_TEMP_NO_SPACE', 'the disk holding the private copy is full', {}, { cause });
   }
+  // Any other failed write (EIO, EFBIG, ...) is the temp dir's, not the input's: a typed error too.
+  if (code)
+    return new AnalyzerError('DQA_TEMP_FAILED', `cannot write the private copy (${code})`, {}, { cause });
   return cause;
 }

@@ -17,10 +17,10 @@ const WORKER_CODE = `
   const { default: Database } = await import(workerData.driver);
   parentPort.on('message', ({ path, queries }) => {
     let db;
+    let reply;
     try {
       // Read-write like the main connection (the copy is ours): a read-only one could not share
-      // the WAL index the main connection built. Closing a connection that is not the last one
-      // neither checkpoints nor writes.
+      // the WAL index the main connection built.
       db = new Database(path, { fileMustExist: true });
       const results = [];
       for (const sql of queries) {
@@ -28,12 +28,16 @@ const WORKER_CODE = `
         const rows = db.prepare(sql).all();
         results.push({ rows, seconds: (performance.now() - started) / 1000 });
       }
-      parentPort.postMessage({ results });
+      reply = { results };
     } catch (error) {
-      parentPort.postMessage({ error: { code: error && error.code, message: String(error && error.message) } });
-    } finally {
-      if (db) db.close();
+      reply = { error: { code: error && error.code, message: String(error && error.message) } };
     }
+    // Closed before answering: the main connection must be the last one open when it closes, so
+    // that it checkpoints the WAL into the main file (--keep-copies hands over that one file).
+    try {
+      if (db) db.close();
+    } catch {}
+    parentPort.postMessage(reply);
   });
 })();
 `;

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -44,5 +44,16 @@ describe('FileWriter', () => {
     await expect(writer.close()).rejects.toMatchObject({ code: 'DQA_TEMP_NO_SPACE' });
     await expect(writer.close()).rejects.toMatchObject({ code: 'DQA_TEMP_NO_SPACE' });
     expect(openFds()).toBe(before);
+  });
+
+  it('turns any other failed write into DQA_TEMP_FAILED naming the errno', async () => {
+    const path = join(dir, 'read-only');
+    writeFileSync(path, '', { mode: 0o600 });
+    const writer = new FileWriter(openSync(path, 'r')); // write(2) on it: EBADF
+    writer.write(Buffer.alloc(1000));
+    await expect(writer.close()).rejects.toMatchObject({
+      code: 'DQA_TEMP_FAILED',
+      message: 'cannot write the private copy (EBADF)',
+    });
   });
 });
