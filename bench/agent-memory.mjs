@@ -28,10 +28,10 @@ import {
 } from 'node:fs';
 import { request } from 'node:http';
 import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
 import { cpus, release, tmpdir, totalmem } from 'node:os';
 import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { freePort } from './lib/net.mjs';
 
 const ROOT = new URL('../', import.meta.url).pathname;
 const AGENT = join(ROOT, 'packages/agent/dist/main.js');
@@ -66,17 +66,6 @@ function defaultSnapshot() {
     throw new Error(`${manifest} missing: run node bench/generate.mjs live-heavy:300000 first`);
   }
   return join(CACHED, JSON.parse(readFileSync(manifest, 'utf8')).snapshot);
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 function get(port, path) {

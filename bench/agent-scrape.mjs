@@ -9,26 +9,15 @@
 import { spawn } from 'node:child_process';
 import { copyFileSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { ensureSnapshot, selectCases } from './generate.mjs';
+import { freePort } from './lib/net.mjs';
 
 const ROOT = new URL('../', import.meta.url).pathname;
 const AGENT = join(ROOT, 'packages/agent/dist/main.js');
 const INTERVAL_MS = 10;
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /** One GET /metrics: milliseconds to the last byte, and the body. */
 function scrape(port) {

@@ -67,6 +67,21 @@ describe('page walks on a second thread', () => {
     db.close();
   });
 
+  it('stop only once the query in progress has ended, even one that then fails', async () => {
+    // Terminating the worker while a query is failing aborts the whole process (better-sqlite3:
+    // FATAL ERROR v8::ToLocalChecked): stop() must wait for the job. This query runs ~0.3 s, then fails.
+    const path = join(work, 'side-stop.db');
+    new Database(path).close();
+    const side = new SideThread();
+    const slow =
+      'WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 3000000) ' +
+      'SELECT sum(i) + abs(-9223372036854775807 - 1) FROM n';
+    const job = side.run(path, [slow]);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await side.stop();
+    await expect(job).rejects.toMatchObject({ code: 'SQLITE_ERROR', message: /integer overflow/ });
+  });
+
   it('report a corrupt page as DQA_SQLITE_CORRUPT in both modes', async () => {
     // A database whose kine table's root page is overwritten with garbage, after the header.
     const source = join(work, 'source.db');
@@ -95,6 +110,6 @@ describe('page walks on a second thread', () => {
         code: 'DQA_SQLITE_CORRUPT',
       });
     }
-    expect(readdirSync(work).sort()).toEqual(['corrupt.db', 'side.db', 'source.db']);
+    expect(readdirSync(work).sort()).toEqual(['corrupt.db', 'side-stop.db', 'side.db', 'source.db']);
   });
 });

@@ -56,6 +56,8 @@ export class SideThread {
   private readonly exited: Promise<void>;
   private pending: { resolve: (results: SideResult[]) => void; reject: (error: Error) => void } | undefined;
   private failure: Error | undefined;
+  // Settles when the job in progress (if any) has answered or the thread has died.
+  private idle: Promise<unknown> = Promise.resolve();
 
   constructor() {
     this.worker = new Worker(WORKER_CODE, { eval: true, workerData: { driver } });
@@ -78,15 +80,23 @@ export class SideThread {
   run(path: string, queries: readonly string[]): Promise<SideResult[]> {
     if (this.failure) return Promise.reject(this.failure);
     if (this.pending) return Promise.reject(new Error('the side thread is busy'));
-    return new Promise((resolve, reject) => {
+    const job = new Promise<SideResult[]>((resolve, reject) => {
       this.pending = { resolve, reject };
       this.worker.postMessage({ path, queries });
     });
+    this.idle = job.catch(() => {});
+    return job;
   }
 
-  /** Stop the thread (idempotent); resolves once it has exited and closed its connection. */
+  /**
+   * Stop the thread (idempotent), after the job in progress if any; resolves once it has exited.
+   * Never mid-query: a query that fails while its worker is being terminated makes better-sqlite3
+   * abort the whole process (FATAL ERROR: v8::ToLocalChecked Empty MaybeLocal, seen in CI when
+   * the kine scan failed on a corrupt page first and the walks met the same page).
+   */
   async stop(): Promise<void> {
     this.failure ??= new Error('the side thread was stopped');
+    await this.idle;
     await this.worker.terminate();
     await this.exited;
   }
