@@ -328,9 +328,9 @@ function render(results, meta) {
     `|---|${STEPS.map(() => '---:').join('|')}|---:|---:|`,
   );
   for (const r of results) {
-    // From 32 MiB (the core's PARALLEL_MIN_BYTES) btrees and integrity run on a second thread,
-    // alongside kine: what is left is start-up, exit and any wait for that thread.
-    const sideThread = r.fileBytes >= 32 * 1024 * 1024 ? ['btrees', 'integrity'] : [];
+    // btrees and integrity run on the core's side thread, alongside kine: what is left is
+    // start-up, exit and any wait for that thread.
+    const sideThread = ['btrees', 'integrity'];
     const sum = STEPS.filter((step) => !sideThread.includes(step)).reduce(
       (s, step) => s + r.ours.steps[step],
       0,
