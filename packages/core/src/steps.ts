@@ -10,9 +10,7 @@ export function guard<T>(work: () => T, label: string): T {
   try {
     return work();
   } catch (cause) {
-    if (cause instanceof AnalyzerError) throw cause;
-    if ((cause as { code?: string }).code?.startsWith('SQLITE_')) throw sqliteError(cause, label);
-    throw cause;
+    throw typed(cause, label);
   }
 }
 
@@ -21,10 +19,14 @@ export async function guardAsync<T>(work: Promise<T>, label: string): Promise<T>
   try {
     return await work;
   } catch (cause) {
-    return guard(() => {
-      throw cause;
-    }, label);
+    throw typed(cause, label);
   }
+}
+
+function typed(cause: unknown, label: string): unknown {
+  if (cause instanceof AnalyzerError) return cause;
+  if ((cause as { code?: string }).code?.startsWith('SQLITE_')) return sqliteError(cause, label);
+  return cause;
 }
 
 /** Run `work` as `step`, adding its duration to `timings`. */

@@ -1,5 +1,3 @@
-import type { SqliteDatabase } from './open.js';
-
 /** Space used by one table or index, summed over its b-tree pages (the dbstat virtual table). */
 export interface BtreeUsage {
   name: string;
@@ -48,12 +46,10 @@ interface PageTypeRow {
   maxPayload: number | null;
 }
 
-/** Per-object usage, largest first. */
-export function readBtreeUsage(db: SqliteDatabase): BtreeUsage[] {
-  return btreeUsageFromRows(db.prepare(BTREE_SCHEMA_SQL).all(), db.prepare(BTREE_USAGE_SQL).all());
-}
-
-/** Per-object usage from the rows of BTREE_SCHEMA_SQL and BTREE_USAGE_SQL (run on any connection). */
+/**
+ * Per-object usage, largest first, from the rows of BTREE_SCHEMA_SQL and BTREE_USAGE_SQL (run on
+ * the main connection or the side thread's).
+ */
 export function btreeUsageFromRows(
   schemaRows: readonly unknown[],
   usageRows: readonly unknown[],

@@ -1,5 +1,3 @@
-import type { SqliteDatabase } from './open.js';
-
 /** Which SQLite check to run on the copy: quick_check (b-tree structure, O(N)) or integrity_check (adds index contents). */
 export type IntegrityMode = 'quick' | 'full' | 'none';
 
@@ -13,12 +11,7 @@ export interface IntegrityResult {
 
 const MAX_PROBLEMS = 20;
 
-/** Run `PRAGMA quick_check` / `integrity_check` on the copy — the check dqlite itself runs after restoring a snapshot. */
-export function checkIntegrity(db: SqliteDatabase, mode: 'quick' | 'full'): IntegrityResult {
-  return integrityFromRows(mode, db.prepare(integritySql(mode)).all());
-}
-
-/** The statement checkIntegrity runs, for running it on another connection. */
+/** `PRAGMA quick_check` / `integrity_check` on the copy: the check dqlite itself runs after restoring a snapshot. */
 export function integritySql(mode: 'quick' | 'full'): string {
   return `PRAGMA ${mode === 'quick' ? 'quick_check' : 'integrity_check'}(${MAX_PROBLEMS})`;
 }
