@@ -29,7 +29,7 @@ export const ERROR_CODES = {
   DQA_KINE_NOT_FOUND: 'no database in the input has a kine table',
   DQA_COMPARE_ORDER: 'the snapshot given as newer has a lower kine revision than the older one',
   DQA_TEMP_NO_SPACE: 'not enough free space for the private copy of the database',
-  DQA_TEMP_FAILED: 'the private working copy cannot be created',
+  DQA_TEMP_FAILED: 'the private working copy cannot be created or written',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
