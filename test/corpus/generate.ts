@@ -192,6 +192,15 @@ const kineIntact: Marker = {
   says: 'all kine rows',
   holds: (a, c) => a.kine?.rows === c.kineRows,
 };
+// Longer than the analyzer's 1.5 MiB read limit, and than any object the API server writes.
+const OVERSIZED = 20_000_000;
+const oversizedCounted: Marker = {
+  says: 'values over 1.5 MiB counted (`too-large`, `oversized`), not read',
+  holds: (a) =>
+    a.decoding.find((d) => d.prefix === 'leases')?.reasons['too-large'] === 1 &&
+    a.decoding.find((d) => d.prefix === 'crd.projectcalico.org/ipamblocks')?.reasons['too-large'] === 1 &&
+    a.prefixes.find((p) => p.prefix === 'configmaps')?.values.oversized === 1,
+};
 const notPartial: Marker = { says: 'not partial', holds: (a) => !a.partial && a.warnings.length === 0 };
 const partialWal = (database: string): Marker => ({
   says: `${database} walCommittedFrames < walFrames`,
@@ -1384,6 +1393,32 @@ export const CORPUS: readonly CorpusCase[] = [
       const pages = c.mergedK8s.length / c.pageSize;
       const dbs = mergedK8sWith(c, (main) => main.subarray(0, Math.ceil(pages / 2) * c.pageSize));
       return [{ path: await pair(c, dir, await c.lz4(buildPayload(dbs))), label: 'half' }];
+    },
+  },
+  {
+    id: 'kine-value-over-read-limit',
+    group: 'SQLite database',
+    damage:
+      'kine values far longer than any object: a 20 MB Lease, ConfigMap and IPAM block (zeros; the last starts with `{`)',
+    expect: { partial: false, markers: [notPartial, oversizedCounted] },
+    build: async (c, dir) => {
+      const path = join(dir, 'k8s.db');
+      await writeFile(path, c.mergedK8s);
+      const insert = (name: string, value: string) =>
+        'INSERT INTO kine(name, created, deleted, create_revision, prev_revision, lease, value, old_value) ' +
+        `VALUES ('${name}', 1, 0, 0, 0, 0, ${value}, NULL);`;
+      await run('sqlite3', [
+        path,
+        [
+          insert('/registry/leases/kube-system/huge', `zeroblob(${OVERSIZED})`),
+          insert('/registry/configmaps/default/huge', `zeroblob(${OVERSIZED})`),
+          insert('/registry/crd.projectcalico.org/ipamblocks/huge', `X'7b' || zeroblob(${OVERSIZED})`),
+        ].join('\n'),
+      ]);
+      const main = await readFile(path);
+      const dbs = withDatabase(c, k8sIndex(c), (db) => ({ name: db.name, main, wal: Buffer.alloc(0) }));
+      await rm(path);
+      return [{ path: await pair(c, dir, await c.lz4(buildPayload(dbs))), label: '3 × 20 MB' }];
     },
   },
   {

@@ -21,6 +21,7 @@ const VALUE_CLASSES: ReadonlyArray<keyof ValueClassCounts> = [
   'encrypted',
   'empty',
   'other',
+  'oversized',
 ];
 
 // Pass 1 walks the name index alone (every kine schema has an index led by name): each key's latest

@@ -101,7 +101,8 @@ const PREFIX_SQL = `
          coalesce(sum(valueClass = 'json'), 0) AS json,
          coalesce(sum(valueClass = 'encrypted'), 0) AS encrypted,
          coalesce(sum(valueClass = 'empty'), 0) AS empty,
-         coalesce(sum(valueClass = 'other'), 0) AS other
+         coalesce(sum(valueClass = 'other'), 0) AS other,
+         coalesce(sum(valueClass = 'oversized'), 0) AS oversized
   FROM keyed
   GROUP BY prefix, namespace`;
 
@@ -177,6 +178,7 @@ function toUsage(row: GroupRow): KeyGroupUsage {
       encrypted: row.encrypted,
       empty: row.empty,
       other: row.other,
+      oversized: row.oversized,
     },
   };
 }
