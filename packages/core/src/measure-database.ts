@@ -86,7 +86,7 @@ export async function measureDatabase(
       isKine: schema !== undefined,
       tables,
       objects: btrees.result,
-      integrity: (checked?.result as DatabaseAnalysis['integrity'] | undefined) ?? null,
+      integrity: checked?.result ?? null,
     };
     if (details && options.inspect) {
       const inspect = options.inspect;
