@@ -1,8 +1,8 @@
+import { INCIDENT_TRAILER, writeIncident } from '@dqlite-analyzer/test-support/incident';
+import { encrypted, ipamHandle, pod, podHandleId } from '@dqlite-analyzer/test-support/k8s-values';
 import { describe, expect, it } from 'vitest';
 import { parseRegistryKey } from '../../src/k8s/keys.js';
 import { OTHER_PREFIX, prefixOfKey, withKeyPrefix } from '../../src/kine/key-prefix.js';
-import { INCIDENT_TRAILER, writeIncident } from '../checks/incident.js';
-import { encrypted, ipamHandle, pod, podHandleId } from '../checks/k8s-values.js';
 import { bytesValue, kineDb, kineValue } from './kine-db.js';
 import { readKineRevisions, readPrefixUsage } from './reference-sql.js';
 

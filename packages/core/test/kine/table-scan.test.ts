@@ -1,6 +1,6 @@
+import { INCIDENT_TRAILER, writeIncident } from '@dqlite-analyzer/test-support/incident';
 import { describe, expect, it } from 'vitest';
 import { scanKineTable } from '../../src/kine/table-scan.js';
-import { INCIDENT_TRAILER, writeIncident } from '../checks/incident.js';
 import { type KineHistory, kineDb, kineValue } from './kine-db.js';
 import { readHotKeys, readKineRevisions, readPrefixUsage } from './reference-sql.js';
 
