@@ -1,6 +1,6 @@
 // Keys and names come from the snapshot: whatever they hold, no format may break or run code.
 import { describe, expect, it } from 'vitest';
-import { RENDERERS } from '../../src/render/index.js';
+import { RENDERERS } from '../../src/formats.js';
 import { parseMarkdown } from '../support/markdown.js';
 import { CONTEXT, sample } from './fixture.js';
 
