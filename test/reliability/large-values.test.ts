@@ -11,11 +11,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Analysis } from '@dqlite-analyzer/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ipamBlock, podHandleId } from '../../packages/core/test/checks/k8s-values.js';
+import { ipamBlock, podHandleId } from '@dqlite-analyzer/test-support/k8s-values';
 import { type AgentProcess, startAgentProcess } from '../agent/agent-process.js';
 import { corpusContext } from '../corpus/generate.js';
 import { makeSourceSnapshot } from '../corpus/source.js';
-import { stopAllNodes } from '../support/dqlite-node.js';
+import { stopAllNodes } from '@dqlite-analyzer/test-support/dqlite-node';
 
 const CLI = new URL('../../packages/cli/dist/main.js', import.meta.url).pathname;
 const MiB = 1024 * 1024;
