@@ -27,7 +27,7 @@ import {
   walFrames,
   walPageSize,
 } from './formats.js';
-import type { SourceSnapshot } from './source.js';
+import { SECRET_MARKER, type SourceSnapshot } from './source.js';
 
 const run = promisify(execFile);
 
@@ -279,6 +279,17 @@ export const CORPUS: readonly CorpusCase[] = [
     },
   },
   {
+    id: 'path-unknown-private-bytes',
+    group: 'path',
+    damage: 'a symlink to a file that is none of the formats (say /etc/shadow): its bytes must not be quoted',
+    expect: { error: 'DQA_INPUT_UNKNOWN', says: '`DQA_INPUT_UNKNOWN`, no byte of the file in the message' },
+    build: async (_c, dir) => {
+      await writeFile(join(dir, 'private'), `${SECRET_MARKER}:$6$salt$hash:19000:0:99999:7:::\n`);
+      await symlink(join(dir, 'private'), join(dir, 'snapshot-1-2-3'));
+      return [{ path: join(dir, 'snapshot-1-2-3'), label: 'symlink' }];
+    },
+  },
+  {
     id: 'path-symlink-loop',
     group: 'path',
     damage: 'a symlink loop (a → b → a)',
@@ -341,6 +352,21 @@ export const CORPUS: readonly CorpusCase[] = [
           return sub;
         },
       ),
+  },
+  {
+    id: 'dir-many-incomplete',
+    group: 'data directory',
+    damage: 'a data directory with 2,000 `.meta` files and no data file beside any of them',
+    expect: {
+      error: 'DQA_DIR_NO_SNAPSHOT',
+      says: '`DQA_DIR_NO_SNAPSHOT`, naming the first 10 and the count',
+    },
+    build: async (c, dir) => {
+      const [, term, index, ts] = /^snapshot-(\d+)-(\d+)-(\d+)$/.exec(c.source.name)!;
+      for (let i = 0; i < 2_000; i++)
+        await writeFile(join(dir, `snapshot-${term}-${Number(index) + i}-${ts}.meta`), '');
+      return [{ path: dir, label: '2,000 .meta' }];
+    },
   },
   {
     id: 'dir-directory-as-data',
@@ -1362,6 +1388,40 @@ export const CORPUS: readonly CorpusCase[] = [
         return main;
       });
       return [{ path: await pair(c, dir, await c.lz4(buildPayload(dbs))), label: 'freelist' }];
+    },
+  },
+  {
+    id: 'sqlite-freelist-count-max',
+    group: 'SQLite database',
+    damage: "the header's freelist count set to 0xFFFFFFFF (SQLite reads it as -1)",
+    expect: {
+      partial: true,
+      markers: [
+        kineIntact,
+        {
+          says: 'k8s freelistCount within page_count, no negative size',
+          holds: (a) => {
+            const db = a.databases.find((d) => d.name === 'k8s');
+            return (
+              db !== undefined &&
+              db.freelistCount >= 0 &&
+              db.freelistCount <= db.pageCount &&
+              db.freeBytes >= 0
+            );
+          },
+        },
+        {
+          says: 'a warning names quick_check',
+          holds: (a) => a.warnings.some((w) => w.includes('quick_check')),
+        },
+      ],
+    },
+    build: async (c, dir) => {
+      const dbs = mergedK8sWith(c, (main) => {
+        main.writeUInt32BE(0xffffffff, 36);
+        return main;
+      });
+      return [{ path: await pair(c, dir, await c.lz4(buildPayload(dbs))), label: '0xFFFFFFFF' }];
     },
   },
   {

@@ -10,12 +10,12 @@ import { copyFile, mkdir, mkdtemp, open, readdir, rename, rm, writeFile } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Analysis } from '@dqlite-analyzer/core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { stopAllNodes } from '@dqlite-analyzer/test-support/dqlite-node';
 import { ipamBlock, podHandleId } from '@dqlite-analyzer/test-support/k8s-values';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AgentProcess, startAgentProcess } from '../agent/agent-process.js';
 import { corpusContext } from '../corpus/generate.js';
 import { makeSourceSnapshot } from '../corpus/source.js';
-import { stopAllNodes } from '@dqlite-analyzer/test-support/dqlite-node';
 
 const CLI = new URL('../../packages/cli/dist/main.js', import.meta.url).pathname;
 const MiB = 1024 * 1024;

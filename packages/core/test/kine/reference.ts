@@ -116,7 +116,7 @@ function readRows(db: SqliteDatabase): { rows: Row[]; latest: Map<string, number
       bytes: name.length + (value?.length ?? 0) + (oldValue?.length ?? 0),
       value,
     });
-    latest.set(key, Math.max(latest.get(key) ?? 0, Number(r.id)));
+    latest.set(key, Math.max(latest.get(key) ?? Number.NEGATIVE_INFINITY, Number(r.id)));
   }
   return { rows, latest };
 }
