@@ -15,27 +15,33 @@ export function truncateMiddle(text: string, width: number): string {
   return `${chars.slice(0, head).join('')}…${chars.slice(chars.length - tail).join('')}`;
 }
 
-/** Word-wrap to `width` columns; a word longer than a line is cut into line-sized pieces. */
+/** Word-wrap to `width` columns; a word longer than a line is cut into line-sized pieces. Linear. */
 export function wrapWords(text: string, width: number): string[] {
   const lines: string[] = [];
   let line = '';
+  let lineWidth = 0;
   for (const word of text.split(/\s+/).filter(Boolean)) {
-    let rest = word;
-    while (widthOf(rest) > width) {
-      if (line) {
-        lines.push(line);
-        line = '';
-      }
-      const chars = [...rest];
-      lines.push(chars.slice(0, width).join(''));
-      rest = chars.slice(width).join('');
+    let chars = [...word];
+    if (chars.length > width) {
+      if (line) lines.push(line);
+      line = '';
+      lineWidth = 0;
+      let at = 0;
+      for (; chars.length - at > width; at += width) lines.push(chars.slice(at, at + width).join(''));
+      chars = chars.slice(at);
     }
-    if (!rest) continue;
-    if (!line) line = rest;
-    else if (widthOf(line) + 1 + widthOf(rest) <= width) line += ` ${rest}`;
-    else {
+    if (chars.length === 0) continue;
+    const rest = chars.length === word.length ? word : chars.join('');
+    if (!line) {
+      line = rest;
+      lineWidth = chars.length;
+    } else if (lineWidth + 1 + chars.length <= width) {
+      line += ` ${rest}`;
+      lineWidth += 1 + chars.length;
+    } else {
       lines.push(line);
       line = rest;
+      lineWidth = chars.length;
     }
   }
   if (line || lines.length === 0) lines.push(line);
