@@ -1430,6 +1430,8 @@ const HOSTILE_NAMES = [
   '../../../../tmp/dqa-corpus-escape',
   '/tmp/dqa-corpus-absolute',
   '\u001b[31mred\u001b[0m\u0007',
+  // CSI as one C1 character: JSON.stringify leaves U+0080-U+009F raw, terminals act on it.
+  '\u009b31mc1\u009b0m',
   'a\nb\r\nc',
   'x'.repeat(4000),
   '',
