@@ -20,7 +20,7 @@ function perDay(lease: LeaseRecord): number | null {
 }
 
 /** 4. Leader-election leases that change hands far too often. */
-export const leaderChurnCheck: Check = {
+export const leaderElectionChurnCheck: Check = {
   id: 'leader-election-churn',
   run(analysis: Analysis): Finding[] {
     const churning = analysis.leases.filter((l) => (l.leaseTransitions ?? 0) >= LEASE_TRANSITIONS_WARNING);

@@ -93,7 +93,7 @@ export function correctedClusterRole(gap: ControllerGap): string {
 const groupLabel = (group: string) => (group === '' ? 'core' : group);
 
 /** 5. A well-known controller lacks permissions it needs, so it fails quietly (e.g. IPAM GC). */
-export const rbacGapsCheck: Check = {
+export const rbacGapCheck: Check = {
   id: 'rbac-gap',
   run(analysis: Analysis): Finding[] {
     const d = distributionOf(analysis);

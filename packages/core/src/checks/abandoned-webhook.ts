@@ -13,7 +13,7 @@ const KUBECTL_KIND: Record<WebhookRecord['kind'], string> = {
 };
 
 /** 6. Admission webhooks that call a Service the snapshot does not have. */
-export const abandonedWebhooksCheck: Check = {
+export const abandonedWebhookCheck: Check = {
   id: 'abandoned-webhook',
   run(analysis: Analysis): Finding[] {
     const all = analysis.objects?.webhooks ?? [];
