@@ -2,7 +2,7 @@
 
 import { parseMarkdown } from '@dqlite-analyzer/test-support/markdown';
 import { describe, expect, it } from 'vitest';
-import { RENDERERS } from '../../src/render/index.js';
+import { RENDERERS } from '../../src/formats.js';
 import { CONTEXT, sample } from './fixture.js';
 
 const HOSTILE = '/registry/pods/x/<script>alert(1)</script>|*bold*`tick`';

@@ -2,7 +2,7 @@
 // A diff here is a change in the reports: review it, then UPDATE_GOLDEN=1 to accept it.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { RENDERERS } from '../../src/render/index.js';
+import { RENDERERS } from '../../src/formats.js';
 import type { Format } from '../../src/terminal.js';
 import { COMPARISON, CONTEXT, SAMPLE } from './fixture.js';
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { writeCleanCluster } from '@dqlite-analyzer/test-support/clean';
 import { INCIDENT, INCIDENT_TRAILER, writeIncident } from '@dqlite-analyzer/test-support/incident';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Analysis } from '../../src/analysis.js';
+import type { Analysis } from '../../src/analysis-types.js';
 import { analyze } from '../../src/analyze.js';
 import { kineDb } from '../kine/kine-db.js';
 
