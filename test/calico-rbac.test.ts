@@ -2,19 +2,19 @@
 // Calico release each cluster runs, read from the snapshot (the Deployment's image tag, ClusterInformation
 // `default`, ENABLED_CONTROLLERS). Each fixture is analysed through core and through the built CLI,
 // whose verdict is checked end to end. The stored values were encoded by hand from the upstream field
-// numbers (packages/core/test/checks/k8s-values.ts), not by the analyzer's decoders.
+// numbers (packages/test-support/src/k8s-values.ts), not by the analyzer's decoders.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Analysis, analyze, type Finding } from '@dqlite-analyzer/core';
+import { CALICO_CLUSTERS, V3_13_LEAKED_PODS } from '@dqlite-analyzer/test-support/calico-clusters';
+import { stopAllNodes } from '@dqlite-analyzer/test-support/dqlite-node';
+import { writeFixtureSnapshot } from '@dqlite-analyzer/test-support/fixture-snapshots';
+import { extractWithCli, sqlite } from '@dqlite-analyzer/test-support/independent';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { V3_13_LEAKED_PODS } from '../packages/core/test/checks/clusters.js';
 import { type CliResult, runCli } from './cli/run-cli.js';
-import { stopAllNodes } from './support/dqlite-node.js';
-import { FIXTURE_CLUSTERS, writeFixtureSnapshot } from './support/fixture-snapshots.js';
-import { extractWithCli, sqlite } from './support/independent.js';
 
-const ACCEPTANCE = FIXTURE_CLUSTERS.filter((c) => c.description.startsWith('('));
+const ACCEPTANCE = CALICO_CLUSTERS;
 let scratch: string;
 const analyses = new Map<string, Analysis>();
 const cli = new Map<string, CliResult>();

@@ -1,4 +1,4 @@
-import type { Analysis } from '../analysis.js';
+import type { Analysis } from '../analysis-types.js';
 import { imageTag } from '../k8s/deployment.js';
 import type { RbacNeed } from '../k8s/rbac.js';
 import type { ControllerRbac } from '../scan/index.js';

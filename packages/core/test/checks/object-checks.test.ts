@@ -1,19 +1,22 @@
+import { CALICO_V3_13_RULES, INCIDENT_FIX_V3_13_RULES } from '@dqlite-analyzer/test-support/calico-clusters';
+import { CALICO_RULES } from '@dqlite-analyzer/test-support/clean';
+import type { Rule } from '@dqlite-analyzer/test-support/k8s-values';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import type { Analysis } from '../../src/analysis.js';
-import { abandonedWebhooksCheck } from '../../src/checks/abandoned-webhooks.js';
+import type { Analysis } from '../../src/analysis-types.js';
+import { abandonedWebhookCheck } from '../../src/checks/abandoned-webhook.js';
 import { CALICO_RELEASES } from '../../src/checks/calico-releases.js';
 import { runChecks } from '../../src/checks/index.js';
-import { LEASE_TRANSITIONS_WARNING, leaderChurnCheck } from '../../src/checks/leader-churn.js';
+import {
+  LEASE_TRANSITIONS_WARNING,
+  leaderElectionChurnCheck,
+} from '../../src/checks/leader-election-churn.js';
 import { IPAM_LEAK_WARNING, leakedIpamCheck } from '../../src/checks/leaked-ipam.js';
-import { rbacGapsCheck } from '../../src/checks/rbac-gaps.js';
+import { rbacGapCheck } from '../../src/checks/rbac-gap.js';
 import { HOT_KEY_MIN_REVISIONS, writeHotSpotCheck } from '../../src/checks/write-hot-spot.js';
 import type { PolicyRule } from '../../src/k8s/rbac.js';
 import type { ControllerRbac, IpamSummary, LeaseRecord, WebhookRecord } from '../../src/scan/index.js';
-import { CALICO_RULES } from './clean.js';
-import { CALICO_V3_13_RULES, INCIDENT_FIX_V3_13_RULES } from './clusters.js';
 import { analysis, kine } from './fixture.js';
-import type { Rule } from './k8s-values.js';
 
 const lease = (name: string, transitions: number | null): LeaseRecord => ({
   namespace: 'kube-system',
@@ -32,9 +35,11 @@ const lease = (name: string, transitions: number | null): LeaseRecord => ({
 describe('leader-election churn', () => {
   it('warns from 100 transitions, with the rate per day since the lease was created', () => {
     expect(
-      leaderChurnCheck.run(analysis({ leases: [lease('kube-scheduler', LEASE_TRANSITIONS_WARNING - 1)] })),
+      leaderElectionChurnCheck.run(
+        analysis({ leases: [lease('kube-scheduler', LEASE_TRANSITIONS_WARNING - 1)] }),
+      ),
     ).toEqual([]);
-    const [f] = leaderChurnCheck.run(
+    const [f] = leaderElectionChurnCheck.run(
       analysis({ leases: [lease('kube-scheduler', 250), lease('other', null)] }),
     );
     expect(f).toMatchObject({ severity: 'warning', data: { leases: ['kube-system/kube-scheduler'] } });
@@ -102,21 +107,17 @@ const appliedYaml = (remediation: string) =>
 describe('RBAC gaps, judged against the Calico release that runs', () => {
   it("v3.13's own ClusterRole on v3.13 (image tag) needs nothing more, nor does the incident's fix", () => {
     expect(
-      rbacGapsCheck.run(calico({ image: 'calico/kube-controllers:v3.13.2', rules: CALICO_V3_13_RULES })),
+      rbacGapCheck.run(calico({ image: 'calico/kube-controllers:v3.13.2', rules: CALICO_V3_13_RULES })),
     ).toEqual([]);
     expect(
-      rbacGapsCheck.run(
-        calico({ image: 'calico/kube-controllers:v3.13.2', rules: INCIDENT_FIX_V3_13_RULES }),
-      ),
+      rbacGapCheck.run(calico({ image: 'calico/kube-controllers:v3.13.2', rules: INCIDENT_FIX_V3_13_RULES })),
     ).toEqual([]);
     // The version from ClusterInformation when the Deployment is not in the snapshot.
-    expect(rbacGapsCheck.run(calico({ image: null, info: 'v3.13.2', rules: CALICO_V3_13_RULES }))).toEqual(
-      [],
-    );
+    expect(rbacGapCheck.run(calico({ image: null, info: 'v3.13.2', rules: CALICO_V3_13_RULES }))).toEqual([]);
   });
 
   it("v3.13's ClusterRole under a v3.29 controller misses exactly what v3.29 added", () => {
-    const [f] = rbacGapsCheck.run(calico({ rules: CALICO_V3_13_RULES, info: 'v3.29.3' }));
+    const [f] = rbacGapCheck.run(calico({ rules: CALICO_V3_13_RULES, info: 'v3.29.3' }));
     expect(f!.title).toBe(
       'calico-kube-controllers (Calico v3.29.3) is missing 24 permissions it needs (list/watch pods, list ipreservations, ' +
         'watch blockaffinities, watch ipamblocks, watch ipamhandles, get/list/create/update/delete/watch tiers, watch ippools, ' +
@@ -156,8 +157,8 @@ describe('RBAC gaps, judged against the Calico release that runs', () => {
       .clusterRole.filter((r) => !r.resources.includes('services') && !r.resources.includes('namespaces'))
       .map((r) => ({ apiGroups: [...r.apiGroups], resources: [...r.resources], verbs: [...r.verbs] }));
     expect(withIpam).toHaveLength(8);
-    expect(rbacGapsCheck.run(calico({ image: v331, enabled: 'node', rules: withIpam }))).toEqual([]);
-    const [f] = rbacGapsCheck.run(calico({ image: v331, enabled: 'node,loadbalancer', rules: withIpam }));
+    expect(rbacGapCheck.run(calico({ image: v331, enabled: 'node', rules: withIpam }))).toEqual([]);
+    const [f] = rbacGapCheck.run(calico({ image: v331, enabled: 'node,loadbalancer', rules: withIpam }));
     expect(f!.data.missing).toEqual([
       '/namespaces:get,list,watch',
       '/services:get,list,update,watch',
@@ -170,7 +171,7 @@ describe('RBAC gaps, judged against the Calico release that runs', () => {
 
   it('an unknown version is judged on what every release needs, and says so', () => {
     const rules = CALICO_V3_13_RULES.filter((r) => !r.resources.includes('pods'));
-    const [f] = rbacGapsCheck.run(
+    const [f] = rbacGapCheck.run(
       calico({ image: `calico/kube-controllers@sha256:${'ab'.repeat(32)}`, rules }),
     );
     expect(f!.title).toBe(
@@ -189,7 +190,7 @@ describe('RBAC gaps, judged against the Calico release that runs', () => {
   });
 
   it('a ServiceAccount no ClusterRoleBinding grants anything gets its own headline and the binding in the fix', () => {
-    const [f] = rbacGapsCheck.run(calico({}));
+    const [f] = rbacGapCheck.run(calico({}));
     expect(f!.title).toBe('no ClusterRoleBinding grants kube-system/calico-kube-controllers anything');
     expect(f!.data).toMatchObject({ grantedNothing: true, missing: [], missingVerbs: 0 });
     expect(f!.evidence.some((e) => e.startsWith('missing:'))).toBe(false);
@@ -213,7 +214,7 @@ describe('RBAC gaps, judged against the Calico release that runs', () => {
       ...CALICO_V3_13_RULES,
       { apiGroups: [''], resources: ['pods'], verbs: ['get', 'get', 'delete'] },
     ];
-    const [f] = rbacGapsCheck.run(calico({ rules }));
+    const [f] = rbacGapCheck.run(calico({ rules }));
     const applied = appliedYaml(f!.remediation)[0].rules as Rule[];
     expect(applied.slice(0, CALICO_RULES.length)).toEqual(CALICO_RULES);
     expect(applied.slice(CALICO_RULES.length)).toEqual([
@@ -227,14 +228,14 @@ describe('RBAC gaps, judged against the Calico release that runs', () => {
     const admin = { ...BINDING, clusterRole: 'cluster-admin' };
     const adminRole = { name: 'cluster-admin', key: '/registry/clusterroles/cluster-admin', revision: 1 };
     expect(
-      rbacGapsCheck.run(
+      rbacGapCheck.run(
         calico({ bindings: [admin], roles: [{ ...adminRole, rules: policyRules([wildcard]) }] }),
       ),
     ).toEqual([]);
-    expect(rbacGapsCheck.run(calico({ bindings: [admin], unreadableRoles: ['cluster-admin'] }))).toEqual([]);
+    expect(rbacGapCheck.run(calico({ bindings: [admin], unreadableRoles: ['cluster-admin'] }))).toEqual([]);
     // A leftover ClusterRole and binding of an uninstalled Calico: nothing runs, nothing to judge.
     expect(
-      rbacGapsCheck.run(
+      rbacGapCheck.run(
         calico({ deployed: false, image: null, serviceAccount: null, rules: [wildcard].slice(1) }),
       ),
     ).toEqual([]);
@@ -266,7 +267,7 @@ describe('abandoned webhooks', () => {
       webhook({ webhook: 'b.example.com', index: 1, serviceExists: true }),
       webhook({ webhook: 'c.example.com', index: 2 }),
     ];
-    const [f] = abandonedWebhooksCheck.run(a);
+    const [f] = abandonedWebhookCheck.run(a);
     expect(f).toMatchObject({ severity: 'warning', data: { orphanedWebhooks: 2, failClosed: 0 } });
     expect(f!.remediation).toContain(
       `microk8s kubectl patch validatingwebhookconfiguration mixed --type=json -p '[{"op":"remove","path":"/webhooks/2"},{"op":"remove","path":"/webhooks/0"}]'`,

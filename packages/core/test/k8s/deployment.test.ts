@@ -1,7 +1,7 @@
+import { clusterInformation, deployment } from '@dqlite-analyzer/test-support/k8s-values';
 import { describe, expect, it } from 'vitest';
 import { decodeClusterInformation } from '../../src/k8s/calico.js';
 import { decodeDeployment, imageTag } from '../../src/k8s/deployment.js';
-import { clusterInformation, deployment } from '../checks/k8s-values.js';
 
 describe('apps/v1 Deployment', () => {
   it('reads the containers, their images and literal env from bytes written with the upstream field numbers', () => {

@@ -1,7 +1,7 @@
+import { INCIDENT, INCIDENT_TRAILER, writeIncident } from '@dqlite-analyzer/test-support/incident';
+import { lease } from '@dqlite-analyzer/test-support/k8s-values';
 import { describe, expect, it } from 'vitest';
 import { scanObjects } from '../../src/scan/index.js';
-import { INCIDENT, INCIDENT_TRAILER, writeIncident } from '../checks/incident.js';
-import { lease } from '../checks/k8s-values.js';
 import { bytesValue, kineDb, kineValue } from '../kine/kine-db.js';
 
 describe('scanObjects on the incident history', () => {

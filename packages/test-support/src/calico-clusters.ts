@@ -1,12 +1,10 @@
-// Every fixture cluster of the suite as a kine history, for tests that iterate over all of them (the
-// real-dqlite tests in test/ write each through a node: test/support/fixture-snapshots.ts). Each says
-// which findings it must raise, so a harness can check headlines, evidence and verify: lines on all.
-// Clusters run different Calico releases: v3.13.2 as a four-year-old microk8s installed it, v3.29.3 as
-// a new one does.
-import type { KineHistory } from '../../../../test/support/kine.js';
+// The clusters of issue #11's acceptance, (a)–(e): RBAC judged against the Calico release each runs.
+// Clusters run different releases: v3.13.2 as a four-year-old microk8s installed it, v3.29.3 as a new
+// one does. Listed in packages/core/test/checks/scenarios.ts, so every harness over the fixtures runs
+// them; test/calico-rbac.test.ts writes each through a real dqlite node.
 import { CALICO_V3_29, type CalicoInstall, type CleanClusterOptions, writeCleanCluster } from './clean.js';
-import { INCIDENT_TRAILER, writeIncident } from './incident.js';
 import type { Rule } from './k8s-values.js';
+import type { KineHistory, KineSchemaVariant } from './kine.js';
 
 const CALICO = 'crd.projectcalico.org';
 
@@ -44,15 +42,13 @@ export const CALICO_V3_13: CalicoInstall = {
 export const V3_13_LEAKED_PODS = 30;
 
 /** One fixture cluster: how to write it and what the analyzer must find in it. */
-export interface FixtureCluster {
+export interface CalicoCluster {
   name: string;
   /** What the cluster is. */
   description: string;
   /** kine layout the fixture is written with. */
-  schema: 'v1' | 'v65536';
+  schema: KineSchemaVariant;
   write(h: KineHistory): void;
-  /** Statements to run after the history (rows the model cannot add). */
-  trailer: readonly string[];
   /** `severity id` of every finding, most severe first. */
   findings: readonly string[];
   /** The CLI's verdict. */
@@ -61,14 +57,13 @@ export interface FixtureCluster {
 
 const clean = (options: CleanClusterOptions) => (h: KineHistory) => writeCleanCluster(h, options);
 
-/** The acceptance fixtures of RBAC judged by Calico release, (a)–(e), then the older two. */
-export const FIXTURE_CLUSTERS: readonly FixtureCluster[] = [
+/** The acceptance fixtures (a)–(e). */
+export const CALICO_CLUSTERS: readonly CalicoCluster[] = [
   {
     name: 'calico-v3.29-healthy',
     description: '(a) healthy, Calico v3.29.3 with its own ClusterRole',
     schema: 'v65536',
     write: clean({ calico: CALICO_V3_29 }),
-    trailer: [],
     findings: [],
     verdict: 'READY',
   },
@@ -77,7 +72,6 @@ export const FIXTURE_CLUSTERS: readonly FixtureCluster[] = [
     description: "(b) healthy, Calico v3.13.2 with the incident's ClusterRole fix (list/watch on pods added)",
     schema: 'v1',
     write: clean({ calico: { ...CALICO_V3_13, rules: INCIDENT_FIX_V3_13_RULES } }),
-    trailer: [],
     findings: [],
     verdict: 'READY',
   },
@@ -87,7 +81,6 @@ export const FIXTURE_CLUSTERS: readonly FixtureCluster[] = [
       "(c) the incident on Calico v3.13.2: v3.13's own ClusterRole (get on pods), IPAM of 30 deleted pods never released",
     schema: 'v1',
     write: clean({ calico: CALICO_V3_13, leakedPods: V3_13_LEAKED_PODS }),
-    trailer: [],
     findings: ['warning leaked-ipam'],
     verdict: 'READY WITH WARNINGS',
   },
@@ -96,7 +89,6 @@ export const FIXTURE_CLUSTERS: readonly FixtureCluster[] = [
     description: '(d) Calico v3.29.3 whose ServiceAccount no ClusterRoleBinding grants anything',
     schema: 'v1',
     write: clean({ calico: { ...CALICO_V3_29, bound: false } }),
-    trailer: [],
     findings: ['critical rbac-gap'],
     verdict: 'NOT READY',
   },
@@ -107,35 +99,7 @@ export const FIXTURE_CLUSTERS: readonly FixtureCluster[] = [
     schema: 'v1',
     // What an uninstall that forgot the RBAC leaves: a ClusterRole (short of v3.13's) and its binding.
     write: clean({ calico: null, leftoverRbac: [{ apiGroups: [''], resources: ['nodes'], verbs: ['get'] }] }),
-    trailer: [],
     findings: [],
     verdict: 'READY',
-  },
-  {
-    name: 'clean',
-    description: 'the healthy cluster of test/clean.test.ts (Calico v3.29.3)',
-    schema: 'v65536',
-    write: (h) => writeCleanCluster(h),
-    trailer: [],
-    findings: [],
-    verdict: 'READY',
-  },
-  {
-    name: 'incident',
-    description: 'the incident of test/incident.test.ts, on Calico v3.29.3 with only get on pods',
-    schema: 'v1',
-    write: writeIncident,
-    trailer: INCIDENT_TRAILER,
-    findings: [
-      'critical compaction-backlog',
-      'critical leader-election-churn',
-      'critical rbac-gap',
-      'critical abandoned-webhook',
-      'critical write-hot-spot',
-      'warning leaked-ipam',
-      'warning kine-bookkeeping',
-      'warning plaintext-secrets',
-    ],
-    verdict: 'NOT READY',
   },
 ];

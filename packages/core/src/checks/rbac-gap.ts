@@ -1,10 +1,11 @@
 import { createRequire } from 'node:module';
-import type { Analysis, Finding } from '../analysis.js';
+import type { Analysis, Finding } from '../analysis-types.js';
 import { missingVerbs, type PolicyRule } from '../k8s/rbac.js';
 import type { ControllerRbac } from '../scan/index.js';
 import { type CalicoNeed, type CalicoRun, calicoRun } from './calico-requirements.js';
 import type { Check } from './check.js';
 import { distributionOf } from './commands.js';
+import { shellQuote } from './shell.js';
 
 const CONTROLLER = 'calico-kube-controllers';
 const WORKLOAD = 'deployment/calico-kube-controllers';
@@ -132,7 +133,7 @@ const neededBy = (n: CalicoNeed) =>
   n.controller === 'kube-controllers' ? 'kube-controllers itself' : `the ${n.controller} controller`;
 
 /** 5. calico-kube-controllers lacks permissions its release needs, so it fails quietly (e.g. IPAM GC). */
-export const rbacGapsCheck: Check = {
+export const rbacGapCheck: Check = {
   id: 'rbac-gap',
   run(analysis: Analysis): Finding[] {
     const d = distributionOf(analysis);
@@ -168,13 +169,13 @@ export const rbacGapsCheck: Check = {
           ),
           ...(first
             ? [
-                `verify: ${d.kubectl} auth can-i ${first.verbs[0]} ${first.resource}${first.apiGroup ? `.${first.apiGroup}` : ''} --as=system:serviceaccount:${namespace}:${account} -A`,
+                `verify: ${d.kubectl} auth can-i ${shellQuote(first.verbs[0]!)} ${shellQuote(`${first.resource}${first.apiGroup ? `.${first.apiGroup}` : ''}`)} ${shellQuote(`--as=system:serviceaccount:${namespace}:${account}`)} -A`,
               ]
             : []),
         ],
         remediation: [
           `# Keep the current role:`,
-          `${d.kubectl} get clusterrole ${CONTROLLER} -o yaml > ${CONTROLLER}.clusterrole.bak.yaml`,
+          `${d.kubectl} get clusterrole ${shellQuote(CONTROLLER)} -o yaml > ${shellQuote(`${CONTROLLER}.clusterrole.bak.yaml`)}`,
           run.release
             ? `# Apply the ClusterRole of Calico ${run.release.line} (${run.release.source}), stored rules beyond it kept:`
             : '# Apply the corrected ClusterRole (stored rules kept, missing verbs added):',
@@ -182,7 +183,7 @@ export const rbacGapsCheck: Check = {
           correctedClusterRole(gap).trimEnd(),
           'EOF',
           '# Restart the controller so it lists and watches with the new permissions:',
-          `${d.kubectl} -n ${namespace} rollout restart ${WORKLOAD}`,
+          `${d.kubectl} -n ${shellQuote(namespace)} rollout restart ${shellQuote(WORKLOAD)}`,
         ].join('\n'),
         data: {
           controller: CONTROLLER,
