@@ -1,7 +1,6 @@
 export * from './analysis-types.js';
 export { type AnalyzeOptions, analyze } from './analyze.js';
 export { CHECKS, type Check, runChecks } from './checks/index.js';
-export { type ControllerRequirement, RBAC_REQUIREMENTS } from './checks/rbac-requirements.js';
 export * from './checks/thresholds.js';
 export { type CompareOptions, compare } from './compare.js';
 export * from './errors.js';
