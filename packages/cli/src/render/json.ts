@@ -1,8 +1,12 @@
 import type { Analysis, Comparison } from '@dqlite-analyzer/core';
+import type { Summary } from '../report/summary.js';
 
-/** The Analysis object as stable, indented JSON (the `--format json` contract: schemaVersion 1). */
-export function renderJson(analysis: Analysis): string {
-  return `${JSON.stringify(analysis, null, 2)}\n`;
+/**
+ * The first screen's figures as `summary`, then the Analysis object's fields unchanged, as stable,
+ * indented JSON (the `--format json` contract: schemaVersion 1); --summary: the summary alone.
+ */
+export function renderJson(summary: Summary, analysis?: Analysis): string {
+  return `${JSON.stringify(analysis ? { summary, ...analysis } : summary, null, 2)}\n`;
 }
 
 /** The Comparison object as JSON. */
