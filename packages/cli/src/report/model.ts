@@ -1,4 +1,4 @@
-import type { Severity } from '@dqlite-analyzer/core';
+import type { FindingId, Severity } from '@dqlite-analyzer/core';
 
 // The report as formatted strings, built once (analysis-report.ts, compare-report.ts) and laid out by
 // each format in render/: text, markdown and HTML print the same figures the same way (etcdutl's
@@ -48,7 +48,7 @@ export interface Verdict {
 }
 
 export interface FindingView {
-  id: string;
+  id: FindingId;
   severity: Severity;
   title: string;
   evidence: string[];
@@ -61,7 +61,7 @@ export interface PlanStep {
   /** Why this step comes here, in plain words. */
   why: string;
   /** Ids of the findings this step resolves (whose remediation holds the commands). */
-  findings: string[];
+  findings: FindingId[];
 }
 
 export interface Plan {
