@@ -15,6 +15,7 @@ const io: Io = { stdout: process.stdout, stderr: process.stderr };
 const terminal = {
   stdoutIsTTY: process.stdout.isTTY === true,
   stderrIsTTY: process.stderr.isTTY === true,
+  columns: process.stdout.columns,
   env: process.env,
 };
 // Known before parsing, so even a usage error in the middle of the arguments can show its stack.

@@ -1,4 +1,5 @@
 import type { Analysis, Comparison } from '@dqlite-analyzer/core';
+import type { Summary } from '../report/summary.js';
 
 // JSON.stringify escapes U+0000-U+001F but leaves the C1 controls (U+0080-U+009F) raw, and a
 // terminal acts on them (U+009B is CSI): a database name from the snapshot must not reach the
@@ -11,9 +12,12 @@ function stringify(value: unknown): string {
   return `${JSON.stringify(value, null, 2).replace(C1_CONTROLS, escapeC1)}\n`;
 }
 
-/** The Analysis object as stable, indented JSON (the `--format json` contract: schemaVersion 1). */
-export function renderJson(analysis: Analysis): string {
-  return stringify(analysis);
+/**
+ * The first screen's figures as `summary`, then the Analysis object's fields unchanged, as stable,
+ * indented JSON (the `--format json` contract: schemaVersion 1); --summary: the summary alone.
+ */
+export function renderJson(summary: Summary, analysis?: Analysis): string {
+  return stringify(analysis ? { summary, ...analysis } : summary);
 }
 
 /** The Comparison object as JSON. */
