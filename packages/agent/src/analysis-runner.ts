@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { existsSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
-import type { Analysis } from '@dqlite-analyzer/core';
+import { type Analysis, bundledModuleUrl } from '@dqlite-analyzer/core';
 import type { AnalysisJob, AnalysisReply } from './analysis-worker.js';
 
 export interface AnalysisRunnerOptions {
@@ -34,8 +34,11 @@ export interface AnalysisOutcome {
 }
 
 // Under vitest this file runs from src/*.ts, and a worker cannot load TypeScript on Node 20:
-// use the compiled worker in dist/ (tsc -b runs before the tests).
+// use the compiled worker in dist/ (tsc -b runs before the tests). The single executable has it
+// bundled (docs/binary.md).
 function defaultWorkerUrl(): URL {
+  const bundled = bundledModuleUrl('analysis-worker.mjs');
+  if (bundled) return bundled;
   const here = import.meta.url;
   return here.endsWith('.ts')
     ? new URL('../dist/analysis-worker.js', here)

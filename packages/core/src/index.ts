@@ -1,5 +1,6 @@
 export * from './analysis.js';
 export { type AnalyzeOptions, analyze } from './analyze.js';
+export { bundledModuleUrl } from './bundled.js';
 export { CHECKS, type Check, runChecks } from './checks/index.js';
 export { type ControllerRequirement, RBAC_REQUIREMENTS } from './checks/rbac-requirements.js';
 export * from './checks/thresholds.js';
