@@ -38,9 +38,9 @@ const addon = join(
 const lazyRequire: Plugin = {
   name: 'lazy-require',
   setup(b) {
-    b.onLoad({ filter: /packages\/[a-z]+\/src\/.*\.ts$/ }, (args) => {
+    b.onLoad({ filter: /packages\/[a-z]+\/dist\/.*\.js$/ }, (args) => {
       const source = readFileSync(args.path, 'utf8');
-      return { contents: source.replaceAll('createRequire(import.meta.url)(', 'require('), loader: 'ts' };
+      return { contents: source.replaceAll('createRequire(import.meta.url)(', 'require('), loader: 'js' };
     });
   },
 };
@@ -71,15 +71,20 @@ const etcdProtos: Plugin = {
   },
 };
 
+// The workspace's own build first, so the bundles are made of the sources as they are now.
+execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-b'], {
+  cwd: root,
+  stdio: 'inherit',
+});
 rmSync(work, { recursive: true, force: true });
 mkdirSync(work, { recursive: true });
 
 // Each role and worker is one ES module (top-level await, as in the sources), loaded by
 // loader.cjs from a data: URL; sourceURL names it in stack traces instead of the whole URL.
 const modules = {
-  'cli.mjs': join(root, 'packages/cli/src/main.ts'),
-  'agent.mjs': join(root, 'packages/agent/src/main.ts'),
-  'analysis-worker.mjs': join(root, 'packages/agent/src/analysis-worker.ts'),
+  'cli.mjs': join(root, 'packages/cli/dist/main.js'),
+  'agent.mjs': join(root, 'packages/agent/dist/main.js'),
+  'analysis-worker.mjs': join(root, 'packages/agent/dist/analysis-worker.js'),
   // The driver the side thread imports (packages/core/src/sqlite/side-thread.ts).
   'better-sqlite3.mjs': {
     contents: "export { default } from 'better-sqlite3';",
@@ -94,11 +99,8 @@ for (const [name, entry] of Object.entries(modules)) {
     platform: 'node',
     format: 'esm',
     target: 'node20',
-    // The sources, not a possibly stale dist/.
-    alias: {
-      '@dqlite-analyzer/core': join(root, 'packages/core/src/index.ts'),
-      bindings: join(root, 'scripts/binary/bindings.cjs'),
-    },
+    // better-sqlite3 finds its addon through `bindings`: bindings.cjs hands it the unpacked one.
+    alias: { bindings: join(root, 'scripts/binary/bindings.cjs') },
     define: { DQA_BUILD: JSON.stringify({ version, commit }) },
     // CommonJS dependencies call require(): give the module one (data: URLs have no location).
     banner: {
@@ -131,9 +133,10 @@ const seaConfig = {
   assets,
 };
 writeFileSync(join(work, 'sea-config.json'), `${JSON.stringify(seaConfig, null, 2)}\n`);
-execFileSync(process.execPath, ['--experimental-sea-config', join(work, 'sea-config.json')], {
-  stdio: ['ignore', 'ignore', 'inherit'],
-});
+quiet('node --experimental-sea-config', process.execPath, [
+  '--experimental-sea-config',
+  join(work, 'sea-config.json'),
+]);
 
 // Node's own debug information is ~12 MB of the ~99 MB: stripped before the blob goes in (strip
 // after postject would drop the injected note). Where strip is missing, the file stays larger.
@@ -149,16 +152,15 @@ const postject = join(
   dirname(createRequire(import.meta.url).resolve('postject/package.json')),
   'dist/cli.js',
 );
-// postject (LIEF) warns about every note section of node: its output is shown only if it fails.
-const injected = spawnSync(
-  process.execPath,
-  [postject, partial, 'NODE_SEA_BLOB', join(work, 'sea-prep.blob'), '--sentinel-fuse', FUSE],
-  { encoding: 'utf8' },
-);
-if (injected.status !== 0) {
-  process.stderr.write(`${injected.stdout}${injected.stderr}`);
-  throw new Error(`postject failed (exit ${injected.status})`);
-}
+// postject (LIEF) warns about every note section of node.
+quiet('postject', process.execPath, [
+  postject,
+  partial,
+  'NODE_SEA_BLOB',
+  join(work, 'sea-prep.blob'),
+  '--sentinel-fuse',
+  FUSE,
+]);
 renameSync(partial, output);
 
 const bytes = readFileSync(output);
@@ -168,6 +170,15 @@ process.stdout.write(
   `${output}\n  version ${version} (commit ${commit}), Node ${process.version}\n` +
     `  ${(bytes.length / 1024 / 1024).toFixed(1)} MiB\n  sha256 ${sha256}\n`,
 );
+
+/** Run a step whose output says nothing unless it fails. */
+function quiet(step: string, command: string, args: string[]): void {
+  const result = spawnSync(command, args, { encoding: 'utf8' });
+  if (result.status !== 0) {
+    process.stderr.write(`${result.stdout}${result.stderr}`);
+    throw new Error(`build:binary: ${step} failed (exit ${result.status ?? result.signal})`);
+  }
+}
 
 function gitCommit(): string {
   if (process.env.DQA_COMMIT) return process.env.DQA_COMMIT;
