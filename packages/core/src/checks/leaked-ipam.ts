@@ -1,7 +1,7 @@
-import type { Analysis, Finding } from '../analysis.js';
+import type { Analysis, Finding } from '../analysis-types.js';
 import type { Check } from './check.js';
 import { distributionOf } from './commands.js';
-import { controllerGaps } from './rbac-gaps.js';
+import { controllerGaps } from './rbac-gap.js';
 
 // calico-kube-controllers releases an address only after it has looked leaked for 15 minutes
 // (projectcalico/calico#5044 logs "Confirmed IP leak after 15m"), so a busy cluster always shows a

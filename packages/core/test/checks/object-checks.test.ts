@@ -1,11 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import type { Analysis } from '../../src/analysis.js';
-import { abandonedWebhooksCheck } from '../../src/checks/abandoned-webhooks.js';
+import type { Analysis } from '../../src/analysis-types.js';
+import { abandonedWebhookCheck } from '../../src/checks/abandoned-webhook.js';
 import { runChecks } from '../../src/checks/index.js';
-import { LEASE_TRANSITIONS_WARNING, leaderChurnCheck } from '../../src/checks/leader-churn.js';
+import {
+  LEASE_TRANSITIONS_WARNING,
+  leaderElectionChurnCheck,
+} from '../../src/checks/leader-election-churn.js';
 import { IPAM_LEAK_WARNING, leakedIpamCheck } from '../../src/checks/leaked-ipam.js';
-import { rbacGapsCheck } from '../../src/checks/rbac-gaps.js';
+import { rbacGapCheck } from '../../src/checks/rbac-gap.js';
 import { HOT_KEY_MIN_REVISIONS, writeHotSpotCheck } from '../../src/checks/write-hot-spot.js';
 import type { ControllerRbac, IpamSummary, LeaseRecord, WebhookRecord } from '../../src/scan/index.js';
 import { analysis, kine } from './fixture.js';
@@ -27,9 +30,11 @@ const lease = (name: string, transitions: number | null): LeaseRecord => ({
 describe('leader-election churn', () => {
   it('warns from 100 transitions, with the rate per day since the lease was created', () => {
     expect(
-      leaderChurnCheck.run(analysis({ leases: [lease('kube-scheduler', LEASE_TRANSITIONS_WARNING - 1)] })),
+      leaderElectionChurnCheck.run(
+        analysis({ leases: [lease('kube-scheduler', LEASE_TRANSITIONS_WARNING - 1)] }),
+      ),
     ).toEqual([]);
-    const [f] = leaderChurnCheck.run(
+    const [f] = leaderElectionChurnCheck.run(
       analysis({ leases: [lease('kube-scheduler', 250), lease('other', null)] }),
     );
     expect(f).toMatchObject({ severity: 'warning', data: { leases: ['kube-system/kube-scheduler'] } });
@@ -57,7 +62,7 @@ const calico = (over: Partial<ControllerRbac>): Analysis => {
 
 describe('RBAC gaps', () => {
   it('with no binding at all, everything is missing and the binding is part of the fix', () => {
-    const [f] = rbacGapsCheck.run(calico({}));
+    const [f] = rbacGapCheck.run(calico({}));
     expect(f!.data.missingVerbs).toBe(3 + 3 + 1 + 6 * 3 + 2 + 5 + 5 + 5);
     const yaml = f!.remediation.slice(
       f!.remediation.indexOf("<<'EOF'\n") + 8,
@@ -92,11 +97,11 @@ describe('RBAC gaps', () => {
       nonResourceURLs: [],
     };
     const bound = [{ name: 'b', key: '/registry/clusterrolebindings/b', clusterRole: 'cluster-admin' }];
-    expect(rbacGapsCheck.run(calico({ bindings: bound, roles: [{ ...admin, rules: [wildcard] }] }))).toEqual(
+    expect(rbacGapCheck.run(calico({ bindings: bound, roles: [{ ...admin, rules: [wildcard] }] }))).toEqual(
       [],
     );
-    expect(rbacGapsCheck.run(calico({ bindings: bound, unreadableRoles: ['cluster-admin'] }))).toEqual([]);
-    expect(rbacGapsCheck.run(calico({ installedBecause: [] }))).toEqual([]);
+    expect(rbacGapCheck.run(calico({ bindings: bound, unreadableRoles: ['cluster-admin'] }))).toEqual([]);
+    expect(rbacGapCheck.run(calico({ installedBecause: [] }))).toEqual([]);
   });
 });
 
@@ -125,7 +130,7 @@ describe('abandoned webhooks', () => {
       webhook({ webhook: 'b.example.com', index: 1, serviceExists: true }),
       webhook({ webhook: 'c.example.com', index: 2 }),
     ];
-    const [f] = abandonedWebhooksCheck.run(a);
+    const [f] = abandonedWebhookCheck.run(a);
     expect(f).toMatchObject({ severity: 'warning', data: { orphanedWebhooks: 2, failClosed: 0 } });
     expect(f!.remediation).toContain(
       `microk8s kubectl patch validatingwebhookconfiguration mixed --type=json -p '[{"op":"remove","path":"/webhooks/2"},{"op":"remove","path":"/webhooks/0"}]'`,

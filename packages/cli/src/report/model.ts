@@ -1,7 +1,8 @@
-import type { Severity } from '@dqlite-analyzer/core';
+import type { FindingId, Severity } from '@dqlite-analyzer/core';
 
-// The report as formatted strings, built once (rows.ts, compare-rows.ts) and laid out by each format:
-// text, markdown and HTML print the same figures the same way (etcdutl's shared makeDBStatusTable).
+// The report as formatted strings, built once (analysis-report.ts, compare-report.ts) and laid out by
+// each format in render/: text, markdown and HTML print the same figures the same way (etcdutl's
+// shared makeDBStatusTable).
 
 export type Align = 'left' | 'right';
 
@@ -46,7 +47,7 @@ export interface Verdict {
 }
 
 export interface FindingView {
-  id: string;
+  id: FindingId;
   severity: Severity;
   title: string;
   evidence: string[];
@@ -59,7 +60,7 @@ export interface PlanStep {
   /** Why this step comes here, in plain words. */
   why: string;
   /** Ids of the findings this step resolves (whose remediation holds the commands). */
-  findings: string[];
+  findings: FindingId[];
 }
 
 export interface Plan {

@@ -1,10 +1,11 @@
 import { createRequire } from 'node:module';
-import type { Analysis, Finding } from '../analysis.js';
+import type { Analysis, Finding } from '../analysis-types.js';
 import { missingVerbs, type PolicyRule, type RbacNeed } from '../k8s/rbac.js';
 import type { ControllerRbac } from '../scan/index.js';
 import type { Check } from './check.js';
 import { distributionOf } from './commands.js';
 import { type ControllerRequirement, RBAC_REQUIREMENTS } from './rbac-requirements.js';
+import { shellQuote } from './shell.js';
 
 /** One controller's missing permissions, verb by verb. */
 export interface ControllerGap {
@@ -93,7 +94,7 @@ export function correctedClusterRole(gap: ControllerGap): string {
 const groupLabel = (group: string) => (group === '' ? 'core' : group);
 
 /** 5. A well-known controller lacks permissions it needs, so it fails quietly (e.g. IPAM GC). */
-export const rbacGapsCheck: Check = {
+export const rbacGapCheck: Check = {
   id: 'rbac-gap',
   run(analysis: Analysis): Finding[] {
     const d = distributionOf(analysis);
@@ -121,17 +122,17 @@ export const rbacGapsCheck: Check = {
             (n) => `missing: ${n.verbs.join(', ')} on ${n.resource} (API group ${groupLabel(n.apiGroup)})`,
           ),
           `required permissions from: ${requirement.source}`,
-          `verify: ${d.kubectl} auth can-i list pods --as=system:serviceaccount:${namespace}:${requirement.serviceAccount.name} -A`,
+          `verify: ${d.kubectl} auth can-i list pods ${shellQuote(`--as=system:serviceaccount:${namespace}:${requirement.serviceAccount.name}`)} -A`,
         ],
         remediation: [
           `# Keep the current role:`,
-          `${d.kubectl} get clusterrole ${requirement.clusterRole} -o yaml > ${requirement.clusterRole}.clusterrole.bak.yaml`,
+          `${d.kubectl} get clusterrole ${shellQuote(requirement.clusterRole)} -o yaml > ${shellQuote(`${requirement.clusterRole}.clusterrole.bak.yaml`)}`,
           '# Apply the corrected ClusterRole (stored rules kept, missing verbs added):',
           `${d.kubectl} apply -f - <<'EOF'`,
           correctedClusterRole(gap).trimEnd(),
           'EOF',
           '# Restart the controller so it lists and watches with the new permissions:',
-          `${d.kubectl} -n ${namespace} rollout restart ${requirement.workload}`,
+          `${d.kubectl} -n ${shellQuote(namespace)} rollout restart ${shellQuote(requirement.workload)}`,
         ].join('\n'),
         data: {
           controller: requirement.controller,
