@@ -13,7 +13,8 @@ const EX_SOFTWARE = 70;
 const EX_CANTCREAT = 73;
 
 const argv = process.argv;
-// argv[1] is the name the file was started by: a link named dqlite-agent starts the agent.
+// argv[1] is the name the file was started by: a link named dqlite-agent starts the agent. Any
+// other first argument goes to the CLI's module, whose entry handles its hidden subcommands too.
 let role = 'cli';
 let program = 'dqlite-analyze';
 if (basename(argv[1] ?? '') === 'dqlite-agent') {

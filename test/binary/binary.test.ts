@@ -144,6 +144,23 @@ describe('pnpm build:binary', () => {
   });
 });
 
+describe('the Dockerfile', () => {
+  test('makes the layout pnpm build:image makes: paths, link, journalctl, user, port, entrypoint', () => {
+    const dockerfile = readFileSync(join(REPO, 'Dockerfile'), 'utf8');
+    const final = dockerfile.slice(dockerfile.lastIndexOf('\nFROM '));
+    expect(final).toContain(`COPY --from=build /src/dist/dqlite-analyze-linux-x64 ${BINARY_PATH}\n`);
+    expect(final).toContain(`RUN ln -s dqlite-analyze ${AGENT_PATH}\n`);
+    // Debian's systemd package puts journalctl where image.ts copies it.
+    expect(final).toMatch(/apt-get install -y --no-install-recommends systemd\b/);
+    expect(JOURNALCTL).toBe('/usr/bin/journalctl');
+    expect(final).toContain(`USER ${NONROOT}:${NONROOT}\n`);
+    expect(final).toContain(`EXPOSE ${AGENT_PORT}\n`);
+    expect(final).toContain(`ENTRYPOINT ${JSON.stringify([AGENT_PATH])}\n`);
+    // No Node in the image the agent runs in: only the build stage has it.
+    expect(final).not.toMatch(/node/i);
+  });
+});
+
 describe.skipIf(!isRoot)('in a root filesystem with no Node (chroot; needs root)', () => {
   test('holds only the binary, its link, and the libraries ldd names', () => {
     const files = tree(rootfs).filter((path) => !path.endsWith('/') && !path.startsWith('data/'));
