@@ -11,7 +11,10 @@ import { copyFile, mkdir, mkdtemp, open, readFile, rm, symlink, writeFile } from
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Analysis, ErrorCode } from '@dqlite-analyzer/core';
+import { writeHostileNames } from '@dqlite-analyzer/test-support/hostile-names';
 import { extractWithCli, sqlite } from '@dqlite-analyzer/test-support/independent';
+import { KineHistory } from '@dqlite-analyzer/test-support/kine';
+import { pastedCommands, pasteProblems } from '@dqlite-analyzer/test-support/paste';
 import {
   buildPayload,
   fixLz4HeaderChecksum,
@@ -38,7 +41,8 @@ export type Group =
   | 'LZ4 frame'
   | 'dqlite payload'
   | 'SQLite WAL'
-  | 'SQLite database';
+  | 'SQLite database'
+  | 'kine content';
 
 /** Something the analysis must show; `says` is what the docs table prints. */
 export interface Marker {
@@ -1515,6 +1519,40 @@ export const CORPUS: readonly CorpusCase[] = [
       return [{ path: join(dir, 'state.db'), label: 'state.db' }];
     },
   },
+  {
+    id: 'kine-hostile-names',
+    group: 'kine content',
+    damage:
+      'object and key names made to run a pasted command: `$(touch F)`, `;touch F;`, backticks, quotes, ' +
+      '`<` `>`, builtins writing a file, in a hot key, Lease namespaces and names, webhook configurations ' +
+      'and the Services they call',
+    expect: {
+      partial: false,
+      markers: [
+        {
+          says: 'every remediation and verify line, pasted into bash, runs only the tools it names',
+          holds: (a) =>
+            a.findings.length >= 3 && pastedCommands(a).every((p) => pasteProblems(p.script).length === 0),
+        },
+      ],
+    },
+    build: async (c, dir) => {
+      // The source's k8s database, its kine rows replaced by the hostile history, packed again as raft does.
+      const db = join(dir, 'k8s.db');
+      await writeFile(db, c.mergedK8s);
+      const history = new KineHistory();
+      writeHostileNames(history);
+      const sql = ['DELETE FROM kine;', "DELETE FROM sqlite_sequence WHERE name = 'kine';"];
+      for (const statement of history.takeStatements()) sql.push(`${statement};`);
+      await writeFile(`${db}.sql`, sql.join('\n'));
+      await run('sh', ['-c', 'sqlite3 -bail "$1" < "$1.sql"', 'sh', db]);
+      const main = await readFile(db);
+      await rm(db);
+      await rm(`${db}.sql`);
+      const dbs = withDatabase(c, k8sIndex(c), (k8s) => ({ name: k8s.name, main, wal: Buffer.alloc(0) }));
+      return [{ path: await pair(c, dir, await c.lz4(buildPayload(dbs))), label: 'names' }];
+    },
+  },
 ];
 
 // ---------------------------------------------------------------- case helpers
@@ -1525,6 +1563,8 @@ const HOSTILE_NAMES = [
   '../../../../tmp/dqa-corpus-escape',
   '/tmp/dqa-corpus-absolute',
   '\u001b[31mred\u001b[0m\u0007',
+  // CSI as one C1 character: JSON.stringify leaves U+0080-U+009F raw, terminals act on it.
+  '\u009b31mc1\u009b0m',
   'a\nb\r\nc',
   'x'.repeat(4000),
   '',

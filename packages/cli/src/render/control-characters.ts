@@ -2,8 +2,8 @@
 // name holding ESC or BEL would drive the operator's terminal, a newline would forge a report line,
 // a right-to-left override (U+202E) would show `/registry/pods/evil` as something else, and a
 // 10 MB key would make every layout step as slow as the key is long. Every string of the analysis
-// is made safe before a human-readable renderer sees it; JSON keeps the exact values
-// (JSON.stringify escapes control characters).
+// is made safe before a human-readable renderer sees it; JSON keeps exact values, \u-escaped
+// (render/json.ts).
 
 // C0 controls except tab, DEL, and the C1 controls; LF is escaped too except in remediation text,
 // which is multi-line on purpose (and holds no name that is not a valid Kubernetes name).

@@ -15,33 +15,36 @@ export function truncateMiddle(text: string, width: number): string {
   return `${chars.slice(0, head).join('')}…${chars.slice(chars.length - tail).join('')}`;
 }
 
-/** Word-wrap to `width` columns; a word longer than a line is cut into line-sized pieces. Linear. */
-export function wrapWords(text: string, width: number): string[] {
+/**
+ * Word-wrap to `width` columns (the first line to `firstWidth`); a word longer than a line is cut
+ * into line-sized pieces. Linear in the text's length, however long one word is.
+ */
+export function wrapWords(text: string, width: number, firstWidth = width): string[] {
   const lines: string[] = [];
+  const room = () => Math.max(1, lines.length === 0 ? firstWidth : width);
   let line = '';
-  let lineWidth = 0;
-  for (const word of text.split(/\s+/).filter(Boolean)) {
-    let chars = [...word];
-    if (chars.length > width) {
-      if (line) lines.push(line);
-      line = '';
-      lineWidth = 0;
-      let at = 0;
-      for (; chars.length - at > width; at += width) lines.push(chars.slice(at, at + width).join(''));
-      chars = chars.slice(at);
-    }
-    if (chars.length === 0) continue;
-    const rest = chars.length === word.length ? word : chars.join('');
-    if (!line) {
-      line = rest;
-      lineWidth = chars.length;
-    } else if (lineWidth + 1 + chars.length <= width) {
-      line += ` ${rest}`;
-      lineWidth += 1 + chars.length;
-    } else {
-      lines.push(line);
-      line = rest;
-      lineWidth = chars.length;
+  for (const word of text.split(/\s+/)) {
+    if (!word) continue;
+    const chars = [...word];
+    let at = 0;
+    while (at < chars.length) {
+      const left = chars.length - at;
+      if (line && widthOf(line) + 1 + left <= room()) {
+        line += ` ${at === 0 ? word : chars.slice(at).join('')}`;
+        break;
+      }
+      if (line) {
+        lines.push(line);
+        line = '';
+        continue;
+      }
+      if (left <= room()) {
+        line = at === 0 ? word : chars.slice(at).join('');
+        break;
+      }
+      const size = room();
+      lines.push(chars.slice(at, at + size).join(''));
+      at += size;
     }
   }
   if (line || lines.length === 0) lines.push(line);
