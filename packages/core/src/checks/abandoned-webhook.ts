@@ -33,9 +33,17 @@ export const abandonedWebhookCheck: Check = {
     const orphaned = all.filter((w) => w.serviceExists === false);
     if (orphaned.length === 0) return [];
     const d = distributionOf(analysis);
-    const configurations = [...new Set(orphaned.map((w) => `${w.kind}/${w.configuration}`))];
+    // Grouped once: one filter per configuration would be quadratic in a crafted snapshot.
+    const byConfiguration = new Map<string, WebhookRecord[]>();
+    for (const w of orphaned) {
+      const id = `${w.kind}/${w.configuration}`;
+      const hooks = byConfiguration.get(id);
+      if (hooks) hooks.push(w);
+      else byConfiguration.set(id, [w]);
+    }
+    const configurations = [...byConfiguration.keys()];
     const commands = configurations.flatMap((id) => {
-      const hooks = orphaned.filter((w) => `${w.kind}/${w.configuration}` === id);
+      const hooks = byConfiguration.get(id)!;
       const first = hooks[0]!;
       const kind = KUBECTL_KIND[first.kind];
       if (!isDns1123Subdomain(first.configuration)) return [];
