@@ -1,7 +1,13 @@
 import { EventEmitter } from 'node:events';
 import { existsSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
-import { type Analysis, type ErrorCode, errorKind, isErrorCode } from '@dqlite-analyzer/core';
+import {
+  type Analysis,
+  bundledModuleUrl,
+  type ErrorCode,
+  errorKind,
+  isErrorCode,
+} from '@dqlite-analyzer/core';
 import type { AnalysisJob, AnalysisReply } from './analysis-worker.js';
 
 export interface AnalysisRunnerOptions {
@@ -39,11 +45,13 @@ export interface AnalysisOutcome {
   finishedAt: number;
 }
 
-/** The worker analysing one job: analysis-worker.js beside this file, or `workerUrl`. */
+/** The worker analysing one job: the bundled one in the single executable, analysis-worker.js beside this file, or `workerUrl`. */
 function startWorker(job: AnalysisJob, workerUrl: URL | undefined): Worker {
+  // The single executable has the worker bundled (docs/binary.md).
+  const bundled = workerUrl ?? bundledModuleUrl('analysis-worker.mjs');
+  if (bundled) return new Worker(bundled, { workerData: job });
   const here = import.meta.url;
-  if (workerUrl || !here.endsWith('.ts'))
-    return new Worker(workerUrl ?? new URL('./analysis-worker.js', here), { workerData: job });
+  if (!here.endsWith('.ts')) return new Worker(new URL('./analysis-worker.js', here), { workerData: job });
   // Under vitest this file runs from src/*.ts, and a worker cannot load TypeScript on Node 20: it
   // registers tsx (a dev dependency, there wherever the sources are) and resolves the core to its
   // source too (the export condition in packages/core/package.json), so tests never run a stale dist/.
