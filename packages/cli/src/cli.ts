@@ -56,7 +56,7 @@ export interface CompareCommand extends OutputOptions {
 
 export type CliCommand = AnalyzeCommand | CompareCommand;
 
-/** Where k8s-dqlite keeps its data: microk8s, then Canonical Kubernetes (formats.md §4). */
+/** Where k8s-dqlite keeps its data: microk8s, then Canonical Kubernetes (docs/formats.md §4). */
 export const DEFAULT_DATA_DIRS = [
   '/var/snap/microk8s/current/var/kubernetes/backend',
   '/var/snap/k8s/common/var/lib/k8s-dqlite',

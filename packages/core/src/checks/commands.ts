@@ -47,7 +47,7 @@ export function distributionOf(analysis: Analysis): Distribution {
 }
 
 /**
- * A one-shot dqlite shell command against the cluster's `k8s` database (anchors §5.4). `--timeout`
+ * A one-shot dqlite shell command against the cluster's `k8s` database (docs/formats.md §4.3). `--timeout`
  * (milliseconds, go-dqlite ≥ 1.22.0) lifts the shell's 2 s default for long statements.
  */
 export function dqliteShell(d: Distribution, sql: string, timeoutMs?: number): string {

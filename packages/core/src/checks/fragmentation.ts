@@ -7,7 +7,7 @@ import { sqliteVerify } from './shell.js';
 // etcd-mixin's etcdDatabaseHighFragmentationRatio (etcd-io/etcd:contrib/mixin/alerts/alerts.libsonnet):
 // in_use / total < 0.5 and in_use > 104857600, for 10m, severity warning. Here "total" is the
 // database as dqlite serialises it (page_count × page_size) and "in use" excludes freelist pages,
-// which is also how k8s-dqlite reports dbSize to the apiserver (formats.md §3.1).
+// which is also how k8s-dqlite reports dbSize to the apiserver (docs/formats.md §3.1).
 /** Fire when in-use pages are less than this share of the file. */
 export const FRAGMENTATION_IN_USE_RATIO = 0.5;
 /** …and the file is larger than this (100 MiB, the etcd alert's 104857600). */

@@ -6,7 +6,8 @@ import { controllerGaps } from './rbac-gap.js';
 
 // calico-kube-controllers releases an address only after it has looked leaked for 15 minutes
 // (projectcalico/calico#5044 logs "Confirmed IP leak after 15m"), so a busy cluster always shows a
-// few. Thousands are what turned into 215 MB snapshots in the incident the anchors describe.
+// few. Thousands are what turned into 215 MB snapshots in a published incident
+// (incidents.pgmac.net.au, 2026-04-02: 6,071 stale IPAM handles).
 /** Report leaks as info below this count, as a warning from it… */
 export const IPAM_LEAK_WARNING = 20;
 /** …and as critical from this count. */
