@@ -1,6 +1,6 @@
 import { Gauge, type Registry } from 'prom-client';
 import { setKnown, unknown } from './known.js';
-import type { AgentSources, Collector } from './types.js';
+import type { AgentParts, Collector } from './types.js';
 
 const KINE_CURRENT = 'dqlite_kine_current_revision';
 const KINE_COMPACT = 'dqlite_kine_compact_revision';
@@ -35,7 +35,7 @@ export const MAX_PREFIXES = 25;
 const CACHED = '(cached: from the newest analysed snapshot)';
 
 /** kine's revisions and rows, and the largest storage prefixes (bounded). */
-export function createKineCollector(registry: Registry, sources: AgentSources): Collector {
+export function createKineCollector(registry: Registry, sources: AgentParts): Collector {
   const registers = [registry];
   const make = (name: string, help: string) =>
     unknown(new Gauge({ name, help: `${help} ${CACHED}`, registers }));

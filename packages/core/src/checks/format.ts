@@ -19,6 +19,6 @@ export function percent(share: number): string {
 }
 
 /** 1.23456 → `1.23 s`. */
-export function seconds(s: number): string {
+export function secondsText(s: number): string {
   return `${s.toFixed(2)} s`;
 }

@@ -1,7 +1,7 @@
 import type { Analysis, Finding } from '../analysis-types.js';
 import type { Check } from './check.js';
 import { distributionOf, dqliteShell } from './commands.js';
-import { bytes, percent, seconds } from './format.js';
+import { bytes, percent, secondsText } from './format.js';
 import {
   DISK_WRITE_BYTES_PER_SECOND,
   KINE_RETRY_BUDGET_SECONDS,
@@ -17,8 +17,8 @@ export const LOCK_WINDOW_WARNING_SECONDS = 0.5 * KINE_RETRY_BUDGET_SECONDS;
 export const LOCK_WINDOW_CRITICAL_SECONDS = KINE_RETRY_BUDGET_SECONDS;
 
 const describe = (cost: SnapshotCost): string =>
-  `${bytes(cost.payloadBytes)} → ${bytes(cost.writtenBytes)} written: ${seconds(cost.compressSeconds)} LZ4 + ` +
-  `${seconds(cost.writeSeconds)} disk = ${seconds(cost.seconds)}`;
+  `${bytes(cost.payloadBytes)} → ${bytes(cost.writtenBytes)} written: ${secondsText(cost.compressSeconds)} LZ4 + ` +
+  `${secondsText(cost.writeSeconds)} disk = ${secondsText(cost.seconds)}`;
 
 /** 2. Each snapshot takes long enough to serialise that writes queued behind it can run out of retries. */
 export const snapshotLockWindowCheck: Check = {
@@ -34,7 +34,7 @@ export const snapshotLockWindowCheck: Check = {
         id: 'snapshot-lock-window',
         severity: current.seconds >= LOCK_WINDOW_CRITICAL_SECONDS ? 'critical' : 'warning',
         title:
-          `Each snapshot keeps the node busy for an estimated ${seconds(current.seconds)}, ` +
+          `Each snapshot keeps the node busy for an estimated ${secondsText(current.seconds)}, ` +
           `against kine's ~${KINE_RETRY_BUDGET_SECONDS} s retry budget`,
         evidence: [
           `snapshot payload ${bytes(current.payloadBytes)} (all databases), ${bytes(current.writtenBytes)} on disk ` +
