@@ -29,6 +29,8 @@ export const EXIT = {
 export function exitCodeFor(code: ErrorCode): number {
   if (code === 'DQA_INPUT_NOT_FOUND' || code === 'DQA_INPUT_UNREADABLE') return EXIT.NO_INPUT;
   if (code === 'DQA_TEMP_NO_SPACE' || code === 'DQA_TEMP_FAILED') return EXIT.CANT_CREATE;
+  // --output, --temp-dir or --keep-copies pointed into the input: the options are wrong.
+  if (code === 'DQA_OUTPUT_INSIDE_INPUT') return EXIT.USAGE;
   return EXIT.DATA_ERROR;
 }
 
