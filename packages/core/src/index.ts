@@ -43,6 +43,7 @@ export {
   type SnapshotFiles,
   type Tuning,
 } from './source/data-dir.js';
+export { CANONICAL_KUBERNETES_DATA_DIR, MICROK8S_DATA_DIR } from './source/data-dirs.js';
 export type { Compression, InputKind } from './source/detect.js';
 export { ensureOutsideOf } from './source/outside-input.js';
 export type { Progress, ProgressListener } from './source/snapshot-file.js';

@@ -1,5 +1,5 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
-import type { AnalysisOutcome } from '../analysis-runner.js';
+import { ANALYSIS_RESULTS, type AnalysisOutcome, resultOf } from '../analysis-runner.js';
 import { setKnown, unknown } from './known.js';
 import type { AgentParts, Collector } from './types.js';
 
@@ -84,10 +84,10 @@ export function createAnalysisCollector(registry: Registry, sources: AgentParts)
       registers,
     }),
   );
-  for (const result of ['success', 'error', 'vanished']) analyses.inc({ result }, 0);
+  for (const result of ANALYSIS_RESULTS) analyses.inc({ result }, 0);
   sources.runner.on('done', (outcome: AnalysisOutcome) => {
     duration.observe(outcome.durationSeconds);
-    const result = outcome.ok ? 'success' : outcome.code === 'VANISHED' ? 'vanished' : 'error';
+    const result = resultOf(outcome);
     analyses.inc({ result });
     // A vanished snapshot says nothing about the agent: the last error (or success) stands.
     if (result !== 'vanished') lastError.reset();

@@ -1,4 +1,5 @@
 import type { Analysis } from '../analysis-types.js';
+import { CANONICAL_KUBERNETES_DATA_DIR, MICROK8S_DATA_DIR } from '../source/data-dirs.js';
 import { shellQuote } from './shell.js';
 
 /** Where a distribution keeps things; remediation commands are written for the one the input came from. */
@@ -19,7 +20,7 @@ export interface Distribution {
 
 const MICROK8S: Distribution = {
   name: 'microk8s',
-  dataDir: '/var/snap/microk8s/current/var/kubernetes/backend',
+  dataDir: MICROK8S_DATA_DIR,
   dqlite: '/snap/microk8s/current/bin/dqlite',
   kubectl: 'microk8s kubectl',
   argsDir: '/var/snap/microk8s/current/args',
@@ -31,7 +32,7 @@ const MICROK8S: Distribution = {
 // Canonical Kubernetes (k8s-snap) paths: documentation.ubuntu.com/canonical-kubernetes … reference/dqlite.
 const CANONICAL_KUBERNETES: Distribution = {
   name: 'canonical-kubernetes',
-  dataDir: '/var/snap/k8s/common/var/lib/k8s-dqlite',
+  dataDir: CANONICAL_KUBERNETES_DATA_DIR,
   dqlite: '/snap/k8s/current/bin/dqlite',
   kubectl: 'sudo k8s kubectl',
   argsDir: '/var/snap/k8s/common/args',
