@@ -78,7 +78,8 @@ Exit codes:
   ${EXIT.DATA_ERROR}   damaged or unsupported input, or no kine database (the error code says which)
   ${EXIT.NO_INPUT}   input missing or unreadable
   ${EXIT.INTERNAL}   internal error (please report it; --debug shows the stack)
-  ${EXIT.CANT_CREATE}   cannot create the private working copy or the --output file
+  ${EXIT.CANT_CREATE}   this machine: no space or memory, or the private working copy or the
+        --output file cannot be written
   ${EXIT.INTERRUPTED}  interrupted
 
 Environment: NO_COLOR turns colour off, FORCE_COLOR on.

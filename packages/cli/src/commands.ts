@@ -1,6 +1,6 @@
-import { accessSync, constants, writeFileSync } from 'node:fs';
+import { accessSync, constants, statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { type Analysis, analyze, type Comparison, compare } from '@dqlite-analyzer/core';
+import { type Analysis, analyze, type Comparison, compare, ensureOutsideOf } from '@dqlite-analyzer/core';
 import type { AnalyzeCommand, CompareCommand, OutputOptions } from './cli.js';
 import { exitCodeForFindings } from './exit-codes.js';
 import { RENDERERS, type RenderContext } from './formats.js';
@@ -22,7 +22,7 @@ export class OutputError extends Error {
 
 /** Analyse, render, write; returns the exit code the findings call for. */
 export async function runAnalyze(command: AnalyzeCommand, io: Io, generatedBy: string): Promise<number> {
-  checkOutputWritable(command.output);
+  await checkOutput(command.output, [command.path]);
   const progress = createProgressLine(io.stderr, command.progress);
   let analysis: Analysis;
   try {
@@ -53,7 +53,7 @@ export async function runAnalyze(command: AnalyzeCommand, io: Io, generatedBy: s
 
 /** Compare two snapshots, render, write; exit 0 when it ran. */
 export async function runCompare(command: CompareCommand, io: Io, generatedBy: string): Promise<number> {
-  checkOutputWritable(command.output);
+  await checkOutput(command.output, [command.older, command.newer]);
   const progress = createProgressLine(io.stderr, command.progress);
   let comparison: Comparison;
   try {
@@ -77,9 +77,17 @@ function context(options: OutputOptions, generatedBy: string): RenderContext {
   return { generatedBy, top: options.top, color: options.color, width: options.width };
 }
 
-// Fail before a long analysis, not after it, when the report could not be saved anyway.
-function checkOutputWritable(output: string | undefined): void {
+// Fail before a long analysis, not after it, when the report could not be saved anyway — or must
+// not be: over the input or into its data directory (DQA_OUTPUT_INSIDE_INPUT, from the core, which
+// checks --temp-dir and --keep-copies the same way), or into a FIFO or device, where the write would
+// block or go somewhere else than a file.
+async function checkOutput(output: string | undefined, inputs: readonly string[]): Promise<void> {
   if (output === undefined) return;
+  const existing = statSync(output, { throwIfNoEntry: false });
+  if (existing && !existing.isFile()) {
+    throw new OutputError(`cannot write the report to ${output}: it exists and is not a regular file`);
+  }
+  for (const input of inputs) await ensureOutsideOf(input, output, 'the report');
   const dir = dirname(resolve(output));
   try {
     accessSync(dir, constants.W_OK);

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { CommanderError, InvalidArgumentError } from 'commander';
 import { buildProgram, type CliCommand } from './cli.js';
 import type { Io } from './commands.js';
-import { EXIT, exitCodeFor } from './exit-codes.js';
+import { EXIT, EXIT_FOR_KIND } from './exit-codes.js';
 
 // The core and the renderers load on first use: --help, --version and usage errors need neither.
 const loadCommands = () => import('./commands.js');
@@ -57,7 +57,7 @@ async function report(error: unknown): Promise<void> {
   const loaded = await Promise.all([import('@dqlite-analyzer/core'), loadCommands()]).catch(() => undefined);
   if (loaded?.[0].isAnalyzerError(error)) {
     process.stderr.write(`dqlite-analyze: ${error.code}: ${error.message}\n`);
-    process.exitCode = exitCodeFor(error.code);
+    process.exitCode = EXIT_FOR_KIND[loaded[0].errorKind(error.code)];
   } else if (loaded && error instanceof loaded[1].OutputError) {
     process.stderr.write(`dqlite-analyze: ${error.message}\n`);
     process.exitCode = EXIT.CANT_CREATE;

@@ -9,6 +9,7 @@ import { type KineInspector, measureDatabase } from './measure-database.js';
 import { noteIncompleteReads } from './partial-reads.js';
 import { readRaftInfo } from './raft/raft-info.js';
 import { extractInput } from './source/extract-input.js';
+import { ensureOutsideInput } from './source/outside-input.js';
 import { resolveInput } from './source/resolve-input.js';
 import type { ProgressListener } from './source/snapshot-file.js';
 import type { IntegrityMode } from './sqlite/integrity.js';
@@ -64,6 +65,9 @@ export async function analyzeWith(
 ): Promise<Analysis> {
   const timings: Timings = {};
   const input = await resolveInput(path);
+  if (options.tempDir !== undefined) ensureOutsideInput(input, options.tempDir, 'the temp dir');
+  if (options.keepCopiesIn !== undefined)
+    ensureOutsideInput(input, options.keepCopiesIn, 'the kept copies dir');
   const raft = input.kind === 'sqlite' ? null : await readRaftInfo(input.dataFile, input.metaFile);
   const dir = createPrivateDir(options.tempDir);
   // Started now so that its start-up overlaps the extraction.

@@ -44,6 +44,7 @@ export {
   type Tuning,
 } from './source/data-dir.js';
 export type { Compression, InputKind } from './source/detect.js';
+export { ensureOutsideOf } from './source/outside-input.js';
 export type { Progress, ProgressListener } from './source/snapshot-file.js';
 export type { BtreeUsage } from './sqlite/btrees.js';
 export type { IntegrityMode, IntegrityResult } from './sqlite/integrity.js';

@@ -1,5 +1,5 @@
 import type { Analysis, Finding } from '../analysis-types.js';
-import { calicoRun, freesAddressesOfDeletedPods } from './calico-requirements.js';
+import { calicoLineBelow, calicoRun } from './calico-requirements.js';
 import type { Check } from './check.js';
 import { distributionOf } from './commands.js';
 import { controllerGaps } from './rbac-gap.js';
@@ -63,7 +63,7 @@ export const leakedIpamCheck: Check = {
             : []),
           // v3.13.2 only gets pods to check an allocation of a deleted node; v3.20.0 starts a pod informer
           // (projectcalico/kube-controllers:cmd/kube-controllers/main.go@v3.20.0).
-          ...(run && freesAddressesOfDeletedPods(run) === false
+          ...(run && calicoLineBelow(run, 20)
             ? [
                 `Calico ${run.version} (${run.versionSource}) frees addresses only of deleted nodes and gets pods one at a time ` +
                   '(projectcalico/kube-controllers:pkg/controllers/node/ipam.go@v3.13.2); it never frees the address of a deleted pod ' +
@@ -72,8 +72,20 @@ export const leakedIpamCheck: Check = {
             : []),
         ],
         remediation: [
-          '# Use a calicoctl of exactly the Calico version the cluster runs; find it with:',
-          `${d.kubectl} -n kube-system get deployment calico-kube-controllers -o jsonpath='{..image}'`,
+          ...(run?.version
+            ? [
+                `# Use a calicoctl of exactly the Calico version the cluster runs: ${run.version} (${run.versionSource}).`,
+                ...(calicoLineBelow(run, 18)
+                  ? [
+                      `# Calico ${run.version}'s calicoctl has neither of the two commands below (they came with v3.18):`,
+                      '# upgrade Calico first; from v3.20 its kube-controllers free these addresses by themselves.',
+                    ]
+                  : []),
+              ]
+            : [
+                '# Use a calicoctl of exactly the Calico version the cluster runs; find it with:',
+                `${d.kubectl} -n kube-system get deployment calico-kube-controllers -o jsonpath='{..image}'`,
+              ]),
           '# `ipam check` and `ipam release --from-report` exist since Calico v3.18 (projectcalico/calicoctl#2247);',
           '# releasing handles with the Kubernetes datastore needs the fix of projectcalico/calico#6650 (2022-09);',
           '# release refuses a report made by another calicoctl version or against an older cluster state.',

@@ -1,7 +1,7 @@
 import { openSync } from 'node:fs';
 import { join } from 'node:path';
 import { AnalyzerError } from '../errors.js';
-import { FileWriter } from '../io/file-writer.js';
+import { FileWriter, tempWriteError } from '../io/file-writer.js';
 import type { PayloadDatabase, PayloadSink } from './payload.js';
 import { WalScanner, type WalSummary } from './wal.js';
 
@@ -135,6 +135,10 @@ export class ExtractSink implements PayloadSink {
 }
 
 function createPrivateFile(path: string): FileWriter {
-  // 'wx': never follow or reuse an existing file in the private directory.
-  return new FileWriter(openSync(path, 'wx', 0o600));
+  try {
+    // 'wx': never follow or reuse an existing file in the private directory.
+    return new FileWriter(openSync(path, 'wx', 0o600));
+  } catch (cause) {
+    throw tempWriteError(cause);
+  }
 }
