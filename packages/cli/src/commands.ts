@@ -1,6 +1,6 @@
-import { accessSync, constants, writeFileSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { type Analysis, analyze, type Comparison, compare } from '@dqlite-analyzer/core';
+import { type Analysis, AnalyzerError, analyze, type Comparison, compare } from '@dqlite-analyzer/core';
 import type { AnalyzeCommand, CompareCommand, OutputOptions } from './cli.js';
 import { exitCodeForFindings } from './exit-codes.js';
 import { RENDERERS, type RenderContext } from './formats.js';
@@ -15,14 +15,10 @@ export interface Io {
   stderr: { write(text: string): unknown };
 }
 
-/** The report file cannot be written: exit 73 (sysexits EX_CANTCREAT), one line on stderr. */
-export class OutputError extends Error {
-  override name = 'OutputError';
-}
-
 /** Analyse, render, write; returns the exit code the findings call for. */
 export async function runAnalyze(command: AnalyzeCommand, io: Io, generatedBy: string): Promise<number> {
   checkOutputWritable(command.output);
+  if (command.keepCopies !== undefined) createKeepCopies(command.keepCopies);
   const progress = createProgressLine(io.stderr, command.progress);
   let analysis: Analysis;
   try {
@@ -84,10 +80,27 @@ function checkOutputWritable(output: string | undefined): void {
   try {
     accessSync(dir, constants.W_OK);
   } catch (cause) {
-    throw new OutputError(`cannot write the report to ${output}: ${dir} is not a writable directory`, {
+    throw outputError(
+      `cannot write the report to ${output}: ${dir} is not a writable directory`,
+      output,
       cause,
-    });
+    );
   }
+}
+
+// --keep-copies DIR is where the user wants the copies: made when missing (0700: they hold the
+// cluster's data, Secrets included), like `mkdir -p`.
+function createKeepCopies(dir: string): void {
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+  } catch (cause) {
+    throw outputError(`cannot create --keep-copies ${dir}`, dir, cause);
+  }
+}
+
+function outputError(message: string, path: string, cause: unknown): AnalyzerError {
+  const code = (cause as NodeJS.ErrnoException).code ?? 'error';
+  return new AnalyzerError('DQA_OUTPUT_FAILED', `${message} (${code})`, { path }, { cause });
 }
 
 function emit(report: string, options: OutputOptions, io: Io): void {
@@ -98,8 +111,7 @@ function emit(report: string, options: OutputOptions, io: Io): void {
   try {
     writeFileSync(options.output, report);
   } catch (cause) {
-    const code = (cause as NodeJS.ErrnoException).code ?? 'error';
-    throw new OutputError(`cannot write the report to ${options.output} (${code})`, { cause });
+    throw outputError(`cannot write the report to ${options.output}`, options.output, cause);
   }
 }
 

@@ -19,7 +19,7 @@ export const EXIT = {
   NO_INPUT: 66,
   /** A bug in the analyzer: please report it. */
   INTERNAL: 70,
-  /** The private working copy could not be created (disk full, temp dir not writable). */
+  /** The private working copy, the report file or the kept copies could not be written. */
   CANT_CREATE: 73,
   /** Interrupted by SIGINT. */
   INTERRUPTED: 130,
@@ -28,7 +28,9 @@ export const EXIT = {
 /** The exit code for an analyzer error code. */
 export function exitCodeFor(code: ErrorCode): number {
   if (code === 'DQA_INPUT_NOT_FOUND' || code === 'DQA_INPUT_UNREADABLE') return EXIT.NO_INPUT;
-  if (code === 'DQA_TEMP_NO_SPACE' || code === 'DQA_TEMP_FAILED') return EXIT.CANT_CREATE;
+  if (code === 'DQA_TEMP_NO_SPACE' || code === 'DQA_TEMP_FAILED' || code === 'DQA_OUTPUT_FAILED') {
+    return EXIT.CANT_CREATE;
+  }
   return EXIT.DATA_ERROR;
 }
 
