@@ -10,8 +10,15 @@ import type { Analysis } from '@dqlite-analyzer/core';
 import { chromiumAvailable, openInChromium } from '@dqlite-analyzer/test-support/chromium';
 import { writeCleanCluster } from '@dqlite-analyzer/test-support/clean';
 import { type SnapshotFiles, startDqliteNode, stopAllNodes } from '@dqlite-analyzer/test-support/dqlite-node';
-import { INCIDENT, INCIDENT_TRAILER, writeIncident } from '@dqlite-analyzer/test-support/incident';
+import {
+  bytesValue,
+  INCIDENT,
+  INCIDENT_TRAILER,
+  jsonValue,
+  writeIncident,
+} from '@dqlite-analyzer/test-support/incident';
 import { type Extraction, extractWithCli, sqlite } from '@dqlite-analyzer/test-support/independent';
+import { encrypted, ipamHandle, podHandleId, secret } from '@dqlite-analyzer/test-support/k8s-values';
 import { KineHistory, kineSchema } from '@dqlite-analyzer/test-support/kine';
 import { parseMarkdown } from '@dqlite-analyzer/test-support/markdown';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -21,12 +28,42 @@ const INCIDENT_FINDINGS = 8;
 let scratch: string;
 let healthy: SnapshotFiles;
 let incident: SnapshotFiles;
+let mixed: SnapshotFiles;
 let extraction: Extraction;
 let k8s: string;
-const runs: Record<'text' | 'json' | 'markdown' | 'html' | 'healthy', CliResult> = {} as never;
+const runs: Record<'text' | 'json' | 'markdown' | 'html' | 'healthy' | 'mixed', CliResult> = {} as never;
+
+// The incident has critical and warning findings, none of them info: this healthy cluster adds one
+// warning (a Secret's plaintext kept in old_value by its first encrypted write) and two infos (three
+// IPAM handles no allocation refers to, under IPAM_LEAK_WARNING; five gap rows, under
+// GAP_ROWS_WARNING), which the checks list before the warning.
+function writeMixedCluster(h: KineHistory): void {
+  writeCleanCluster(h);
+  h.create('/registry/secrets/default/api-key', bytesValue(secret('default', 'api-key', { key: 'k' })));
+  h.update('/registry/secrets/default/api-key', bytesValue(encrypted(60)));
+  for (let i = 0; i < 3; i++) {
+    const id = podHandleId(300 + i);
+    h.create(`/registry/crd.projectcalico.org/ipamhandles/${id}`, jsonValue(ipamHandle(id, '10.1.0.0/28')));
+  }
+  h.gap(5);
+}
+
+// The order findings are listed in: most severe first.
+const RANK: Record<string, number> = { CRITICAL: 0, WARNING: 1, INFO: 2 };
+const findingTags = (stdout: string) =>
+  [...stdout.matchAll(/^ {2}\d+\. (CRITICAL|WARNING|INFO) (\S+)$/gm)].map((m) => m[1]!);
+const mostSevereFirst = (tags: string[]) => [...tags].sort((a, b) => RANK[a]! - RANK[b]!);
 
 beforeAll(async () => {
   scratch = await mkdtemp(join(tmpdir(), 'dqa-cli-report-'));
+  // A second node for the mixed cluster, started meanwhile: a snapshot holds every database of its node.
+  const mixedNode = startDqliteNode().then(async (other) => {
+    const history = new KineHistory();
+    writeMixedCluster(history);
+    await other.exec('k8s', [...kineSchema('v1'), ...history.takeStatements()]);
+    mixed = await other.copySnapshot(await other.padUntilSnapshot(), join(scratch, 'mixed'));
+    await other.stop();
+  });
   const node = await startDqliteNode();
   // The healthy cluster in its own database, snapshotted before the incident database exists, so
   // the analyzer finds exactly one kine table in each snapshot.
@@ -42,17 +79,19 @@ beforeAll(async () => {
     join(scratch, 'incident'),
   );
   await node.stop();
+  await mixedNode;
   extraction = await extractWithCli(incident.dataPath);
   k8s = extraction.databases.find((d) => d.name === 'k8s')!.mainPath;
   const out = (name: string) => join(scratch, name);
-  const [text, json, markdown, html, clean2] = await Promise.all([
+  const [text, json, markdown, html, clean2, mixedText] = await Promise.all([
     runCli([incident.dataPath]),
     runCli([incident.dataPath, '--format', 'json', '--vacuum']),
     runCli([incident.dataPath, '-o', out('report.md')]),
     runCli([incident.dataPath, '-o', out('report.html')]),
     runCli([join(scratch, 'healthy')]),
+    runCli([mixed.dataPath]),
   ]);
-  Object.assign(runs, { text, json, markdown, html, healthy: clean2 });
+  Object.assign(runs, { text, json, markdown, html, healthy: clean2, mixed: mixedText });
 });
 
 afterAll(async () => {
@@ -163,9 +202,10 @@ describe('dqlite-analyze on the incident snapshot', () => {
 
   it('text: findings most severe first, then the plan with its two cautions', () => {
     const { stdout } = runs.text;
-    const tags = [...stdout.matchAll(/^ {2}\d+\. (CRITICAL|WARNING|INFO) (\S+)$/gm)].map((m) => m[1]);
+    const tags = findingTags(stdout);
     expect(tags).toHaveLength(INCIDENT_FINDINGS);
-    expect(tags).toEqual([...tags].sort((a, b) => (a === b ? 0 : a === 'CRITICAL' ? -1 : 1)));
+    expect(new Set(tags)).toEqual(new Set(['CRITICAL', 'WARNING']));
+    expect(tags).toEqual(mostSevereFirst(tags));
     const plan = stdout.slice(stdout.indexOf('UPGRADE PLAN'));
     expect(plan).toMatch(/1\. Back up every node/);
     expect(plan.indexOf('Stop the write storm')).toBeLessThan(plan.indexOf('Let compaction catch up'));
@@ -315,11 +355,17 @@ describe('dqlite-analyze exit codes', () => {
     const [kept] = await sqlite<{ rows: number }>(join(keep, 'k8s.db'), 'SELECT count(*) AS rows FROM kine');
     expect(kept!.rows).toBe(await one('SELECT count(*) FROM kine'));
     // A directory that does not exist yet is made (0700), as `mkdir -p` would.
-    const missing = join(scratch, 'no-such-dir', 'kept');
+    const missing = join(scratch, 'not-made-yet', 'kept');
     const made = await runCli([incident.dataPath, '--keep-copies', missing, '-f', 'json']);
     expect([made.code, made.stderr]).toEqual([4, '']);
     expect((await stat(missing)).mode & 0o777).toBe(0o700);
     expect((await stat(join(missing, 'k8s.db'))).isFile()).toBe(true);
+  });
+
+  it('text: a warning before the infos the checks list ahead of it', () => {
+    const tags = findingTags(runs.mixed.stdout);
+    expect(tags).toEqual(mostSevereFirst(tags));
+    expect(tags).toEqual(['WARNING', 'INFO', 'INFO']);
   });
 
   it('a healthy snapshot is READY and exits 0', () => {

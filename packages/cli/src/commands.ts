@@ -120,7 +120,7 @@ function writeTimings(io: Io, timings: Analysis['timings']): void {
   io.stderr.write(`dqlite-analyze: timings: ${steps.join(', ')}\n`);
 }
 
-// JSON keeps the exact values (JSON.stringify escapes control characters); every other format is
+// JSON keeps the exact values (\u-escaped, C1 controls too: render/json.ts); every other format is
 // read by people, on terminals, so control characters from the snapshot are escaped first.
 function humanSafe<T>(value: T, command: { format: string }): T {
   return command.format === 'json' ? value : escapeControlCharacters(value);

@@ -1,8 +1,8 @@
 export * from './analysis-types.js';
 export { type AnalyzeOptions, analyze } from './analyze.js';
+export { bundledModuleUrl } from './bundled.js';
 export { CHECKS, type Check, runChecks } from './checks/index.js';
 export { type SnapshotCost, type SnapshotCosts, snapshotCosts } from './checks/lock-window.js';
-export { type ControllerRequirement, RBAC_REQUIREMENTS } from './checks/rbac-requirements.js';
 export * from './checks/thresholds.js';
 export { type CompareOptions, compare } from './compare.js';
 export * from './errors.js';

@@ -67,10 +67,10 @@ function buildSnapshotSection(analysis: Analysis, options: ReportOptions): Secti
   const { source, raft, dataDir } = analysis;
   const facts: Fact[] = [{ label: 'File', value: source.dataFile }];
   if (dataDir) {
-    const incomplete = dataDir.incomplete.length > 0 ? `, ${dataDir.incomplete.length} incomplete` : '';
+    const incomplete = dataDir.incompleteCount > 0 ? `, ${dataDir.incompleteCount} incomplete` : '';
     facts.push({
       label: 'Data directory',
-      value: `${dataDir.path}: the newest of ${plural(dataDir.snapshots.length, 'complete snapshot')}${incomplete}`,
+      value: `${dataDir.path}: the newest of ${plural(dataDir.snapshotCount, 'complete snapshot')}${incomplete}`,
     });
   }
   if (raft) {
