@@ -33,6 +33,8 @@ export function nextStep(error: AnalyzerError): string | undefined {
     case 'DQA_TEMP_FAILED':
       return 'point --temp-dir at a directory you can write to';
     case 'DQA_OUTPUT_FAILED':
+      if (errno === 'EEXIST')
+        return 'kept copies are never overwritten: give --keep-copies an empty directory';
       return errno === 'EACCES' || errno === 'EPERM' || errno === 'EROFS'
         ? 'choose a directory you can write to'
         : undefined;

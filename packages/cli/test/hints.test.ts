@@ -37,6 +37,16 @@ describe('the next step after an error', () => {
     expect(errorLine(io)).toBe('dqlite-analyze: DQA_INPUT_UNREADABLE: x cannot be read (EIO)');
   });
 
+  it('a kept copy that exists already: an empty directory, as copies are never overwritten', () => {
+    const exists = new AnalyzerError(
+      'DQA_OUTPUT_FAILED',
+      'cannot keep k8s as /k/k8s.db (EEXIST)',
+      {},
+      { cause: errno('EEXIST') },
+    );
+    expect(nextStep(exists)).toBe('kept copies are never overwritten: give --keep-copies an empty directory');
+  });
+
   it('finds the errno down the chain of causes, and only a real one', () => {
     expect(errnoOf(new Error('a', { cause: new Error('b', { cause: errno('ENOSPC') }) }))).toBe('ENOSPC');
     expect(errnoOf(Object.assign(new Error('x'), { code: 'DQA_LZ4_CORRUPT' }))).toBeUndefined();

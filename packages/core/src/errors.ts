@@ -30,7 +30,8 @@ export const ERROR_CODES = {
   DQA_COMPARE_ORDER: 'the snapshot given as newer has a lower kine revision than the older one',
   DQA_TEMP_NO_SPACE: 'not enough free space for the private copy of the database',
   DQA_TEMP_FAILED: 'the private working copy cannot be created or written',
-  DQA_OUTPUT_FAILED: 'the report file (--output) or the --keep-copies directory cannot be created or written',
+  DQA_OUTPUT_FAILED:
+    'the report file, or a kept copy of a database or the directory for it, cannot be created or written',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
