@@ -28,4 +28,4 @@ export function runCli(args: string[], env: Record<string, string> = {}): Promis
 }
 
 /** A line a shell reads as one word (quoted pieces and escapes, no unquoted space), plus ` \`. */
-export const SINGLE_SHELL_WORD = /^\s*(?:'[^']*'|\\.|[^\s'\\])+(?: \\)?$/;
+export const SINGLE_SHELL_WORD = /^\s*(?:'[^']*'|"(?:[^"\\]|\\.)*"|\\.|[^\s'\\])+(?: \\)?$/;

@@ -112,7 +112,7 @@ export function createAgent(config: AgentConfig, options: StartOptions): Agent {
     if (outcome.ok) log.info({ path: outcome.path, seconds: outcome.durationSeconds }, 'snapshot analysed');
     else
       log.warn(
-        { path: outcome.path, code: outcome.code, error: outcome.message },
+        { path: outcome.path, code: outcome.code, error: outcome.message, ...nextStep(outcome.code) },
         'snapshot analysis failed',
       );
   });
@@ -154,4 +154,16 @@ export function createAgent(config: AgentConfig, options: StartOptions): Agent {
       rmSync(tempRoot, { recursive: true, force: true });
     },
   };
+}
+
+// The core says what failed; the agent says what the operator can change in its own configuration.
+function nextStep(code: string): { hint?: string } {
+  if (code === 'DQA_TEMP_NO_SPACE' || code === 'DQA_TEMP_FAILED') {
+    return {
+      hint:
+        'give analysis.tempDir (DQLITE_AGENT_TEMP_DIR) a writable filesystem with room for the uncompressed ' +
+        "database (the DaemonSet's /tmp emptyDir sizeLimit); the agent retries",
+    };
+  }
+  return {};
 }

@@ -81,8 +81,8 @@ Exit codes:
   ${EXIT.DATA_ERROR}   damaged or unsupported input, or no kine database (the error code says which)
   ${EXIT.NO_INPUT}   input missing or unreadable
   ${EXIT.INTERNAL}   internal error (please report it; --debug shows the stack)
-  ${EXIT.CANT_CREATE}   this machine: no space or memory, or the private working copy or the
-        --output file cannot be written
+  ${EXIT.CANT_CREATE}   this machine: no space or memory, or the private working copy, the
+        --output file or --keep-copies cannot be written
   ${EXIT.INTERRUPTED}  interrupted
 
 Environment: NO_COLOR turns colour off, FORCE_COLOR on.
@@ -107,6 +107,18 @@ const parseSeconds = (value: string): number => {
   }
   return n;
 };
+
+/**
+ * A usage error as one line that starts like every other error: commander writes
+ * `error: unknown option '--sumary'\n(Did you mean --summary?)\n`.
+ */
+function writeUsageError(text: string, write: (text: string) => void): void {
+  const message = text
+    .replace(/^error: /, '')
+    .replace(/\s*\n\s*/g, ' ')
+    .trim();
+  write(`dqlite-analyze: ${message} (run with --help for usage)\n`);
+}
 
 /** The options both commands share, added to one command. */
 function addOutputOptions(command: Command): Command {
@@ -165,8 +177,9 @@ export function buildProgram(
     )
     // Options belong to the command they follow: `compare --format json` is compare's own option.
     .enablePositionalOptions()
-    .showHelpAfterError('(run with --help for usage)')
-    .exitOverride();
+    .showHelpAfterError(false)
+    .exitOverride()
+    .configureOutput({ outputError: writeUsageError });
   addOutputOptions(program)
     .option('--summary', 'only the first screen: verdict, one line per finding, the storage figures', false)
     .option(
