@@ -1,4 +1,4 @@
-import type { Comparison } from './analysis.js';
+import type { Comparison } from './analysis-types.js';
 import { type AnalyzeOptions, analyzeWith } from './analyze.js';
 import { AnalyzerError } from './errors.js';
 import { buildComparison } from './kine/compare.js';

@@ -1,4 +1,4 @@
-import type { Analysis, Finding } from '../analysis.js';
+import type { Analysis, Finding } from '../analysis-types.js';
 import { isDns1035Label, isDns1123Label, isDns1123Subdomain } from '../k8s/names.js';
 import type { WebhookRecord } from '../scan/index.js';
 import type { Check } from './check.js';

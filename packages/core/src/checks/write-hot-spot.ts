@@ -1,4 +1,4 @@
-import type { Analysis, Finding } from '../analysis.js';
+import type { Analysis, Finding } from '../analysis-types.js';
 import { parseRegistryKey } from '../k8s/keys.js';
 import { isDns1123Label, isDns1123Subdomain, isValidObjectName } from '../k8s/names.js';
 import type { Check } from './check.js';

@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Analysis } from '../../src/analysis.js';
+import type { Analysis } from '../../src/analysis-types.js';
 import { analyze } from '../../src/analyze.js';
 import { kineDb } from '../kine/kine-db.js';
 import { writeCleanCluster } from './clean.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import type { Analysis } from '../../src/analysis.js';
+import type { Analysis } from '../../src/analysis-types.js';
 import { abandonedWebhookCheck } from '../../src/checks/abandoned-webhook.js';
 import { runChecks } from '../../src/checks/index.js';
 import {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pastedCommands, pasteProblems, runPasted } from '../../../../test/support/paste.js';
-import type { Analysis } from '../../src/analysis.js';
+import type { Analysis } from '../../src/analysis-types.js';
 import { analyze } from '../../src/analyze.js';
 import { shellQuote, sqlQuote } from '../../src/checks/shell.js';
 import { kineDb } from '../kine/kine-db.js';
