@@ -11,10 +11,10 @@ import { copyFile, mkdir, mkdtemp, open, readFile, rm, symlink, writeFile } from
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Analysis, ErrorCode } from '@dqlite-analyzer/core';
-import { writeHostileNames } from '../../packages/core/test/checks/hostile-names.js';
-import { extractWithCli, sqlite } from '../support/independent.js';
-import { KineHistory } from '../support/kine.js';
-import { pastedCommands, pasteProblems } from '../support/paste.js';
+import { writeHostileNames } from '@dqlite-analyzer/test-support/hostile-names';
+import { extractWithCli, sqlite } from '@dqlite-analyzer/test-support/independent';
+import { KineHistory } from '@dqlite-analyzer/test-support/kine';
+import { pastedCommands, pasteProblems } from '@dqlite-analyzer/test-support/paste';
 import {
   buildPayload,
   fixLz4HeaderChecksum,

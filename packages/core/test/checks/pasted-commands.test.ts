@@ -2,13 +2,13 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { HOSTILE, HOSTILE_FILE } from '@dqlite-analyzer/test-support/hostile-names';
+import { pastedCommands, pasteProblems, runPasted } from '@dqlite-analyzer/test-support/paste';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pastedCommands, pasteProblems, runPasted } from '../../../../test/support/paste.js';
 import type { Analysis } from '../../src/analysis-types.js';
 import { analyze } from '../../src/analyze.js';
 import { shellQuote, sqlQuote } from '../../src/checks/shell.js';
 import { kineDb } from '../kine/kine-db.js';
-import { HOSTILE, HOSTILE_FILE } from './hostile-names.js';
 import { SCENARIOS } from './scenarios.js';
 
 // Issue #12 §1: every remediation block and verify command of every fixture, pasted into bash with

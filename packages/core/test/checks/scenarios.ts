@@ -1,10 +1,11 @@
 // Every fixture cluster of the suite, as one list: the harness that holds headlines, evidence, verify
 // lines and pasted commands to each other (test/findings-agree.test.ts) runs over all of them. A new
 // fixture is added here and is checked from then on.
-import type { KineHistory, KineSchemaVariant } from '../../../../test/support/kine.js';
-import { writeCleanCluster } from './clean.js';
-import { writeHostileNames } from './hostile-names.js';
-import { INCIDENT_TRAILER, writeIncident } from './incident.js';
+
+import { writeCleanCluster } from '@dqlite-analyzer/test-support/clean';
+import { writeHostileNames } from '@dqlite-analyzer/test-support/hostile-names';
+import { INCIDENT_TRAILER, writeIncident } from '@dqlite-analyzer/test-support/incident';
+import type { KineHistory, KineSchemaVariant } from '@dqlite-analyzer/test-support/kine';
 
 export interface Scenario {
   name: string;

@@ -1,6 +1,4 @@
 import type { Analysis, DatabaseAnalysis } from '@dqlite-analyzer/core';
-import { buildPlan } from '../report/plan.js';
-import { buildVerdict } from '../report/verdict.js';
 import {
   formatBytes,
   formatCount,
@@ -10,8 +8,10 @@ import {
   formatTime,
   plural,
 } from './format.js';
-import { buildKineSection, buildRevisionBars } from './kine-rows.js';
+import { buildKineSection, buildRevisionBars } from './kine-section.js';
 import { type Charts, type Fact, type Report, type Section, type Table, topRows } from './model.js';
+import { buildPlan } from './plan.js';
+import { buildVerdict } from './verdict.js';
 
 /** What a report needs besides the analysis. */
 export interface ReportOptions {

@@ -2,9 +2,10 @@
 // run more than it says: command substitution, backticks, `;`, quotes, redirections. Every one is a
 // key or object name the checks put into a remediation or `verify:` line (issue #12 §1). Kubernetes
 // would reject most of them as names; the snapshot still holds what it holds.
-import type { KineHistory } from '../../../../test/support/kine.js';
-import { bytesValue } from './incident.js';
-import { lease, webhookConfiguration } from './k8s-values.js';
+
+import { bytesValue } from '@dqlite-analyzer/test-support/incident';
+import { lease, webhookConfiguration } from '@dqlite-analyzer/test-support/k8s-values';
+import type { KineHistory } from '@dqlite-analyzer/test-support/kine';
 
 /** The file every payload tries to create; a test asserts it never appears. */
 export const HOSTILE_FILE = 'F';
