@@ -1,5 +1,6 @@
 export * from './analysis-types.js';
 export { type AnalyzeOptions, analyze } from './analyze.js';
+export { formatBytes, formatCount, formatPercent, plural } from './checks/format.js';
 export { CHECKS, type Check, runChecks } from './checks/index.js';
 export { type ControllerRequirement, RBAC_REQUIREMENTS } from './checks/rbac-requirements.js';
 export * from './checks/thresholds.js';

@@ -1,6 +1,6 @@
 import type { Analysis, Comparison } from '@dqlite-analyzer/core';
 
-/** The Analysis object as stable, indented JSON (the `--format json` contract: schemaVersion 1). */
+/** The Analysis object as stable, indented JSON (the `--format json` contract: schemaVersion 2). */
 export function renderJson(analysis: Analysis): string {
   return `${JSON.stringify(analysis, null, 2)}\n`;
 }

@@ -160,10 +160,21 @@ function buildStorageSection(analysis: Analysis, options: ReportOptions): Sectio
     label: 'Free pages',
     value: `${formatCount(db.freelistCount)} = ${formatBytes(db.freeBytes)}, ${formatPercent(db.freePageShare)} of the file`,
   });
-  if (kine && kine.fragmentationRatio !== null) {
+  if (kine && kine.fileToLiveRatio !== null) {
     facts.push({
-      label: 'Fragmentation',
-      value: `the file is ${formatRatio(kine.fragmentationRatio)} its live rows (file / live bytes)`,
+      label: 'File / live data',
+      value: `the file is ${formatRatio(kine.fileToLiveRatio)} its live rows (history and free pages both count)`,
+    });
+  }
+  if (analysis.lockWindowEstimate) {
+    const w = analysis.lockWindowEstimate;
+    facts.push({
+      label: 'Lock window (est.)',
+      // Two decimals, as the snapshot-lock-window finding writes the same figure.
+      value:
+        `an estimated ${w.estimatedSeconds.toFixed(2)} s per snapshot (LZ4 + disk write of ${formatBytes(w.payloadBytes)}), ` +
+        `${formatPercent(w.estimatedSeconds / w.budgetSeconds)} of kine's ~${w.budgetSeconds} s retry budget` +
+        `${w.ratioAssumed ? '; compression ratio assumed' : ''}`,
     });
   }
   if (db.integrity) {
