@@ -7,7 +7,7 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Analysis, analyze } from '@dqlite-analyzer/core';
-import { startDqliteNode, stopAllNodes } from '@dqlite-analyzer/test-support/dqlite-node';
+import { stopAllNodes } from '@dqlite-analyzer/test-support/dqlite-node';
 import {
   printsNotInData,
   runVerify,
@@ -15,7 +15,7 @@ import {
   unbackedHeadlineNumbers,
   unstatedVerifies,
 } from '@dqlite-analyzer/test-support/findings-agree';
-import { KineHistory, kineSchema } from '@dqlite-analyzer/test-support/kine';
+import { writeFixtureSnapshot } from '@dqlite-analyzer/test-support/fixture-snapshots';
 import { pastedCommands, pasteProblems } from '@dqlite-analyzer/test-support/paste';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SCENARIOS } from '../packages/core/test/checks/scenarios.js';
@@ -26,22 +26,10 @@ const analyses = new Map<string, Analysis>();
 beforeAll(async () => {
   scratch = await mkdtemp(join(tmpdir(), 'dqa-agree-'));
   for (const scenario of SCENARIOS) {
-    const node = await startDqliteNode();
-    const history = new KineHistory();
-    scenario.write(history);
-    await node.exec('k8s', [
-      ...kineSchema(scenario.schema),
-      ...history.takeStatements(),
-      ...(scenario.trailer ?? []),
-    ]);
-    const dir = join(scratch, scenario.name);
-    await mkdir(join(dir, 'copies'), { recursive: true });
-    const snapshot = await node.copySnapshot(await node.padUntilSnapshot(), dir);
-    await node.stop();
-    analyses.set(
-      scenario.name,
-      await analyze(snapshot.dataPath, { tempDir: scratch, keepCopiesIn: join(dir, 'copies') }),
-    );
+    const snapshot = await writeFixtureSnapshot(scenario, scratch);
+    const copies = join(scratch, `${scenario.name}-copies`);
+    await mkdir(copies);
+    analyses.set(scenario.name, await analyze(snapshot.dataPath, { tempDir: scratch, keepCopiesIn: copies }));
   }
 }, 300_000);
 

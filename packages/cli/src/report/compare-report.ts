@@ -8,6 +8,7 @@ import {
   formatTime,
   plural,
 } from './format.js';
+import { keyName } from './key-name.js';
 import { type CompareReport, type Fact, type Section, topRows } from './model.js';
 
 export interface CompareReportOptions {
@@ -71,14 +72,16 @@ export function buildCompareReport(comparison: Comparison, options: CompareRepor
       {
         title: 'Top writers (keys)',
         columns: [
-          { header: 'key', align: 'left', shrink: true },
+          { header: 'resource', align: 'left', shrink: true },
+          { header: 'name', align: 'left', shrink: true },
           { header: 'revisions', align: 'right' },
           { header: 'share', align: 'right' },
           { header: 'rate', align: 'right' },
           { header: 'bytes', align: 'right' },
         ],
         ...topRows(c.writes, options.top, (w) => [
-          w.key,
+          w.resource,
+          keyName(w.key, w.prefix),
           formatCount(w.revisions),
           share(w.revisions),
           formatRate(w.perMinute),

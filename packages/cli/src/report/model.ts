@@ -35,7 +35,8 @@ export interface Section {
   notes: string[];
 }
 
-export type VerdictLevel = 'ready' | 'ready-with-warnings' | 'not-ready';
+/** `storage-only`: no kine table (--storage-only), so no cluster and no upgrade verdict. */
+export type VerdictLevel = 'ready' | 'ready-with-warnings' | 'not-ready' | 'storage-only';
 
 export interface Verdict {
   level: VerdictLevel;
@@ -83,6 +84,14 @@ export interface Charts {
   revisions: { label: string; latest: number; history: number }[];
 }
 
+/** What every format shows first, and all that --summary shows (summary.ts has the figures). */
+export interface FirstScreen {
+  /** One line per finding, most severe first. */
+  findings: { severity: Severity; id: string; headline: string }[];
+  /** The top writer (when write figures exist) and the storage figures that matter, worded. */
+  facts: Fact[];
+}
+
 /** The analysis report, ready to lay out. */
 export interface Report {
   title: string;
@@ -90,11 +99,13 @@ export interface Report {
   subject: string;
   generatedBy: string;
   verdict: Verdict;
+  firstScreen: FirstScreen;
   /** Partial reads and other caveats that apply to every figure. */
   warnings: string[];
   sections: Section[];
   findings: FindingView[];
-  plan: Plan;
+  /** null without a kine table: no cluster, nothing to upgrade. */
+  plan: Plan | null;
   charts: Charts;
 }
 
