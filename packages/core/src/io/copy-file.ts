@@ -1,5 +1,6 @@
 import { chmodSync, constants, copyFileSync, statSync } from 'node:fs';
 import { AnalyzerError } from '../errors.js';
+import { tempWriteError } from './file-writer.js';
 
 /**
  * Copy one input file to a new private 0600 file; returns its size. Only regular files: copying
@@ -15,14 +16,7 @@ export function copyRegularFile(source: string, target: string): number {
     copyFileSync(source, target, constants.COPYFILE_EXCL);
   } catch (cause) {
     const code = (cause as NodeJS.ErrnoException).code ?? 'error';
-    if (code === 'ENOSPC') {
-      throw new AnalyzerError(
-        'DQA_TEMP_NO_SPACE',
-        'the disk holding the private copy is full',
-        {},
-        { cause },
-      );
-    }
+    if (code === 'ENOSPC' || code === 'EDQUOT') throw tempWriteError(cause);
     throw new AnalyzerError(
       'DQA_INPUT_UNREADABLE',
       `${source} cannot be copied (${code})`,
@@ -34,7 +28,7 @@ export function copyRegularFile(source: string, target: string): number {
   return info.size;
 }
 
-/** Copy a private copy out to `target` for the user (never overwriting); errors are DQA_TEMP_FAILED. */
+/** Copy a private copy out to `target` for the user (never overwriting); errors are DQA_OUTPUT_FAILED. */
 export function copyOut(source: string, target: string, what: string): void {
   try {
     copyFileSync(source, target, constants.COPYFILE_EXCL);
@@ -42,7 +36,7 @@ export function copyOut(source: string, target: string, what: string): void {
   } catch (cause) {
     const code = (cause as NodeJS.ErrnoException).code ?? 'error';
     throw new AnalyzerError(
-      'DQA_TEMP_FAILED',
+      'DQA_OUTPUT_FAILED',
       `cannot keep ${what} as ${target} (${code})`,
       { path: target },
       { cause },
