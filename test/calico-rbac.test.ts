@@ -76,7 +76,12 @@ describe('RBAC judged against the Calico release the cluster runs (real snapshot
         '(projectcalico/kube-controllers:pkg/controllers/node/ipam.go@v3.13.2); it never frees the address of a deleted pod ' +
         'on a live node: that came with v3.20 (a pod informer, hence list/watch on pods), so no ClusterRole change stops this leak',
     );
-    // The stored pods rule is v3.13's: only get, read back with sqlite3 from the same snapshot.
+    expect(leak.remediation.split('\n').slice(0, 3)).toEqual([
+      '# Use a calicoctl of exactly the Calico version the cluster runs: v3.13.2 (image calico/kube-controllers:v3.13.2).',
+      "# Calico v3.13.2's calicoctl has neither of the two commands below (they came with v3.18):",
+      '# upgrade Calico first; from v3.20 its kube-controllers free these addresses by themselves.',
+    ]);
+    // The Deployment runs v3.13.2's image: read back with sqlite3 from the same snapshot.
     const extraction = await extractWithCli(paths.get('calico-v3.13-incident')!);
     try {
       const k8s = extraction.databases.find((d) => d.name === 'k8s')!.mainPath;

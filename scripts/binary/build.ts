@@ -3,7 +3,16 @@
 // assets of a blob (node --experimental-sea-config) that postject writes into a copy of node.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, copyFileSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -81,16 +90,22 @@ mkdirSync(work, { recursive: true });
 
 // Each role and worker is one ES module (top-level await, as in the sources), loaded by
 // loader.cjs from a data: URL; sourceURL names it in stack traces instead of the whole URL.
-const modules = {
+const modules: Record<string, string | { contents: string; resolveDir: string }> = {
+  // Also the analysis child the CLI and the agent start of themselves (`<file> __analysis-child`,
+  // which the loader hands to the CLI's entry).
   'cli.mjs': join(root, 'packages/cli/dist/main.js'),
   'agent.mjs': join(root, 'packages/agent/dist/main.js'),
-  'analysis-worker.mjs': join(root, 'packages/agent/dist/analysis-worker.js'),
   // The driver the side thread imports (packages/core/src/sqlite/side-thread.ts).
   'better-sqlite3.mjs': {
     contents: "export { default } from 'better-sqlite3';",
     resolveDir: join(root, 'packages/core'),
   },
 };
+// The agent's analysis worker thread, as long as it has one: tsc -b leaves a removed module's old
+// output in dist/, so the source decides.
+if (existsSync(join(root, 'packages/agent/src/analysis-worker.ts'))) {
+  modules['analysis-worker.mjs'] = join(root, 'packages/agent/dist/analysis-worker.js');
+}
 for (const [name, entry] of Object.entries(modules)) {
   await build({
     ...(typeof entry === 'string' ? { entryPoints: [entry] } : { stdin: entry }),
@@ -167,7 +182,7 @@ const bytes = readFileSync(output);
 const sha256 = createHash('sha256').update(bytes).digest('hex');
 writeFileSync(`${output}.sha256`, `${sha256}  dqlite-analyze-linux-x64\n`);
 process.stdout.write(
-  `${output}\n  version ${version} (commit ${commit}), Node ${process.version}\n` +
+  `${output}\n  version ${version}+${commit}, Node ${process.version}\n` +
     `  ${(bytes.length / 1024 / 1024).toFixed(1)} MiB\n  sha256 ${sha256}\n`,
 );
 

@@ -3,12 +3,18 @@
 // the check passes but the pages do not fit gives a real ENOSPC in the middle of the copy. Either way
 // the agent reports DQA_TEMP_NO_SPACE, keeps serving /metrics, and analyses again once space returns.
 // Needs root (mount); when mounting is refused the tests skip and say why.
-import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readdirSync, renameSync, rmSync, statfsSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseSnapshotName } from '@dqlite-analyzer/core';
 import { extractWithCli } from '@dqlite-analyzer/test-support/independent';
+import {
+  mountRefused,
+  mountTmpfs,
+  remountTmpfs,
+  unmount,
+  usedBytes,
+} from '@dqlite-analyzer/test-support/tmpfs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   copySample,
@@ -21,27 +27,7 @@ import {
 
 const MiB = 1024 * 1024;
 
-function mount(dir: string, options: string): string | undefined {
-  const result = spawnSync('mount', ['-t', 'tmpfs', '-o', options, 'tmpfs', dir], { encoding: 'utf8' });
-  if (result.error) return result.error.message;
-  return result.status === 0 ? undefined : result.stderr.trim() || `mount exited with ${result.status}`;
-}
-
-function resize(dir: string, bytes: number): void {
-  const problem = mount(dir, `remount,size=${bytes}`);
-  if (problem) throw new Error(`remounting ${dir} with size=${bytes}: ${problem}`);
-}
-
-function unmount(dir: string): void {
-  spawnSync('umount', [dir]);
-  if (spawnSync('mountpoint', ['-q', dir]).status === 0) spawnSync('umount', ['-l', dir]);
-}
-
-// A real attempt, not a uid check: containers can run as root without the right to mount.
-const probeDir = mkdtempSync(join(tmpdir(), 'dqa-mount-probe-'));
-const mountRefused = mount(probeDir, 'size=1m');
-if (!mountRefused) unmount(probeDir);
-rmSync(probeDir, { recursive: true, force: true });
+const resize = (dir: string, bytes: number) => remountTmpfs(dir, `size=${bytes}`);
 
 /** Write a snapshot into `dir` as raft does: the .meta, then the data through a tmp file renamed. */
 function dropSnapshot(dir: string, from: { data: string; meta: string }, index: number): string {
@@ -52,10 +38,7 @@ function dropSnapshot(dir: string, from: { data: string; meta: string }, index: 
   return join(dir, name);
 }
 
-const used = (dir: string) => {
-  const stats = statfsSync(dir);
-  return (stats.blocks - stats.bfree) * stats.bsize;
-};
+const used = usedBytes;
 
 describe.skipIf(mountRefused !== undefined)(
   'disk full for the temp copy (tmpfs)',
@@ -72,7 +55,7 @@ describe.skipIf(mountRefused !== undefined)(
 
     beforeAll(async () => {
       temp = mkdtempSync(join(tmpdir(), 'dqa-tmpfs-'));
-      const problem = mount(temp, 'size=1m');
+      const problem = mountTmpfs(temp, 'size=1m');
       if (problem) throw new Error(`mount worked for the probe but not now: ${problem}`);
       dataDir = copySample();
       const data = readdirSync(dataDir).find((name) => parseSnapshotName(name))!;
@@ -205,6 +188,33 @@ describe.skipIf(mountRefused !== undefined)(
         const scraped = await metrics();
         expect(scraped.value('dqlite_agent_analyses_total', { result: 'success' })).toBe(1);
         expect(scraped.families.get('dqlite_agent_analysis_last_error')?.metrics ?? []).toEqual([]);
+      } finally {
+        await agent?.stop();
+        agent = undefined;
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
+    it("retries when SQLite's own writes beside the copy fail (SQLITE_IOERR_SHMSIZE): DQA_TEMP_FAILED, not damaged input", async () => {
+      // Room for the copy's pages and one more: SQLite's wal-index (-shm) cannot grow, a real
+      // SQLITE_IOERR_SHMSIZE. It used to be DQA_SQLITE_CORRUPT, never retried.
+      resize(temp, (pagesNeeded + 1) * pageSize);
+      const dir = copySample();
+      const data = readdirSync(dir).find((name) => parseSnapshotName(name))!;
+      try {
+        agent = await startTestAgent(
+          { dataDir: dir, analysis: { tempDir: temp } },
+          {},
+          { analysisRetryMs: 50 },
+        );
+        const runner = agent.agent.sources.runner;
+        await waitFor(() => runner.retries >= 2, 30_000, 'two retries');
+        expect(runner.lastOutcome).toMatchObject({ ok: false, code: 'DQA_TEMP_FAILED' });
+        expect(runner.lastOutcome?.message).toMatch(/SQLITE_IOERR_SHMSIZE/);
+        expect(runner.errors.get('DQA_TEMP_FAILED')).toBe(runner.results.get('error'));
+        resize(temp, 64 * MiB);
+        await waitFor(() => runner.lastSuccessPath, 30_000, 'a successful retry');
+        expect(runner.lastSuccessPath).toBe(join(dir, data));
       } finally {
         await agent?.stop();
         agent = undefined;

@@ -217,7 +217,7 @@ describe('dqlite-analyze on the incident snapshot', () => {
   it('json: the Analysis object, with the figures sqlite3 reads', async () => {
     expect(runs.json.code).toBe(4);
     const analysis = JSON.parse(runs.json.stdout) as Analysis;
-    expect(analysis.schemaVersion).toBe(1);
+    expect(analysis.schemaVersion).toBe(2);
     expect(analysis.kine?.rows).toBe(await one('SELECT count(*) FROM kine'));
     expect(analysis.findings).toHaveLength(INCIDENT_FINDINGS);
     // --vacuum: the exact size, as sqlite3's own VACUUM INTO of the same database writes it.

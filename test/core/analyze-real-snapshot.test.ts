@@ -170,7 +170,7 @@ describe('analyze() on a snapshot written by a real dqlite node', () => {
       kine.rows,
     );
     expect(kine.revisionsSinceCompaction).toBe(model.currentRevision - model.compactRevision);
-    expect(kine.fragmentationRatio).toBeCloseTo(
+    expect(kine.fileToLiveRatio).toBeCloseTo(
       analysis.databases.find((d) => d.name === 'k8s')!.fileBytes / cli!.liveBytes!,
       10,
     );

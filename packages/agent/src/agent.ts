@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AnalysisRunner } from './analysis-runner.js';
-import type { AgentSources } from './collectors/index.js';
+import type { AgentParts } from './collectors/index.js';
 import type { AgentConfig } from './config.js';
 import { DataDirPoller } from './data-dir-poller.js';
 import { JournalSource } from './lock/journal-source.js';
@@ -20,7 +20,7 @@ export interface AgentLog {
 }
 
 export interface Agent {
-  sources: AgentSources;
+  sources: AgentParts;
   /** Start watching, polling and following; reports the newest snapshot already present. */
   start(): Promise<void>;
   stop(): Promise<void>;
@@ -119,7 +119,7 @@ export function createAgent(config: AgentConfig, options: StartOptions): Agent {
   windows.on('close', (window) => log.info({ window }, 'lock window closed'));
   let tick: NodeJS.Timeout | undefined;
 
-  const sources: AgentSources = {
+  const sources: AgentParts = {
     version: options.version,
     watcher,
     runner,

@@ -1,7 +1,13 @@
 import { EventEmitter } from 'node:events';
 import { existsSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
-import { type Analysis, bundledModuleUrl } from '@dqlite-analyzer/core';
+import {
+  type Analysis,
+  bundledModuleUrl,
+  type ErrorCode,
+  errorKind,
+  isErrorCode,
+} from '@dqlite-analyzer/core';
 import type { AnalysisJob, AnalysisReply } from './analysis-worker.js';
 
 export interface AnalysisRunnerOptions {
@@ -16,18 +22,33 @@ export interface AnalysisRunnerOptions {
   maxRetryMs?: number;
 }
 
-// Failures of this machine, not of the snapshot (temp dir full or not writable): the same file can
-// be analysed once space returns, which on a quiet cluster may be hours before the next snapshot.
-const RETRYABLE_CODES = new Set(['DQA_TEMP_NO_SPACE', 'DQA_TEMP_FAILED']);
+// Failures of this machine, not of the snapshot (temp dir full or not writable, no memory): the
+// same file can be analysed once that passes, which on a quiet cluster may be hours before the next
+// snapshot. The kind comes with each code (ERROR_CODES in the core).
+const retryable = (code: OutcomeCode | undefined) => isErrorCode(code) && errorKind(code) === 'environment';
 const DEFAULT_RETRY_MS = 60_000;
 const DEFAULT_MAX_RETRY_MS = 15 * 60_000;
+
+/**
+ * Why an analysis failed: a DQA_* code, VANISHED (the file was removed mid-read, which raft does),
+ * TIMEOUT or INTERNAL (a bug, or the worker died).
+ */
+export type OutcomeCode = ErrorCode | 'VANISHED' | 'TIMEOUT' | 'INTERNAL';
+
+/** How a run ended, the `result` label of dqlite_agent_analyses_total. */
+export type AnalysisResult = 'success' | 'error' | 'vanished';
+export const ANALYSIS_RESULTS: readonly AnalysisResult[] = ['success', 'error', 'vanished'];
+
+/** A snapshot raft pruned while we read it is neither a success nor a failure. */
+export function resultOf(outcome: { ok: boolean; code: OutcomeCode | undefined }): AnalysisResult {
+  return outcome.ok ? 'success' : outcome.code === 'VANISHED' ? 'vanished' : 'error';
+}
 
 /** The outcome of one analysis, as the collectors and /readyz see it. */
 export interface AnalysisOutcome {
   path: string;
   ok: boolean;
-  /** DQA_* code, VANISHED (the file was removed mid-read, which raft does), TIMEOUT or INTERNAL. */
-  code: string | undefined;
+  code: OutcomeCode | undefined;
   message: string | undefined;
   durationSeconds: number;
   finishedAt: number;
@@ -72,9 +93,9 @@ export class AnalysisRunner extends EventEmitter {
   running: string | undefined;
   skipped = 0;
   /** Finished runs by result: success, error, vanished. */
-  readonly results = new Map<string, number>();
+  readonly results = new Map<AnalysisResult, number>();
   /** Failed runs by error code (a bounded set: DQA_* codes, TIMEOUT, INTERNAL). */
-  readonly errors = new Map<string, number>();
+  readonly errors = new Map<OutcomeCode, number>();
 
   /** Runs started again after a retryable failure (a subset of the finished runs). */
   retries = 0;
@@ -147,7 +168,7 @@ export class AnalysisRunner extends EventEmitter {
       durationSeconds: (performance.now() - started) / 1000,
       finishedAt: Date.now(),
     };
-    const result = outcome.ok ? 'success' : outcome.code === 'VANISHED' ? 'vanished' : 'error';
+    const result = resultOf(outcome);
     this.results.set(result, (this.results.get(result) ?? 0) + 1);
     if (result === 'error') this.errors.set(outcome.code!, (this.errors.get(outcome.code!) ?? 0) + 1);
     this.lastOutcome = outcome;
@@ -160,7 +181,7 @@ export class AnalysisRunner extends EventEmitter {
     const next = this.queued;
     this.queued = undefined;
     if (next !== undefined && !this.stopped) this.run(next);
-    else if (result === 'error' && RETRYABLE_CODES.has(outcome.code!)) this.scheduleRetry(path);
+    else if (result === 'error' && retryable(outcome.code)) this.scheduleRetry(path);
     if (reply.ok) this.retryDelay = this.options.retryMs ?? DEFAULT_RETRY_MS;
     this.emit('done', outcome, reply.ok ? reply.analysis : undefined);
   }

@@ -1,6 +1,7 @@
 import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { analyze, isAnalyzerError } from '@dqlite-analyzer/core';
+import type { OutcomeCode } from './analysis-runner.js';
 
 /** What the runner sends: one snapshot to analyse. */
 export interface AnalysisJob {
@@ -12,7 +13,7 @@ export interface AnalysisJob {
 /** What the worker answers. */
 export type AnalysisReply =
   | { ok: true; analysis: import('@dqlite-analyzer/core').Analysis }
-  | { ok: false; code: string; message: string };
+  | { ok: false; code: Exclude<OutcomeCode, 'VANISHED'>; message: string };
 
 const job = workerData as AnalysisJob;
 try {

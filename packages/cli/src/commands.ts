@@ -1,6 +1,13 @@
-import { accessSync, constants, mkdirSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { type Analysis, AnalyzerError, analyze, type Comparison, compare } from '@dqlite-analyzer/core';
+import {
+  type Analysis,
+  AnalyzerError,
+  analyze,
+  type Comparison,
+  compare,
+  ensureOutsideOf,
+} from '@dqlite-analyzer/core';
 import type { AnalyzeCommand, CompareCommand, OutputOptions } from './cli.js';
 import { exitCodeForFindings } from './exit-codes.js';
 import { RENDERERS, type RenderContext } from './formats.js';
@@ -17,8 +24,12 @@ export interface Io {
 
 /** Analyse, render, write; returns the exit code the findings call for. */
 export async function runAnalyze(command: AnalyzeCommand, io: Io, generatedBy: string): Promise<number> {
-  checkOutputWritable(command.output);
-  if (command.keepCopies !== undefined) createKeepCopies(command.keepCopies);
+  await checkOutput(command.output, [command.path]);
+  if (command.keepCopies !== undefined) {
+    // Refused before it is made: never a directory created inside the data directory being read.
+    await ensureOutsideOf(command.path, command.keepCopies, '--keep-copies');
+    createKeepCopies(command.keepCopies);
+  }
   const progress = createProgressLine(io.stderr, command.progress);
   let analysis: Analysis;
   try {
@@ -49,7 +60,7 @@ export async function runAnalyze(command: AnalyzeCommand, io: Io, generatedBy: s
 
 /** Compare two snapshots, render, write; exit 0 when it ran. */
 export async function runCompare(command: CompareCommand, io: Io, generatedBy: string): Promise<number> {
-  checkOutputWritable(command.output);
+  await checkOutput(command.output, [command.older, command.newer]);
   const progress = createProgressLine(io.stderr, command.progress);
   let comparison: Comparison;
   try {
@@ -73,9 +84,21 @@ function context(options: OutputOptions, generatedBy: string): RenderContext {
   return { generatedBy, top: options.top, color: options.color, width: options.width };
 }
 
-// Fail before a long analysis, not after it, when the report could not be saved anyway.
-function checkOutputWritable(output: string | undefined): void {
+// Fail before a long analysis, not after it, when the report could not be saved anyway — or must
+// not be: over the input or into its data directory (DQA_OUTPUT_INSIDE_INPUT, from the core, which
+// checks --temp-dir and --keep-copies the same way), or into a FIFO or device, where the write would
+// block or go somewhere else than a file.
+async function checkOutput(output: string | undefined, inputs: readonly string[]): Promise<void> {
   if (output === undefined) return;
+  const existing = statSync(output, { throwIfNoEntry: false });
+  if (existing && !existing.isFile()) {
+    throw new AnalyzerError(
+      'DQA_OUTPUT_FAILED',
+      `cannot write the report to ${output}: it exists and is not a regular file`,
+      { path: output },
+    );
+  }
+  for (const input of inputs) await ensureOutsideOf(input, output, 'the report');
   const dir = dirname(resolve(output));
   try {
     accessSync(dir, constants.W_OK);

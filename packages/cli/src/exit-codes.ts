@@ -1,4 +1,4 @@
-import type { ErrorCode, Severity } from '@dqlite-analyzer/core';
+import type { ErrorKind, Severity } from '@dqlite-analyzer/core';
 
 /**
  * Exit codes, documented in `--help` and the README. The numbers for input and internal
@@ -19,20 +19,20 @@ export const EXIT = {
   NO_INPUT: 66,
   /** A bug in the analyzer: please report it. */
   INTERNAL: 70,
-  /** The private working copy, the report file or the kept copies could not be written. */
+  /** This machine failed: no space or memory, or the private working copy or --output file cannot be written. */
   CANT_CREATE: 73,
   /** Interrupted by SIGINT. */
   INTERRUPTED: 130,
 } as const;
 
-/** The exit code for an analyzer error code. */
-export function exitCodeFor(code: ErrorCode): number {
-  if (code === 'DQA_INPUT_NOT_FOUND' || code === 'DQA_INPUT_UNREADABLE') return EXIT.NO_INPUT;
-  if (code === 'DQA_TEMP_NO_SPACE' || code === 'DQA_TEMP_FAILED' || code === 'DQA_OUTPUT_FAILED') {
-    return EXIT.CANT_CREATE;
-  }
-  return EXIT.DATA_ERROR;
-}
+/** The exit code for an analyzer error, from its code's kind (ERROR_CODES in the core). */
+export const EXIT_FOR_KIND: Record<ErrorKind, number> = {
+  input: EXIT.DATA_ERROR,
+  access: EXIT.NO_INPUT,
+  environment: EXIT.CANT_CREATE,
+  usage: EXIT.USAGE,
+  internal: EXIT.INTERNAL,
+};
 
 /**
  * The exit code for an analysis that ran: CRITICAL when a critical finding was raised, WARNING when

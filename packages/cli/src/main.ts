@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { CommanderError, InvalidArgumentError } from 'commander';
 import { buildProgram, type CliCommand } from './cli.js';
 import type { Io } from './commands.js';
-import { EXIT, exitCodeFor } from './exit-codes.js';
+import { EXIT, EXIT_FOR_KIND } from './exit-codes.js';
 
 // The core and the renderers load on first use: --help, --version and usage errors need neither.
 const loadCommands = () => import('./commands.js');
@@ -60,7 +60,7 @@ async function report(error: unknown): Promise<void> {
   );
   if (loaded?.[0].isAnalyzerError(error)) {
     process.stderr.write(`${loaded[1].errorLine(error)}\n`);
-    process.exitCode = exitCodeFor(error.code);
+    process.exitCode = EXIT_FOR_KIND[loaded[0].errorKind(error.code)];
   } else {
     const message = error instanceof Error ? error.message : String(error);
     process.stderr.write(

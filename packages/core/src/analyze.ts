@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { ANALYSIS_SCHEMA_VERSION, type Analysis, type DatabaseAnalysis } from './analysis-types.js';
 import { type Check, runChecks } from './checks/index.js';
+import { lockWindowOf } from './checks/lock-window.js';
 import { AnalyzerError } from './errors.js';
 import { copyOut } from './io/copy-file.js';
 import { createPrivateDir } from './io/temp-dir.js';
@@ -9,6 +10,7 @@ import { type KineInspector, measureDatabase } from './measure-database.js';
 import { noteIncompleteReads } from './partial-reads.js';
 import { readRaftInfo } from './raft/raft-info.js';
 import { extractInput } from './source/extract-input.js';
+import { ensureOutsideInput } from './source/outside-input.js';
 import { resolveInput } from './source/resolve-input.js';
 import type { ProgressListener } from './source/snapshot-file.js';
 import type { IntegrityMode } from './sqlite/integrity.js';
@@ -64,6 +66,9 @@ export async function analyzeWith(
 ): Promise<Analysis> {
   const timings: Timings = {};
   const input = await resolveInput(path);
+  if (options.tempDir !== undefined) ensureOutsideInput(input, options.tempDir, 'the temp dir');
+  if (options.keepCopiesIn !== undefined)
+    ensureOutsideInput(input, options.keepCopiesIn, 'the kept copies dir');
   const raft = input.kind === 'sqlite' ? null : await readRaftInfo(input.dataFile, input.metaFile);
   const dir = createPrivateDir(options.tempDir);
   // Started now so that its start-up overlaps the extraction.
@@ -120,12 +125,14 @@ export async function analyzeWith(
       leases: details?.leases ?? [],
       objects: details?.objects ?? null,
       decoding: details?.decoding ?? [],
+      lockWindowEstimate: null,
       findings: [],
       partial: false,
       warnings: [],
       timings,
     };
     noteIncompleteReads(analysis);
+    analysis.lockWindowEstimate = lockWindowOf(analysis);
     analysis.findings = timed(timings, 'findings', () => runChecks(analysis, options.checks));
     return analysis;
   } finally {

@@ -8,7 +8,7 @@ declare const DQA_BUILD: { version: string; commit: string } | undefined;
  */
 export function bundledModuleUrl(name: string): URL | undefined {
   if (typeof DQA_BUILD === 'undefined') return undefined;
-  // node:sea exists from Node 20.12; the executable carries its own Node, and only it gets here.
-  const { getAsset } = require('node:sea') as typeof import('node:sea');
+  // The executable carries its own Node (20.20), which has getBuiltinModule and node:sea.
+  const { getAsset } = process.getBuiltinModule('node:sea') as typeof import('node:sea');
   return new URL(`data:text/javascript;base64,${Buffer.from(getAsset(name)).toString('base64')}`);
 }

@@ -1,40 +1,83 @@
-// Every error the core throws on purpose. Codes are public API: never rename or reuse one;
-// retire it and keep it listed in docs/errors.md. The value is the one-line meaning, which is
-// also the "Meaning" column of docs/errors.md (a test keeps the two in sync).
+/**
+ * What an error says about where the fault lies, and so what a caller does about it (the CLI's
+ * exit code, the agent's retry): the kind is part of each code, as fastify's error codes carry
+ * their HTTP status. docs/errors.md explains each kind and gives it per code.
+ */
+export type ErrorKind =
+  /** The input's bytes are damaged, or are not what the analyzer reads: another snapshot or a fresh copy is the fix. */
+  | 'input'
+  /** The input cannot be reached: no such path, or no permission to read it. */
+  | 'access'
+  /** This machine failed, not the input: temp space, the temp dir, memory, I/O. The same input may work later. */
+  | 'environment'
+  /** The tool was called or configured wrongly. */
+  | 'usage'
+  /** A bug in the analyzer. */
+  | 'internal';
+
+const entry =
+  <K extends ErrorKind>(kind: K) =>
+  (meaning: string) => ({ kind, meaning });
+const input = entry('input');
+const access = entry('access');
+const environment = entry('environment');
+const usage = entry('usage');
+
+// Every error the core and its callers raise on purpose. Codes are public API: never rename or
+// reuse one; retire it and keep it listed in docs/errors.md. `meaning` is also the "Meaning"
+// column of docs/errors.md and `kind` its "Kind" column (a test keeps them in sync).
 export const ERROR_CODES = {
-  DQA_INPUT_NOT_FOUND: 'no file or directory at the given path',
-  DQA_INPUT_UNREADABLE: 'the input exists but cannot be read',
-  DQA_INPUT_EMPTY: 'the input file is empty',
-  DQA_INPUT_UNKNOWN: 'the input is neither a dqlite snapshot, a data directory nor a SQLite file',
-  DQA_DIR_NO_SNAPSHOT: 'the data directory holds no complete snapshot',
-  DQA_RAFT_META_TRUNCATED: 'the snapshot .meta file is shorter than its header says',
-  DQA_RAFT_META_FORMAT: 'the snapshot .meta file has an unknown format version',
-  DQA_RAFT_META_CRC: 'the snapshot .meta checksum does not match its contents',
-  DQA_RAFT_META_MALFORMED: 'the Raft configuration inside the .meta file cannot be decoded',
-  DQA_LZ4_BAD_HEADER: 'the LZ4 frame header is invalid or uses an unsupported feature',
-  DQA_LZ4_TRUNCATED: 'the LZ4 frame ends before its end mark',
-  DQA_LZ4_CORRUPT: 'an LZ4 block cannot be decompressed',
-  DQA_LZ4_CHECKSUM: 'the LZ4 content checksum does not match the decompressed data',
-  DQA_LZ4_SIZE_MISMATCH: 'the LZ4 frame decompresses to a different size than its header declares',
-  DQA_FSM_BAD_FORMAT: 'the dqlite snapshot payload has an unknown format version',
-  DQA_FSM_TRUNCATED: 'the dqlite snapshot payload ends before the sizes it declares',
-  DQA_FSM_SIZE_TOO_LARGE: 'a size field in the dqlite payload is larger than the data that follows it',
-  DQA_FSM_BAD_NAME: 'a database name in the dqlite payload is not a NUL-terminated string',
-  DQA_FSM_NO_DATABASES: 'the dqlite snapshot payload holds no database',
-  DQA_FSM_TOO_MANY_DATABASES: 'the dqlite snapshot payload declares an implausible number of databases',
-  DQA_FSM_TRAILING_DATA: 'the dqlite snapshot payload has bytes after its last database',
-  DQA_SQLITE_NOT_DATABASE: 'a database file does not start with the SQLite header',
-  DQA_SQLITE_BAD_WAL: 'a WAL file has an invalid header or a size that is not a whole number of frames',
-  DQA_SQLITE_CORRUPT: 'SQLite reports the database as corrupt',
-  DQA_KINE_NOT_FOUND: 'no database in the input has a kine table',
-  DQA_COMPARE_ORDER: 'the snapshot given as newer has a lower kine revision than the older one',
-  DQA_TEMP_NO_SPACE: 'not enough free space for the private copy of the database',
-  DQA_TEMP_FAILED: 'the private working copy cannot be created or written',
-  DQA_OUTPUT_FAILED:
+  DQA_INPUT_NOT_FOUND: access('no file or directory at the given path'),
+  DQA_INPUT_UNREADABLE: access('the input exists but cannot be read'),
+  DQA_INPUT_EMPTY: input('the input file is empty'),
+  DQA_INPUT_UNKNOWN: input('the input is neither a dqlite snapshot, a data directory nor a SQLite file'),
+  DQA_DIR_NO_SNAPSHOT: input('the data directory holds no complete snapshot'),
+  DQA_RAFT_META_TRUNCATED: input('the snapshot .meta file is shorter than its header says'),
+  DQA_RAFT_META_FORMAT: input('the snapshot .meta file has an unknown format version'),
+  DQA_RAFT_META_CRC: input('the snapshot .meta checksum does not match its contents'),
+  DQA_RAFT_META_MALFORMED: input('the Raft configuration inside the .meta file cannot be decoded'),
+  DQA_LZ4_BAD_HEADER: input('the LZ4 frame header is invalid or uses an unsupported feature'),
+  DQA_LZ4_TRUNCATED: input('the LZ4 frame ends before its end mark'),
+  DQA_LZ4_CORRUPT: input('an LZ4 block cannot be decompressed'),
+  DQA_LZ4_CHECKSUM: input('the LZ4 content checksum does not match the decompressed data'),
+  DQA_LZ4_SIZE_MISMATCH: input('the LZ4 frame decompresses to a different size than its header declares'),
+  DQA_FSM_BAD_FORMAT: input('the dqlite snapshot payload has an unknown format version'),
+  DQA_FSM_TRUNCATED: input('the dqlite snapshot payload ends before the sizes it declares'),
+  DQA_FSM_SIZE_TOO_LARGE: input('a size field in the dqlite payload is larger than the data that follows it'),
+  DQA_FSM_BAD_NAME: input('a database name in the dqlite payload is not a NUL-terminated string'),
+  DQA_FSM_NO_DATABASES: input('the dqlite snapshot payload holds no database'),
+  DQA_FSM_TOO_MANY_DATABASES: input(
+    'the dqlite snapshot payload declares an implausible number of databases',
+  ),
+  DQA_FSM_TRAILING_DATA: input('the dqlite snapshot payload has bytes after its last database'),
+  DQA_SQLITE_NOT_DATABASE: input('a database file does not start with the SQLite header'),
+  DQA_SQLITE_BAD_WAL: input(
+    'a WAL file has an invalid header or a size that is not a whole number of frames',
+  ),
+  DQA_SQLITE_CORRUPT: input('SQLite reports the database as corrupt'),
+  DQA_KINE_NOT_FOUND: input('no database in the input has a kine table'),
+  DQA_COMPARE_ORDER: input('the snapshot given as newer has a lower kine revision than the older one'),
+  DQA_TEMP_NO_SPACE: environment('not enough free space for the private copy of the database'),
+  DQA_TEMP_FAILED: environment('the private working copy cannot be created or written'),
+  DQA_SQLITE_NO_MEMORY: environment('SQLite ran out of memory reading the private copy'),
+  DQA_AGENT_CONFIG: usage('a dqlite-agent configuration value is missing or invalid'),
+  DQA_OUTPUT_INSIDE_INPUT: usage('a temp dir, kept copy or report would be written where the input is'),
+  DQA_OUTPUT_FAILED: environment(
     'the report file, or a kept copy of a database or the directory for it, cannot be created or written',
+  ),
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
+
+/** The kind of an error code. */
+export function errorKind(code: ErrorCode): ErrorKind {
+  return ERROR_CODES[code].kind;
+}
+
+/** True when `code` is one of ours (a DQA_* code in the catalogue). */
+export function isErrorCode(code: unknown): code is ErrorCode {
+  return typeof code === 'string' && Object.hasOwn(ERROR_CODES, code);
+}
 
 /** Facts a user can check by hand: path, byte offset, expected and found values. */
 export type ErrorDetails = Readonly<Record<string, string | number | boolean>>;

@@ -1,16 +1,26 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { AnalyzerError, ERROR_CODES, isAnalyzerError } from '../src/errors.js';
+import { AnalyzerError, ERROR_CODES, errorKind, isAnalyzerError, isErrorCode } from '../src/errors.js';
 
 const doc = readFileSync(new URL('../../../docs/errors.md', import.meta.url), 'utf8');
-const documented = [...doc.matchAll(/^\| `(DQA_[A-Z0-9_]+)` \| ([^|]+) \|/gm)].map((m) => [
+const documented = [...doc.matchAll(/^\| `(DQA_[A-Z0-9_]+)` \| ([^|]+) \| ([a-z]+) \|/gm)].map((m) => [
   m[1]!,
-  m[2]!.trim(),
+  { meaning: m[2]!.trim(), kind: m[3]! },
 ]);
 
 describe('error catalogue', () => {
-  it('documents every code in docs/errors.md, with the same meaning, and nothing else', () => {
+  it('documents every code in docs/errors.md, with the same meaning and kind, and nothing else', () => {
     expect(Object.fromEntries(documented)).toEqual(ERROR_CODES);
+  });
+
+  it('gives every code its kind', () => {
+    expect(errorKind('DQA_LZ4_CORRUPT')).toBe('input');
+    expect(errorKind('DQA_INPUT_UNREADABLE')).toBe('access');
+    expect(errorKind('DQA_TEMP_NO_SPACE')).toBe('environment');
+    expect(errorKind('DQA_AGENT_CONFIG')).toBe('usage');
+    expect(isErrorCode('DQA_LZ4_CORRUPT')).toBe(true);
+    expect(isErrorCode('TIMEOUT')).toBe(false);
+    expect(isErrorCode('toString')).toBe(false);
   });
 
   it('names every code DQA_<AREA>_<CONDITION>', () => {

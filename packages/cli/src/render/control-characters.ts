@@ -1,27 +1,69 @@
 // Names and keys in a report come from the snapshot, which may be damaged or crafted: a database
-// name holding ESC or BEL would drive the operator's terminal. Every string of the analysis is
-// escaped before a human-readable renderer sees it; JSON keeps exact values, \u-escaped (render/json.ts).
+// name holding ESC or BEL would drive the operator's terminal, a newline would forge a report line,
+// a right-to-left override (U+202E) would show `/registry/pods/evil` as something else, and a
+// 10 MB key would make every layout step as slow as the key is long. Every string of the analysis
+// is made safe before a human-readable renderer sees it; JSON keeps exact values, \u-escaped
+// (render/json.ts).
 
-// C0 controls except tab and newline (remediation text is multi-line), DEL, and the C1 controls.
-const isControl = (code: number): boolean =>
-  (code < 0x20 && code !== 0x09 && code !== 0x0a) || (code >= 0x7f && code <= 0x9f);
+// C0 controls except tab, DEL, and the C1 controls; LF is escaped too except in remediation text,
+// which is multi-line on purpose (and holds no name that is not a valid Kubernetes name).
+const isControl = (code: number, keepNewline: boolean): boolean =>
+  (code < 0x20 && code !== 0x09 && !(keepNewline && code === 0x0a)) || (code >= 0x7f && code <= 0x9f);
 
-function escapeText(text: string): string {
+// Characters that are invisible or reorder what follows them (Unicode TR#9 explicit formatting
+// characters, line and paragraph separators, zero-width characters).
+const isInvisible = (code: number): boolean =>
+  (code >= 0x200b && code <= 0x200f) || // zero-width space/non-joiner/joiner, LRM, RLM
+  (code >= 0x2028 && code <= 0x202e) || // line/paragraph separators, LRE RLE PDF LRO RLO
+  (code >= 0x2060 && code <= 0x2064) || // word joiner, invisible operators
+  (code >= 0x2066 && code <= 0x2069) || // LRI RLI FSI PDI
+  code === 0x061c || // Arabic letter mark
+  code === 0xfeff; // zero-width no-break space (BOM)
+
+/**
+ * Strings longer than this are shortened for display: no Kubernetes key comes near it (a name is at
+ * most 253 characters, a key a few hundred), so only damage or a crafted row is cut, and layout cost
+ * stays bounded whatever the snapshot holds. Real keys are wrapped, never cut, by the renderers.
+ */
+export const DISPLAY_LIMIT = 1024;
+/** Remediation text is written by us; it embeds names, so it is bounded too, far above its size. */
+const REMEDIATION_LIMIT = 64 * 1024;
+
+/**
+ * Shorten to `limit` characters by cutting the middle, saying how long the original was: the start
+ * and the end of a key (resource, namespace, name) say most about it.
+ */
+export function shortenForDisplay(text: string, limit = DISPLAY_LIMIT): string {
+  if (text.length <= limit) return text;
+  const note = ` …[${text.length} characters]… `;
+  const keep = Math.max(limit - note.length, 2);
+  const head = Math.ceil(keep / 2);
+  return `${text.slice(0, head)}${note}${text.slice(text.length - (keep - head))}`;
+}
+
+function escapeText(text: string, keepNewline: boolean): string {
+  const bounded = shortenForDisplay(text, keepNewline ? REMEDIATION_LIMIT : DISPLAY_LIMIT);
   let out = '';
-  for (const char of text) {
+  for (const char of bounded) {
     const code = char.charCodeAt(0);
-    out += isControl(code) ? `\\x${code.toString(16).padStart(2, '0')}` : char;
+    if (isControl(code, keepNewline)) out += `\\x${code.toString(16).padStart(2, '0')}`;
+    else if (isInvisible(code)) out += `\\u${code.toString(16).padStart(4, '0')}`;
+    else out += char;
   }
   return out;
 }
 
-/** A deep copy of `value` with every control character in its strings written as `\xNN`. */
-export function escapeControlCharacters<T>(value: T): T {
-  if (typeof value === 'string') return escapeText(value) as T;
+/**
+ * A deep copy of `value` with every string made safe to show: control characters as `\xNN`,
+ * invisible and bidi characters as `\uXXXX`, and strings over DISPLAY_LIMIT shortened in the middle.
+ */
+export function escapeControlCharacters<T>(value: T, key?: string): T {
+  if (typeof value === 'string') return escapeText(value, key === 'remediation') as T;
   if (Array.isArray(value)) return value.map((item) => escapeControlCharacters(item)) as T;
   if (value !== null && typeof value === 'object') {
     const out: Record<string, unknown> = {};
-    for (const [key, item] of Object.entries(value)) out[escapeText(key)] = escapeControlCharacters(item);
+    for (const [name, item] of Object.entries(value))
+      out[escapeText(name, false)] = escapeControlCharacters(item, name);
     return out as T;
   }
   return value;

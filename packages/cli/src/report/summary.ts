@@ -3,7 +3,6 @@ import {
   type DatabaseAnalysis,
   KINE_RETRY_BUDGET_SECONDS,
   type Severity,
-  snapshotCosts,
 } from '@dqlite-analyzer/core';
 import type { Verdict } from './model.js';
 import { buildVerdict } from './verdict.js';
@@ -78,7 +77,7 @@ export function topWriterOf(analysis: Analysis): TopWriter | null {
 /** The first screen's figures, from the analysis alone. */
 export function buildSummary(analysis: Analysis): Summary {
   const db = storageDatabase(analysis);
-  const costs = snapshotCosts(analysis);
+  const lock = analysis.lockWindowEstimate;
   return {
     verdict: buildVerdict(analysis.findings, analysis.partial, analysis.kine !== null),
     findings: analysis.findings.map((f) => ({ severity: f.severity, id: f.id, headline: f.title })),
@@ -90,8 +89,8 @@ export function buildSummary(analysis: Analysis): Summary {
           liveBytes: analysis.kine?.liveBytes ?? null,
           vacuumedBytes: db.vacuumedBytes ?? db.estimatedVacuumedBytes,
           vacuumedExact: db.vacuumedBytes !== undefined,
-          lockWindowSeconds: costs ? costs.current.seconds : null,
-          retryBudgetSeconds: KINE_RETRY_BUDGET_SECONDS,
+          lockWindowSeconds: lock ? lock.estimatedSeconds : null,
+          retryBudgetSeconds: lock ? lock.budgetSeconds : KINE_RETRY_BUDGET_SECONDS,
         }
       : null,
   };

@@ -43,3 +43,16 @@ describe('wrapping for 80 columns', () => {
     ]);
   });
 });
+
+describe('wrapWords on a long word', () => {
+  it('is linear: a 2 MB word in about a second at most (it was quadratic: minutes)', () => {
+    const started = performance.now();
+    const lines = wrapWords(`a ${'x'.repeat(2_000_000)} b`, 78);
+    // ~0.3 s alone, more on a loaded machine; the quadratic version ran for minutes.
+    expect(performance.now() - started).toBeLessThan(3000);
+    expect(lines[0]).toBe('a');
+    expect(lines.slice(1, -1).every((line) => line.length === 78)).toBe(true);
+    expect(lines.join('').replace(/[ab ]/g, '').length).toBe(2_000_000);
+    expect(lines.at(-1)).toMatch(/^x* b$/);
+  });
+});

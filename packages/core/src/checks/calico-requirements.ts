@@ -171,10 +171,10 @@ export function calicoRun(analysis: Analysis, rbac: ControllerRbac): CalicoRun {
   return { version, versionSource, release, controllers: enabled, needs, evidence };
 }
 
-/** Release lines whose kube-controllers free the addresses of deleted pods on live nodes (v3.20 on). */
-export function freesAddressesOfDeletedPods(run: CalicoRun): boolean | null {
+/** Does the cluster run a Calico v3 line below v3.`minor`? False when the version is unknown. */
+export function calicoLineBelow(run: CalicoRun, minor: number): boolean {
   const line = run.version ? lineOf(run.version) : null;
-  if (!line) return null;
-  const [major, minor] = line.split('.').map(Number) as [number, number];
-  return major > 3 || (major === 3 && minor >= 20);
+  if (!line) return false;
+  const [major, found] = line.split('.').map(Number) as [number, number];
+  return major === 3 && found < minor;
 }

@@ -1,12 +1,14 @@
 import type { Analysis, Finding } from '../analysis-types.js';
-import { calicoRun, freesAddressesOfDeletedPods } from './calico-requirements.js';
+import { calicoLineBelow, calicoRun } from './calico-requirements.js';
 import type { Check } from './check.js';
 import { distributionOf } from './commands.js';
+import { formatBytes, formatCount as n, plural } from './format.js';
 import { controllerGaps } from './rbac-gap.js';
 
 // calico-kube-controllers releases an address only after it has looked leaked for 15 minutes
 // (projectcalico/calico#5044 logs "Confirmed IP leak after 15m"), so a busy cluster always shows a
-// few. Thousands are what turned into 215 MB snapshots in the incident the anchors describe.
+// few. Thousands are what turned into 215 MB snapshots in a published incident
+// (incidents.pgmac.net.au, 2026-04-02: 6,071 stale IPAM handles).
 /** Report leaks as info below this count, as a warning from it… */
 export const IPAM_LEAK_WARNING = 20;
 /** …and as critical from this count. */
@@ -36,15 +38,22 @@ export const leakedIpamCheck: Check = {
       {
         id: 'leaked-ipam',
         severity: leaks >= IPAM_LEAK_CRITICAL ? 'critical' : leaks >= IPAM_LEAK_WARNING ? 'warning' : 'info',
-        title: `${ipam.leakedHandles} of ${ipam.podHandles} Calico pod IPAM handles belong to pods that no longer exist`,
+        // The larger of the two verified counts leads: addresses can leak without a handle object left.
+        title:
+          ipam.leakedAllocations > ipam.leakedHandles
+            ? `${plural(ipam.leakedAllocations, 'Calico IPAM address', 'Calico IPAM addresses')} ${
+                ipam.leakedAllocations === 1 ? 'is' : 'are'
+              } held for pods that no longer exist (${n(ipam.leakedHandles)} of ${plural(ipam.podHandles, 'pod handle')} leaked)`
+            : `${n(ipam.leakedHandles)} of ${plural(ipam.podHandles, 'Calico pod IPAM handle')} belong to pods that no longer exist` +
+              ` (${plural(ipam.leakedAllocations, 'address', 'addresses')} held)`,
         evidence: [
-          `IPAMHandles ${ipam.handles} (pod handles ${ipam.podHandles}); leaked ${ipam.leakedHandles}: ` +
-            `${ipam.handlesWithPodMissing} whose pod is gone, ${ipam.handlesWithoutAllocation} that no block allocation refers to`,
-          `IPAMBlocks ${ipam.blocks}, allocated addresses ${ipam.allocations} (${ipam.podAllocations} for pods); ` +
-            `${ipam.leakedAllocations} addresses held for pods that are gone`,
+          `IPAMHandles ${n(ipam.handles)} (pod handles ${n(ipam.podHandles)}); leaked ${n(ipam.leakedHandles)}: ` +
+            `${n(ipam.handlesWithPodMissing)} whose pod is gone, ${n(ipam.handlesWithoutAllocation)} that no block allocation refers to`,
+          `IPAMBlocks ${n(ipam.blocks)}, allocated addresses ${n(ipam.allocations)} (${n(ipam.podAllocations)} for pods); ` +
+            `${plural(ipam.leakedAllocations, 'address', 'addresses')} held for pods that are gone`,
           ...(handlesPrefix
             ? [
-                `the ipamhandles prefix holds ${handlesPrefix.liveKeys} live keys and ${handlesPrefix.historyRows} history rows (${handlesPrefix.liveBytes + handlesPrefix.historyBytes} bytes)`,
+                `the ipamhandles prefix holds ${plural(handlesPrefix.liveKeys, 'live key')} and ${plural(handlesPrefix.historyRows, 'history row')} (${formatBytes(handlesPrefix.liveBytes + handlesPrefix.historyBytes)})`,
               ]
             : []),
           ...ipam.examples
@@ -63,7 +72,7 @@ export const leakedIpamCheck: Check = {
             : []),
           // v3.13.2 only gets pods to check an allocation of a deleted node; v3.20.0 starts a pod informer
           // (projectcalico/kube-controllers:cmd/kube-controllers/main.go@v3.20.0).
-          ...(run && freesAddressesOfDeletedPods(run) === false
+          ...(run && calicoLineBelow(run, 20)
             ? [
                 `Calico ${run.version} (${run.versionSource}) frees addresses only of deleted nodes and gets pods one at a time ` +
                   '(projectcalico/kube-controllers:pkg/controllers/node/ipam.go@v3.13.2); it never frees the address of a deleted pod ' +
@@ -72,8 +81,20 @@ export const leakedIpamCheck: Check = {
             : []),
         ],
         remediation: [
-          '# Use a calicoctl of exactly the Calico version the cluster runs; find it with:',
-          `${d.kubectl} -n kube-system get deployment calico-kube-controllers -o jsonpath='{..image}'`,
+          ...(run?.version
+            ? [
+                `# Use a calicoctl of exactly the Calico version the cluster runs: ${run.version} (${run.versionSource}).`,
+                ...(calicoLineBelow(run, 18)
+                  ? [
+                      `# Calico ${run.version}'s calicoctl has neither of the two commands below (they came with v3.18):`,
+                      '# upgrade Calico first; from v3.20 its kube-controllers free these addresses by themselves.',
+                    ]
+                  : []),
+              ]
+            : [
+                '# Use a calicoctl of exactly the Calico version the cluster runs; find it with:',
+                `${d.kubectl} -n kube-system get deployment calico-kube-controllers -o jsonpath='{..image}'`,
+              ]),
           '# `ipam check` and `ipam release --from-report` exist since Calico v3.18 (projectcalico/calicoctl#2247);',
           '# releasing handles with the Kubernetes datastore needs the fix of projectcalico/calico#6650 (2022-09);',
           '# release refuses a report made by another calicoctl version or against an older cluster state.',

@@ -1,7 +1,8 @@
 import { openSync } from 'node:fs';
 import { join } from 'node:path';
 import { AnalyzerError } from '../errors.js';
-import { FileWriter } from '../io/file-writer.js';
+import { FileWriter, tempWriteError } from '../io/file-writer.js';
+import { SQLITE_MAGIC } from '../sqlite/header.js';
 import type { PayloadDatabase, PayloadSink } from './payload.js';
 import { WalScanner, type WalSummary } from './wal.js';
 
@@ -12,8 +13,6 @@ export interface ExtractedDatabase extends PayloadDatabase {
   /** The WAL as checked frame by frame; undefined when the payload carries none. */
   wal: WalSummary | undefined;
 }
-
-const SQLITE_MAGIC = Buffer.from('SQLite format 3\0', 'latin1');
 
 /**
  * A PayloadSink that writes each database into `dir` as `db<N>` (+ `db<N>-wal`), mode 0600.
@@ -135,6 +134,10 @@ export class ExtractSink implements PayloadSink {
 }
 
 function createPrivateFile(path: string): FileWriter {
-  // 'wx': never follow or reuse an existing file in the private directory.
-  return new FileWriter(openSync(path, 'wx', 0o600));
+  try {
+    // 'wx': never follow or reuse an existing file in the private directory.
+    return new FileWriter(openSync(path, 'wx', 0o600));
+  } catch (cause) {
+    throw tempWriteError(cause);
+  }
 }

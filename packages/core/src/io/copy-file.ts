@@ -1,5 +1,6 @@
 import { chmodSync, constants, copyFileSync, statSync } from 'node:fs';
 import { AnalyzerError } from '../errors.js';
+import { tempWriteError } from './file-writer.js';
 
 /**
  * Copy one input file to a new private 0600 file; returns its size. Only regular files: copying
@@ -15,14 +16,7 @@ export function copyRegularFile(source: string, target: string): number {
     copyFileSync(source, target, constants.COPYFILE_EXCL);
   } catch (cause) {
     const code = (cause as NodeJS.ErrnoException).code ?? 'error';
-    if (code === 'ENOSPC') {
-      throw new AnalyzerError(
-        'DQA_TEMP_NO_SPACE',
-        'the disk holding the private copy is full',
-        {},
-        { cause },
-      );
-    }
+    if (code === 'ENOSPC' || code === 'EDQUOT') throw tempWriteError(cause);
     throw new AnalyzerError(
       'DQA_INPUT_UNREADABLE',
       `${source} cannot be copied (${code})`,

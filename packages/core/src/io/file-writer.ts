@@ -45,7 +45,7 @@ export class FileWriter {
   async flush(): Promise<void> {
     this.start();
     await Promise.all(this.inFlight);
-    if (this.failure !== undefined) throw toAnalyzerError(this.failure);
+    if (this.failure !== undefined) throw tempWriteError(this.failure);
   }
 
   /** Flush, then close the file, also after a failed write; throws what flush() throws. Once. */
@@ -102,12 +102,14 @@ function skip(buffers: Buffer[], n: number): Buffer[] {
   return [buffers[i]!.subarray(left), ...buffers.slice(i + 1)];
 }
 
-function toAnalyzerError(cause: unknown): unknown {
+/** A failed create or write of a private file, typed: the temp dir's fault, never the input's. */
+export function tempWriteError(cause: unknown): unknown {
   const code = (cause as NodeJS.ErrnoException).code;
+  // ENOSPC is also what a filesystem out of inodes answers to a new file.
   if (code === 'ENOSPC' || code === 'EDQUOT') {
     return new AnalyzerError('DQA_TEMP_NO_SPACE', 'the disk holding the private copy is full', {}, { cause });
   }
-  // Any other failed write (EIO, EFBIG, ...) is the temp dir's, not the input's: a typed error too.
+  // Any other failure (EIO, EFBIG, EACCES, ...) is the temp dir's too: a typed error, naming the errno.
   if (code)
     return new AnalyzerError('DQA_TEMP_FAILED', `cannot write the private copy (${code})`, {}, { cause });
   return cause;

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { AnalyzerError } from '../errors.js';
+import { AnalyzerError, type ErrorCode } from '../errors.js';
 
 export type SqliteDatabase = Database.Database;
 
@@ -24,17 +24,30 @@ export function openCopy(path: string, label: string): SqliteDatabase {
   }
 }
 
-/** Wrap a SQLite failure on the copy of `label` in a typed error. */
+/**
+ * Wrap a SQLite failure on the copy of `label` in a typed error. The copy is ours, in the temp dir:
+ * SQLite failing to write beside it (the -shm index, the checkpoint), to open it or to get memory is
+ * this machine's fault, not the snapshot's (result codes: sqlite.org/rescode.html). Only what is
+ * left (SQLITE_CORRUPT, SQLITE_NOTADB, ...) says the database itself is damaged.
+ */
 export function sqliteError(cause: unknown, label: string): AnalyzerError {
-  const code = (cause as { code?: string }).code ?? 'SQLITE_ERROR';
+  const sqliteCode = (cause as { code?: string }).code ?? 'SQLITE_ERROR';
   const message = cause instanceof Error ? cause.message : String(cause);
+  const [code, what] = meaningOf(sqliteCode);
   return new AnalyzerError(
-    'DQA_SQLITE_CORRUPT',
-    `${label}: SQLite cannot read the database (${code}: ${message})`,
-    {
-      database: label,
-      sqliteCode: code,
-    },
+    code,
+    `${label}: ${what} (${sqliteCode}: ${message})`,
+    { database: label, sqliteCode },
     { cause },
   );
+}
+
+function meaningOf(sqliteCode: string): [ErrorCode, string] {
+  if (sqliteCode === 'SQLITE_FULL')
+    return ['DQA_TEMP_NO_SPACE', 'the disk holding the private copy filled up under SQLite'];
+  if (sqliteCode === 'SQLITE_NOMEM' || sqliteCode === 'SQLITE_IOERR_NOMEM')
+    return ['DQA_SQLITE_NO_MEMORY', 'SQLite ran out of memory'];
+  if (sqliteCode.startsWith('SQLITE_IOERR') || sqliteCode.startsWith('SQLITE_CANTOPEN'))
+    return ['DQA_TEMP_FAILED', 'SQLite cannot read or write its files in the temp dir'];
+  return ['DQA_SQLITE_CORRUPT', 'SQLite cannot read the database'];
 }

@@ -189,6 +189,28 @@ describe('RBAC gaps, judged against the Calico release that runs', () => {
     });
   });
 
+  it('says when calico-node runs another line, and judges a version outside the table on the common needs', () => {
+    const [mixed] = rbacGapCheck.run(calico({ rules: CALICO_V3_13_RULES, info: 'v3.13.2' }));
+    expect(mixed!.evidence[1]).toBe(
+      'ClusterInformation default (/registry/crd.projectcalico.org/clusterinformations/default) says v3.13.2: ' +
+        'calico-node runs another release line than calico-kube-controllers',
+    );
+    expect(mixed!.data.releaseLine).toBe('v3.29');
+    const newer = calico({ image: 'quay.io/calico/kube-controllers:v3.40.0', rules: CALICO_V3_13_RULES });
+    expect(rbacGapCheck.run(newer)).toEqual([]);
+    const [f] = rbacGapCheck.run(
+      calico({ image: 'quay.io/calico/kube-controllers:v3.40.0', rules: CALICO_V3_13_RULES.slice(1) }),
+    );
+    expect(f!.evidence[1]).toBe(
+      'Calico v3.40.0 is outside the table (v3.13–v3.32): only the permissions every release of the table needs are judged',
+    );
+    expect(f!.data).toMatchObject({
+      calicoVersion: 'v3.40.0',
+      releaseLine: null,
+      missing: ['/nodes:watch,list,get'],
+    });
+  });
+
   it('a ServiceAccount no ClusterRoleBinding grants anything gets its own headline and the binding in the fix', () => {
     const [f] = rbacGapCheck.run(calico({}));
     expect(f!.title).toBe('no ClusterRoleBinding grants kube-system/calico-kube-controllers anything');
