@@ -7,6 +7,7 @@ import { chmod, copyFile, mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type SnapshotFiles, startDqliteNode, stopAllNodes } from '@dqlite-analyzer/test-support/dqlite-node';
+import { mountRefused, mountTmpfs, unmount } from '@dqlite-analyzer/test-support/tmpfs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, type CliResult, runCli } from './run-cli.js';
 
@@ -122,13 +123,32 @@ describe('errors that say the fix', () => {
       73,
       /^dqlite-analyze: DQA_OUTPUT_FAILED: cannot write the report to .+ is not a writable directory \(ENOENT\)\n$/,
     );
-    // /dev/full: the directory is writable, the write itself fails with ENOSPC.
+    // A device is refused before the analysis (it would block or write elsewhere than a file).
     expectError(
       await runCli([SAMPLE, '-o', '/dev/full']),
       73,
-      /^dqlite-analyze: DQA_OUTPUT_FAILED: cannot write the report to \/dev\/full \(ENOSPC\)\n$/,
+      /^dqlite-analyze: DQA_OUTPUT_FAILED: cannot write the report to \/dev\/full: it exists and is not a regular file\n$/,
     );
   });
+
+  it.skipIf(mountRefused !== undefined)(
+    'an -o on a full filesystem: the write itself fails, ENOSPC, exit 73',
+    async () => {
+      // A real 4 KiB tmpfs: the directory is writable, the report does not fit.
+      const full = await mkdtemp(join(tmpdir(), 'dqa-full-output-'));
+      expect(mountTmpfs(full, 'size=4k')).toBeUndefined();
+      try {
+        expectError(
+          await runCli([SAMPLE, '-o', join(full, 'report.txt')]),
+          73,
+          /^dqlite-analyze: DQA_OUTPUT_FAILED: cannot write the report to .+report\.txt \(ENOSPC\)\n$/,
+        );
+      } finally {
+        unmount(full);
+        await rm(full, { recursive: true, force: true });
+      }
+    },
+  );
 
   it('usage errors start with dqlite-analyze: like every other error, on one line, exit 2', async () => {
     const results = await Promise.all([
