@@ -16,7 +16,7 @@ import {
 } from '@dqlite-analyzer/test-support/kine';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-// The figures of KineHistory.figures(), computed by SQL (formats.md §3.3 queries).
+// The figures of KineHistory.figures(), computed by SQL (docs/formats.md §3.3).
 const FIGURES_SQL =
   'SELECT (SELECT COUNT(*) FROM kine) AS rows, (SELECT COUNT(*) FROM kine WHERE deleted = 0) AS undeletedRows, ' +
   '(SELECT COUNT(*) FROM kine WHERE deleted = 1) AS tombstones, ' +

@@ -43,7 +43,7 @@ const finding = (id: string): Finding => {
 };
 const one = async <T>(sql: string): Promise<T> => Object.values((await sqlite(k8s, sql))[0]!)[0] as T;
 
-// The latest live row of every key, as listSQL selects it (formats.md §3.3).
+// The latest live row of every key, as listSQL selects it (docs/formats.md §3.3).
 const LIVE = `WITH latest AS (SELECT name, MAX(id) AS id FROM kine GROUP BY name),
   live AS (SELECT k.name, CAST(k.value AS TEXT) AS value FROM kine k JOIN latest l ON l.id = k.id WHERE k.deleted = 0)`;
 const ATTRS = `${LIVE}, attrs AS (

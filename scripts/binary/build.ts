@@ -182,7 +182,7 @@ const bytes = readFileSync(output);
 const sha256 = createHash('sha256').update(bytes).digest('hex');
 writeFileSync(`${output}.sha256`, `${sha256}  dqlite-analyze-linux-x64\n`);
 process.stdout.write(
-  `${output}\n  version ${version} (commit ${commit}), Node ${process.version}\n` +
+  `${output}\n  version ${version}+${commit}, Node ${process.version}\n` +
     `  ${(bytes.length / 1024 / 1024).toFixed(1)} MiB\n  sha256 ${sha256}\n`,
 );
 

@@ -89,15 +89,19 @@ async function listening(logs: () => string, alive: () => boolean): Promise<stri
   throw new Error(`the agent did not listen within 30 s:\n${logs()}`);
 }
 
-/** Poll /readyz until the first analysis is in (bounded). */
-async function ready(url: string): Promise<void> {
+/**
+ * Scrape /metrics until `name` is there (bounded): it comes with the first analysis, which /readyz
+ * does not wait for (it reports ready while the first snapshot is still being analysed).
+ */
+async function scrapeOnce(url: string, name: string): Promise<number> {
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
-    const response = await fetch(`${url}/readyz`).catch(() => undefined);
-    if (response?.status === 200) return;
+    const response = await fetch(`${url}/metrics`).catch(() => undefined);
+    const value = response?.status === 200 ? metric(await response.text(), name) : Number.NaN;
+    if (!Number.isNaN(value)) return value;
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
-  throw new Error(`${url}/readyz did not answer 200 within 60 s`);
+  throw new Error(`${url}/metrics had no ${name} within 60 s`);
 }
 
 const metric = (text: string, name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1]);
@@ -241,9 +245,7 @@ describe.skipIf(!isRoot)('in a root filesystem with no Node (chroot; needs root)
         () => logs,
         () => child.exitCode === null,
       );
-      await ready(url);
-      const metrics = await (await fetch(`${url}/metrics`)).text();
-      expect(metric(metrics, 'dqlite_kine_rows')).toBe(rows);
+      expect(await scrapeOnce(url, 'dqlite_kine_rows')).toBe(rows);
       // The addon's directory went as soon as the addon was loaded: only the agent's own private
       // directory (copies of the snapshot) is in /tmp while it runs.
       expect(readdirSync(join(rootfs, 'tmp')).filter((name) => name.startsWith('dqlite-analyze-'))).toEqual(
@@ -377,9 +379,7 @@ describe.skipIf(!isRoot)('the agent image (buildah, podman; needs root)', () => 
       };
     try {
       const url = await listening(logs, () => inspect().State.Running);
-      await ready(url);
-      const metrics = await (await fetch(`${url}/metrics`)).text();
-      expect(metric(metrics, 'dqlite_kine_rows')).toBe(rows);
+      expect(await scrapeOnce(url, 'dqlite_kine_rows')).toBe(rows);
       const state = inspect();
       expect(state.Mounts).toEqual([expect.objectContaining({ Destination: '/data', RW: false })]);
       // The agent is PID 1 of the container; the kernel says which user it runs as.
@@ -406,10 +406,13 @@ describe.skipIf(!isRoot)('the agent image (buildah, podman; needs root)', () => 
         );
         expect(journal).toMatch(/^systemd \d+/);
       }
+    } catch (error) {
+      // What the agent in the container said, beside which step failed.
+      throw new Error(`${(error as Error).message}\n--- podman logs ---\n${logs()}`, { cause: error });
     } finally {
       execFileSync('podman', [...podman, 'stop', '--time', '15', name], { stdio: 'ignore' });
     }
-    expect(inspect().State.ExitCode).toBe(0);
+    expect(inspect().State.ExitCode, logs()).toBe(0);
     expect(logs()).toContain('"signal":"SIGTERM"');
   });
 });

@@ -27,5 +27,8 @@ export function runCli(args: string[], env: Record<string, string> = {}): Promis
   });
 }
 
-/** A line a shell reads as one word (quoted pieces and escapes, no unquoted space), plus ` \`. */
-export const SINGLE_SHELL_WORD = /^\s*(?:'[^']*'|\\.|[^\s'\\])+(?: \\)?$/;
+/**
+ * A line a shell reads as one word (single- or double-quoted pieces and escapes, no unquoted space),
+ * plus ` \`. shellQuote double-quotes SQL that holds single quotes and nothing double quotes expand.
+ */
+export const SINGLE_SHELL_WORD = /^\s*(?:'[^']*'|"(?:[^"\\$`]|\\.)*"|\\.|[^\s'"\\])+(?: \\)?$/;

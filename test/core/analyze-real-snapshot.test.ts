@@ -170,7 +170,7 @@ describe('analyze() on a snapshot written by a real dqlite node', () => {
       kine.rows,
     );
     expect(kine.revisionsSinceCompaction).toBe(model.currentRevision - model.compactRevision);
-    expect(kine.fragmentationRatio).toBeCloseTo(
+    expect(kine.fileToLiveRatio).toBeCloseTo(
       analysis.databases.find((d) => d.name === 'k8s')!.fileBytes / cli!.liveBytes!,
       10,
     );
@@ -215,8 +215,9 @@ describe('analyze() on a snapshot written by a real dqlite node', () => {
     expect(k8s.integrity).toBeNull();
     const [row] = await sqlite<{ rows: number }>(k8s.copyPath!, 'SELECT count(*) AS rows FROM kine');
     expect(row!.rows).toBe(history.figures().rows);
+    // A kept copy is never overwritten: the user's output, so DQA_OUTPUT_FAILED (not the private copy).
     await expect(analyze(snapshot.dataPath, { tempDir: scratch, keepCopiesIn: keep })).rejects.toMatchObject({
-      code: 'DQA_TEMP_FAILED',
+      code: 'DQA_OUTPUT_FAILED',
     });
   });
 

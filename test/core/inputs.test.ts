@@ -99,7 +99,7 @@ describe('inputs', () => {
       await copyFile(join(node.dataDir, file), join(dir, file));
     await copyFile(snapshot.dataPath, join(dir, snapshot.name));
     await copyFile(snapshot.metaPath, join(dir, `${snapshot.name}.meta`));
-    // A newer snapshot still being written: raft writes the .meta first (formats.md §1.5).
+    // A newer snapshot still being written: raft writes the .meta first (docs/formats.md §1.5).
     const inProgress = `snapshot-${snapshot.term}-${snapshot.index + 1024}-${snapshot.timestamp + 5000}`;
     await copyFile(snapshot.metaPath, join(dir, `${inProgress}.meta`));
     await writeFile(join(dir, 'tmp-XXab12'), 'partial');
@@ -138,7 +138,7 @@ describe('inputs', () => {
   });
 
   it('a dqlite ≥ 1.17 snapshot: WAL merged into the main file, wal_size 0', async () => {
-    // Checkpoint copies with the sqlite3 CLI, then lay them out as dqlite 1.17 does (formats.md §2.3 B).
+    // Checkpoint copies with the sqlite3 CLI, then lay them out as dqlite 1.17 does (docs/formats.md §2.3 B).
     const parts: Buffer[] = [u64(1), u64(extraction.databases.length)];
     for (const db of extraction.databases) {
       const merged = join(scratch, `merged-${db.name}`);

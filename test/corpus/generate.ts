@@ -1486,6 +1486,36 @@ export const CORPUS: readonly CorpusCase[] = [
     },
   },
   {
+    id: 'sqlite-plain-file-wal-torn',
+    group: 'SQLite database',
+    damage: 'a plain kine SQLite file whose `-wal` beside it has a wrong salt in its middle frame',
+    expect: { partial: true, markers: [partialWal('state.db'), walWarning('state.db')] },
+    build: async (c, dir) => {
+      const k8s = c.databases[k8sIndex(c)]!;
+      const frames = walFrames(k8s.wal);
+      await writeFile(join(dir, 'state.db'), k8s.main);
+      await writeFile(join(dir, 'state.db-wal'), flip(k8s.wal, frames[frames.length >> 1]!.at + 8));
+      return [
+        {
+          path: join(dir, 'state.db'),
+          label: `salt of frame ${(frames.length >> 1) + 1} of ${frames.length}`,
+        },
+      ];
+    },
+  },
+  {
+    id: 'sqlite-plain-file-wal-intact',
+    group: 'SQLite database',
+    damage: 'a plain kine SQLite file with its `-wal` beside it, intact (the control for the torn one)',
+    expect: { partial: false, markers: [kineIntact, notPartial] },
+    build: async (c, dir) => {
+      const k8s = c.databases[k8sIndex(c)]!;
+      await writeFile(join(dir, 'state.db'), k8s.main);
+      await writeFile(join(dir, 'state.db-wal'), k8s.wal);
+      return [{ path: join(dir, 'state.db'), label: 'intact' }];
+    },
+  },
+  {
     id: 'sqlite-plain-file-wal-fifo',
     group: 'SQLite database',
     damage: 'a plain SQLite file whose `-wal` beside it is a FIFO',

@@ -123,7 +123,7 @@ describe('the CLI never writes where the input is', () => {
       const started = Date.now();
       const result = await cli([source.dataDir, '-o', output, '--temp-dir', temp]);
       expect(result.stderr, output).toMatch(
-        /^dqlite-analyze: cannot write the report to .*not a regular file\n$/,
+        /^dqlite-analyze: DQA_OUTPUT_FAILED: cannot write the report to .*not a regular file\n$/,
       );
       expect(result.status, output).toBe(73);
       expect(Date.now() - started, output).toBeLessThan(10_000);

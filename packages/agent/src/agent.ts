@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AnalysisRunner } from './analysis-runner.js';
-import type { AgentSources } from './collectors/index.js';
+import type { AgentParts } from './collectors/index.js';
 import type { AgentConfig } from './config.js';
 import { DataDirPoller } from './data-dir-poller.js';
 import { JournalSource } from './lock/journal-source.js';
@@ -20,7 +20,7 @@ export interface AgentLog {
 }
 
 export interface Agent {
-  sources: AgentSources;
+  sources: AgentParts;
   /** Start watching, polling and following; reports the newest snapshot already present. */
   start(): Promise<void>;
   stop(): Promise<void>;
@@ -112,14 +112,14 @@ export function createAgent(config: AgentConfig, options: StartOptions): Agent {
     if (outcome.ok) log.info({ path: outcome.path, seconds: outcome.durationSeconds }, 'snapshot analysed');
     else
       log.warn(
-        { path: outcome.path, code: outcome.code, error: outcome.message },
+        { path: outcome.path, code: outcome.code, error: outcome.message, ...nextStep(outcome.code) },
         'snapshot analysis failed',
       );
   });
   windows.on('close', (window) => log.info({ window }, 'lock window closed'));
   let tick: NodeJS.Timeout | undefined;
 
-  const sources: AgentSources = {
+  const sources: AgentParts = {
     version: options.version,
     watcher,
     runner,
@@ -154,4 +154,16 @@ export function createAgent(config: AgentConfig, options: StartOptions): Agent {
       rmSync(tempRoot, { recursive: true, force: true });
     },
   };
+}
+
+// The core says what failed; the agent says what the operator can change in its own configuration.
+function nextStep(code: string): { hint?: string } {
+  if (code === 'DQA_TEMP_NO_SPACE' || code === 'DQA_TEMP_FAILED') {
+    return {
+      hint:
+        'give analysis.tempDir (DQLITE_AGENT_TEMP_DIR) a writable filesystem with room for the uncompressed ' +
+        "database (the DaemonSet's /tmp emptyDir sizeLimit); the agent retries",
+    };
+  }
+  return {};
 }

@@ -35,6 +35,15 @@ const DEFAULT_MAX_RETRY_MS = 15 * 60_000;
  */
 export type OutcomeCode = ErrorCode | 'VANISHED' | 'TIMEOUT' | 'INTERNAL';
 
+/** How a run ended, the `result` label of dqlite_agent_analyses_total. */
+export type AnalysisResult = 'success' | 'error' | 'vanished';
+export const ANALYSIS_RESULTS: readonly AnalysisResult[] = ['success', 'error', 'vanished'];
+
+/** A snapshot raft pruned while we read it is neither a success nor a failure. */
+export function resultOf(outcome: { ok: boolean; code: OutcomeCode | undefined }): AnalysisResult {
+  return outcome.ok ? 'success' : outcome.code === 'VANISHED' ? 'vanished' : 'error';
+}
+
 /** The outcome of one analysis, as the collectors and /readyz see it. */
 export interface AnalysisOutcome {
   path: string;
@@ -84,7 +93,7 @@ export class AnalysisRunner extends EventEmitter {
   running: string | undefined;
   skipped = 0;
   /** Finished runs by result: success, error, vanished. */
-  readonly results = new Map<string, number>();
+  readonly results = new Map<AnalysisResult, number>();
   /** Failed runs by error code (a bounded set: DQA_* codes, TIMEOUT, INTERNAL). */
   readonly errors = new Map<OutcomeCode, number>();
 
@@ -159,7 +168,7 @@ export class AnalysisRunner extends EventEmitter {
       durationSeconds: (performance.now() - started) / 1000,
       finishedAt: Date.now(),
     };
-    const result = outcome.ok ? 'success' : outcome.code === 'VANISHED' ? 'vanished' : 'error';
+    const result = resultOf(outcome);
     this.results.set(result, (this.results.get(result) ?? 0) + 1);
     if (result === 'error') this.errors.set(outcome.code!, (this.errors.get(outcome.code!) ?? 0) + 1);
     this.lastOutcome = outcome;

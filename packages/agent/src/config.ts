@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { parseArgs } from 'node:util';
+import { MICROK8S_DATA_DIR } from '@dqlite-analyzer/core';
 import { parse as parseYaml } from 'yaml';
 import { type FieldReader, readSection } from './config-fields.js';
 import { ConfigError } from './errors.js';
@@ -51,7 +52,7 @@ export interface AgentConfig {
 }
 
 /** microk8s' k8s-dqlite backend (canonical/microk8s: default-args/k8s-dqlite --storage-dir). */
-export const DEFAULT_DATA_DIR = '/var/snap/microk8s/current/var/kubernetes/backend';
+export const DEFAULT_DATA_DIR = MICROK8S_DATA_DIR;
 // Not taken by k8s-dqlite (9042) nor node-problem-detector (20256/20257).
 export const DEFAULT_PORT = 9963;
 

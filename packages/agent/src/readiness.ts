@@ -1,4 +1,4 @@
-import type { AgentSources } from './collectors/index.js';
+import type { AgentParts } from './collectors/index.js';
 
 export interface Readiness {
   ready: boolean;
@@ -11,7 +11,7 @@ export interface Readiness {
  * waiting less than `staleAfterSeconds`. An idle cluster writes snapshots rarely, so the age of
  * the last analysis alone would flap; what matters is a snapshot left unanalysed.
  */
-export function readiness(sources: AgentSources, staleAfterSeconds: number, now = Date.now()): Readiness {
+export function readiness(sources: AgentParts, staleAfterSeconds: number, now = Date.now()): Readiness {
   const reasons: string[] = [];
   if (!sources.watcher.watching) reasons.push('the data directory is missing or not watched');
   const newest = sources.watcher.latest;

@@ -2,11 +2,11 @@ import { timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { Registry } from 'prom-client';
-import { type AgentSources, registerCollectors } from './collectors/index.js';
+import { type AgentParts, registerCollectors } from './collectors/index.js';
 import { readiness } from './readiness.js';
 
 export interface ServerOptions {
-  sources: AgentSources;
+  sources: AgentParts;
   /** Bearer token required on /metrics and /api/*; /healthz and /readyz stay open for probes. */
   token?: string | undefined;
   tls?: { certFile: string; keyFile: string } | undefined;

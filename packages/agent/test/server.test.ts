@@ -64,7 +64,7 @@ describe('GET /metrics on a real snapshot', { timeout: 60_000 }, () => {
     expect(metrics.value('dqlite_kine_rows')).toBe(kine.rows);
     expect(metrics.value('dqlite_kine_live_keys')).toBe(kine.liveKeys);
     expect(metrics.value('dqlite_kine_history_rows')).toBe(kine.historyRows);
-    expect(metrics.value('dqlite_kine_fragmentation_ratio')).toBeCloseTo(kine.fragmentationRatio!, 9);
+    expect(metrics.value('dqlite_kine_file_to_live_ratio')).toBeCloseTo(kine.fileToLiveRatio!, 9);
     for (const severity of ['info', 'warning', 'critical']) {
       const count = (expected.findings ?? []).filter((f) => f.severity === severity).length;
       expect(metrics.value('dqlite_findings', { severity })).toBe(count);

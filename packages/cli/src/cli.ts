@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import type { IntegrityMode } from '@dqlite-analyzer/core';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { EXIT } from './exit-codes.js';
 import {
@@ -36,15 +37,13 @@ export interface AnalyzeCommand extends OutputOptions {
   vacuum: boolean;
   storageOnly: boolean;
   failOn: FailOn;
-  integrity: Integrity;
+  integrity: IntegrityMode;
   keepCopies: string | undefined;
   /** Only the first screen (--summary). */
   summary: boolean;
   /** Long manifests in full in the text report. */
   fullRemediation: boolean;
 }
-
-export type Integrity = 'quick' | 'full' | 'none';
 
 /** `dqlite-analyze compare <older> <newer>` */
 export interface CompareCommand extends OutputOptions {
@@ -56,7 +55,11 @@ export interface CompareCommand extends OutputOptions {
 
 export type CliCommand = AnalyzeCommand | CompareCommand;
 
-/** Where k8s-dqlite keeps its data: microk8s, then Canonical Kubernetes (formats.md §4). */
+/**
+ * Where k8s-dqlite keeps its data: microk8s, then Canonical Kubernetes (docs/formats.md §4). The
+ * core's MICROK8S_DATA_DIR and CANONICAL_KUBERNETES_DATA_DIR, written out: the CLI parses its
+ * arguments before it loads the core (a test keeps the two equal).
+ */
 export const DEFAULT_DATA_DIRS = [
   '/var/snap/microk8s/current/var/kubernetes/backend',
   '/var/snap/k8s/common/var/lib/k8s-dqlite',
@@ -78,8 +81,8 @@ Exit codes:
   ${EXIT.DATA_ERROR}   damaged or unsupported input, or no kine database (the error code says which)
   ${EXIT.NO_INPUT}   input missing or unreadable
   ${EXIT.INTERNAL}   internal error (please report it; --debug shows the stack)
-  ${EXIT.CANT_CREATE}   this machine: no space or memory, or the private working copy or the
-        --output file cannot be written
+  ${EXIT.CANT_CREATE}   this machine: no space or memory, or the private working copy, the
+        --output file or --keep-copies cannot be written
   ${EXIT.INTERRUPTED}  interrupted
 
 Environment: NO_COLOR turns colour off, FORCE_COLOR on.
@@ -104,6 +107,18 @@ const parseSeconds = (value: string): number => {
   }
   return n;
 };
+
+/**
+ * A usage error as one line that starts like every other error: commander writes
+ * `error: unknown option '--sumary'\n(Did you mean --summary?)\n`.
+ */
+function writeUsageError(text: string, write: (text: string) => void): void {
+  const message = text
+    .replace(/^error: /, '')
+    .replace(/\s*\n\s*/g, ' ')
+    .trim();
+  write(`dqlite-analyze: ${message} (run with --help for usage)\n`);
+}
 
 /** The options both commands share, added to one command. */
 function addOutputOptions(command: Command): Command {
@@ -162,8 +177,9 @@ export function buildProgram(
     )
     // Options belong to the command they follow: `compare --format json` is compare's own option.
     .enablePositionalOptions()
-    .showHelpAfterError('(run with --help for usage)')
-    .exitOverride();
+    .showHelpAfterError(false)
+    .exitOverride()
+    .configureOutput({ outputError: writeUsageError });
   addOutputOptions(program)
     .option('--summary', 'only the first screen: verdict, one line per finding, the storage figures', false)
     .option(
@@ -201,7 +217,7 @@ export function buildProgram(
         vacuum: Boolean(options.vacuum),
         storageOnly: Boolean(options.storageOnly),
         failOn: options.failOn as FailOn,
-        integrity: options.integrity as Integrity,
+        integrity: options.integrity as IntegrityMode,
         keepCopies: options.keepCopies as string | undefined,
         summary: Boolean(options.summary),
         fullRemediation: Boolean(options.fullRemediation),

@@ -1,6 +1,13 @@
-import { accessSync, constants, statSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { type Analysis, analyze, type Comparison, compare, ensureOutsideOf } from '@dqlite-analyzer/core';
+import {
+  type Analysis,
+  AnalyzerError,
+  analyze,
+  type Comparison,
+  compare,
+  ensureOutsideOf,
+} from '@dqlite-analyzer/core';
 import type { AnalyzeCommand, CompareCommand, OutputOptions } from './cli.js';
 import { exitCodeForFindings } from './exit-codes.js';
 import { RENDERERS, type RenderContext } from './formats.js';
@@ -15,14 +22,14 @@ export interface Io {
   stderr: { write(text: string): unknown };
 }
 
-/** The report file cannot be written: exit 73 (sysexits EX_CANTCREAT), one line on stderr. */
-export class OutputError extends Error {
-  override name = 'OutputError';
-}
-
 /** Analyse, render, write; returns the exit code the findings call for. */
 export async function runAnalyze(command: AnalyzeCommand, io: Io, generatedBy: string): Promise<number> {
   await checkOutput(command.output, [command.path]);
+  if (command.keepCopies !== undefined) {
+    // Refused before it is made: never a directory created inside the data directory being read.
+    await ensureOutsideOf(command.path, command.keepCopies, '--keep-copies');
+    createKeepCopies(command.keepCopies);
+  }
   const progress = createProgressLine(io.stderr, command.progress);
   let analysis: Analysis;
   try {
@@ -85,17 +92,38 @@ async function checkOutput(output: string | undefined, inputs: readonly string[]
   if (output === undefined) return;
   const existing = statSync(output, { throwIfNoEntry: false });
   if (existing && !existing.isFile()) {
-    throw new OutputError(`cannot write the report to ${output}: it exists and is not a regular file`);
+    throw new AnalyzerError(
+      'DQA_OUTPUT_FAILED',
+      `cannot write the report to ${output}: it exists and is not a regular file`,
+      { path: output },
+    );
   }
   for (const input of inputs) await ensureOutsideOf(input, output, 'the report');
   const dir = dirname(resolve(output));
   try {
     accessSync(dir, constants.W_OK);
   } catch (cause) {
-    throw new OutputError(`cannot write the report to ${output}: ${dir} is not a writable directory`, {
+    throw outputError(
+      `cannot write the report to ${output}: ${dir} is not a writable directory`,
+      output,
       cause,
-    });
+    );
   }
+}
+
+// --keep-copies DIR is where the user wants the copies: made when missing (0700: they hold the
+// cluster's data, Secrets included), like `mkdir -p`.
+function createKeepCopies(dir: string): void {
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+  } catch (cause) {
+    throw outputError(`cannot create --keep-copies ${dir}`, dir, cause);
+  }
+}
+
+function outputError(message: string, path: string, cause: unknown): AnalyzerError {
+  const code = (cause as NodeJS.ErrnoException).code ?? 'error';
+  return new AnalyzerError('DQA_OUTPUT_FAILED', `${message} (${code})`, { path }, { cause });
 }
 
 function emit(report: string, options: OutputOptions, io: Io): void {
@@ -106,8 +134,7 @@ function emit(report: string, options: OutputOptions, io: Io): void {
   try {
     writeFileSync(options.output, report);
   } catch (cause) {
-    const code = (cause as NodeJS.ErrnoException).code ?? 'error';
-    throw new OutputError(`cannot write the report to ${options.output} (${code})`, { cause });
+    throw outputError(`cannot write the report to ${options.output}`, options.output, cause);
   }
 }
 

@@ -41,10 +41,11 @@ try {
   await buildProgram(version, terminal, run).parseAsync(process.argv);
 } catch (error) {
   if (error instanceof InvalidArgumentError) {
-    process.stderr.write(`dqlite-analyze: ${error.message}\n(run with --help for usage)\n`);
+    process.stderr.write(`dqlite-analyze: ${error.message} (run with --help for usage)\n`);
     process.exitCode = EXIT.USAGE;
   } else if (error instanceof CommanderError) {
-    // commander has printed the message; --help and --version end here too, with exit code 0.
+    // commander has printed the message (one line, cli.ts); --help and --version end here too, with
+    // exit code 0.
     process.exitCode = error.exitCode === 0 ? EXIT.OK : EXIT.USAGE;
   } else {
     await report(error);
@@ -54,21 +55,18 @@ try {
 async function report(error: unknown): Promise<void> {
   // Loaded already when the analysis ran, which is where these errors come from; if loading them
   // is what failed, the error is reported as internal.
-  const loaded = await Promise.all([import('@dqlite-analyzer/core'), loadCommands()]).catch(() => undefined);
+  const loaded = await Promise.all([import('@dqlite-analyzer/core'), import('./hints.js')]).catch(
+    () => undefined,
+  );
   if (loaded?.[0].isAnalyzerError(error)) {
-    process.stderr.write(`dqlite-analyze: ${error.code}: ${error.message}\n`);
+    process.stderr.write(`${loaded[1].errorLine(error)}\n`);
     process.exitCode = EXIT_FOR_KIND[loaded[0].errorKind(error.code)];
-  } else if (loaded && error instanceof loaded[1].OutputError) {
-    process.stderr.write(`dqlite-analyze: ${error.message}\n`);
-    process.exitCode = EXIT.CANT_CREATE;
   } else {
-    process.stderr.write(
-      `dqlite-analyze: internal error: ${error instanceof Error ? error.message : String(error)}\n`,
-    );
+    const message = error instanceof Error ? error.message : String(error);
     process.stderr.write(
       debug && error instanceof Error
-        ? `${error.stack}\n`
-        : 'Run with --debug for the stack trace, and please report it.\n',
+        ? `dqlite-analyze: internal error: ${message}\n${error.stack}\n`
+        : `dqlite-analyze: internal error: ${message} (run with --debug for the stack trace, and please report it)\n`,
     );
     process.exitCode = EXIT.INTERNAL;
   }

@@ -11,8 +11,13 @@ import type { Compression, InputKind } from './source/detect.js';
 import type { BtreeUsage } from './sqlite/btrees.js';
 import type { IntegrityResult } from './sqlite/integrity.js';
 
-/** Bumped when a field of the JSON form is renamed or removed; adding fields keeps it. */
-export const ANALYSIS_SCHEMA_VERSION = 1;
+/**
+ * Bumped when a field of the JSON form is renamed or removed; adding fields keeps it. The old name
+ * is not kept beside the new one: two names for one figure is what a rename is meant to end.
+ * 2: `kine.fragmentationRatio` became `kine.fileToLiveRatio` ("fragmentation" is the free-page
+ * share alone); `lockWindowEstimate` added.
+ */
+export const ANALYSIS_SCHEMA_VERSION = 2;
 
 /** Everything the analyzer found in one input: plain data, JSON-safe, no formatting. */
 export interface Analysis {
@@ -37,6 +42,12 @@ export interface Analysis {
   objects: ClusterObjects | null;
   /** Per decoded resource: values read, decoded, encrypted at rest, undecodable. */
   decoding: DecodeStats[];
+  /**
+   * The modelled time one snapshot of this input keeps the node busy, against kine's retry budget:
+   * always given (the `snapshot-lock-window` finding only fires from its warning threshold on);
+   * null without any database.
+   */
+  lockWindowEstimate: LockWindow | null;
   /** What the checks concluded, most severe first. */
   findings: Finding[];
   /**
@@ -61,6 +72,22 @@ export type Step =
   | 'findings'
   | 'integrity'
   | 'vacuum';
+
+/** The lock-window model's figures for one input (packages/core/src/checks/lock-window.ts). */
+export interface LockWindow {
+  /** LZ4 time of the payload plus disk time of what is written, seconds. */
+  estimatedSeconds: number;
+  /** kine's retry budget for a locked write, seconds (about 1). */
+  budgetSeconds: number;
+  /** The uncompressed payload (all databases) and what lands on disk. */
+  payloadBytes: number;
+  writtenBytes: number;
+  /** True when the compression ratio is assumed (the input is not a compressed snapshot). */
+  ratioAssumed: boolean;
+  /** The same after VACUUM, and after compaction of the history and VACUUM. */
+  afterVacuumSeconds: number;
+  afterCompactionSeconds: number;
+}
 
 /** How urgent a finding is. */
 export type Severity = 'info' | 'warning' | 'critical';
@@ -149,8 +176,12 @@ export interface KineAnalysis extends KineRevisions {
   /** The database holding the kine table (normally `k8s`). */
   database: string;
   schema: KineSchema;
-  /** fileBytes / liveBytes: how many times larger the file is than its live rows; null without live rows. */
-  fragmentationRatio: number | null;
+  /**
+   * fileBytes / liveBytes: how many times larger the file is than its live rows (history rows and free
+   * pages both raise it); null without live rows. Not fragmentation: that is the free-page share
+   * (DatabaseAnalysis.freePageShare), what the `fragmentation` finding and etcd's alert judge.
+   */
+  fileToLiveRatio: number | null;
 }
 
 /** One side of a comparison: where the snapshot came from and its revisions. */

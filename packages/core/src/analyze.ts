@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { ANALYSIS_SCHEMA_VERSION, type Analysis, type DatabaseAnalysis } from './analysis-types.js';
 import { type Check, runChecks } from './checks/index.js';
+import { lockWindowOf } from './checks/lock-window.js';
 import { AnalyzerError } from './errors.js';
 import { copyOut } from './io/copy-file.js';
 import { createPrivateDir } from './io/temp-dir.js';
@@ -124,12 +125,14 @@ export async function analyzeWith(
       leases: details?.leases ?? [],
       objects: details?.objects ?? null,
       decoding: details?.decoding ?? [],
+      lockWindowEstimate: null,
       findings: [],
       partial: false,
       warnings: [],
       timings,
     };
     noteIncompleteReads(analysis);
+    analysis.lockWindowEstimate = lockWindowOf(analysis);
     analysis.findings = timed(timings, 'findings', () => runChecks(analysis, options.checks));
     return analysis;
   } finally {

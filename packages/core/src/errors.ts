@@ -62,6 +62,9 @@ export const ERROR_CODES = {
   DQA_SQLITE_NO_MEMORY: environment('SQLite ran out of memory reading the private copy'),
   DQA_AGENT_CONFIG: usage('a dqlite-agent configuration value is missing or invalid'),
   DQA_OUTPUT_INSIDE_INPUT: usage('a temp dir, kept copy or report would be written where the input is'),
+  DQA_OUTPUT_FAILED: environment(
+    'the report file, or a kept copy of a database or the directory for it, cannot be created or written',
+  ),
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

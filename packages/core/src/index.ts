@@ -1,6 +1,7 @@
 export * from './analysis-types.js';
 export { type AnalyzeOptions, analyze } from './analyze.js';
 export { bundledModuleUrl } from './bundled.js';
+export { formatBytes, formatCount, formatPercent, plural } from './checks/format.js';
 export { CHECKS, type Check, runChecks } from './checks/index.js';
 export { type SnapshotCost, type SnapshotCosts, snapshotCosts } from './checks/lock-window.js';
 export * from './checks/thresholds.js';
@@ -43,6 +44,7 @@ export {
   type SnapshotFiles,
   type Tuning,
 } from './source/data-dir.js';
+export { CANONICAL_KUBERNETES_DATA_DIR, MICROK8S_DATA_DIR } from './source/data-dirs.js';
 export type { Compression, InputKind } from './source/detect.js';
 export { ensureOutsideOf } from './source/outside-input.js';
 export type { Progress, ProgressListener } from './source/snapshot-file.js';

@@ -55,7 +55,7 @@ export function analyzeKine(
       database: name,
       schema,
       ...revisions,
-      fragmentationRatio: revisions.liveBytes > 0 ? fileBytes / revisions.liveBytes : null,
+      fileToLiveRatio: revisions.liveBytes > 0 ? fileBytes / revisions.liveBytes : null,
     },
     prefixes,
     hotKeys,

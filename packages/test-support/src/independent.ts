@@ -1,6 +1,6 @@
 // An independent reader for checking the analyzer: the `lz4` and `sqlite3` command-line tools plus a few
 // Buffer reads, sharing no code with packages/ (on purpose: a bug there must not be mirrored here).
-// Payload layout (docs formats.md §2.2): u64 format = 1, u64 n, then per database a NUL-terminated name
+// Payload layout (docs/formats.md §2.1): u64 format = 1, u64 n, then per database a NUL-terminated name
 // padded to 8 bytes, u64 main size, u64 wal size, the main bytes, the wal bytes; all little-endian.
 import { execFile, spawn } from 'node:child_process';
 import { createWriteStream } from 'node:fs';

@@ -1,4 +1,4 @@
-// kine table schemas as k8s-dqlite creates them (docs formats.md §3.2), one statement per line because the
+// kine table schemas as k8s-dqlite creates them (docs/formats.md §3.2), one statement per line because the
 // dqlite shell takes one statement per line. Every line was checked against dqlite 1.11.1 through the shell:
 // `PRAGMA user_version = N` is accepted there (the authorizer of that version does not block it), it is
 // replicated, and it lands in the snapshot's page 1 (offset 60).

@@ -1,7 +1,7 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
-import type { AnalysisOutcome } from '../analysis-runner.js';
+import { ANALYSIS_RESULTS, type AnalysisOutcome, resultOf } from '../analysis-runner.js';
 import { setKnown, unknown } from './known.js';
-import type { AgentSources, Collector } from './types.js';
+import type { AgentParts, Collector } from './types.js';
 
 const LAST_SUCCESS = 'dqlite_agent_last_analysis_timestamp_seconds';
 const DURATION = 'dqlite_agent_analysis_duration_seconds';
@@ -28,7 +28,7 @@ export const metricNames = [
 ];
 
 /** The agent's own analysis loop: successes, failures by code, duration, and how far behind it is. */
-export function createAnalysisCollector(registry: Registry, sources: AgentSources): Collector {
+export function createAnalysisCollector(registry: Registry, sources: AgentParts): Collector {
   const registers = [registry];
   const lastSuccess = unknown(
     new Gauge({
@@ -84,10 +84,10 @@ export function createAnalysisCollector(registry: Registry, sources: AgentSource
       registers,
     }),
   );
-  for (const result of ['success', 'error', 'vanished']) analyses.inc({ result }, 0);
+  for (const result of ANALYSIS_RESULTS) analyses.inc({ result }, 0);
   sources.runner.on('done', (outcome: AnalysisOutcome) => {
     duration.observe(outcome.durationSeconds);
-    const result = outcome.ok ? 'success' : outcome.code === 'VANISHED' ? 'vanished' : 'error';
+    const result = resultOf(outcome);
     analyses.inc({ result });
     // A vanished snapshot says nothing about the agent: the last error (or success) stands.
     if (result !== 'vanished') lastError.reset();

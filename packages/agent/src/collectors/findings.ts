@@ -1,5 +1,5 @@
 import { Gauge, type Registry } from 'prom-client';
-import type { AgentSources, Collector } from './types.js';
+import type { AgentParts, Collector } from './types.js';
 
 const FINDINGS = 'dqlite_findings';
 
@@ -8,7 +8,7 @@ export const metricNames = [FINDINGS];
 const SEVERITIES = ['info', 'warning', 'critical'] as const;
 
 /** How many findings the core's checks raised on the newest analysed snapshot, by severity. */
-export function createFindingsCollector(registry: Registry, sources: AgentSources): Collector {
+export function createFindingsCollector(registry: Registry, sources: AgentParts): Collector {
   const findings = new Gauge({
     name: FINDINGS,
     help: 'Findings of the checks on the newest analysed snapshot, by severity (details on /api/v1/analysis).',

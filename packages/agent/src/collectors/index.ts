@@ -10,9 +10,9 @@ import * as probe from './probe.js';
 import * as raftLog from './raft-log.js';
 import * as snapshot from './snapshot.js';
 import * as storage from './storage.js';
-import type { AgentSources, Collector, CollectorFactory } from './types.js';
+import type { AgentParts, Collector, CollectorFactory } from './types.js';
 
-export type { AgentSources, Collector } from './types.js';
+export type { AgentParts, Collector } from './types.js';
 
 /** Every collector, in the order their metrics appear; add a file, then a line here. */
 export const COLLECTORS: { factory: CollectorFactory; metricNames: readonly string[] }[] = [
@@ -39,7 +39,7 @@ export const SELF_METRIC_NAMES = [COLLECTOR_SUCCESS, COLLECTOR_DURATION];
  */
 export function registerCollectors(
   registry: Registry,
-  sources: AgentSources,
+  sources: AgentParts,
   onError?: (error: Error) => void,
 ) {
   const collectors: Collector[] = COLLECTORS.map(({ factory }) => factory(registry, sources));

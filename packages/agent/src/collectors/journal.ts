@@ -1,6 +1,6 @@
 import { Counter, Gauge, type Registry } from 'prom-client';
 import { JOURNAL_FAILURES } from '../lock/journal-source.js';
-import type { AgentSources, Collector } from './types.js';
+import type { AgentParts, Collector } from './types.js';
 
 const JOURNAL_UP = 'dqlite_agent_journal_up';
 const JOURNAL_FAILURES_TOTAL = 'dqlite_agent_journal_failures_total';
@@ -8,7 +8,7 @@ const JOURNAL_FAILURES_TOTAL = 'dqlite_agent_journal_failures_total';
 export const metricNames = [JOURNAL_UP, JOURNAL_FAILURES_TOTAL];
 
 /** The journalctl follower: whether it runs, and how often it ended or could not start. Empty without journal units. */
-export function createJournalCollector(registry: Registry, sources: AgentSources): Collector {
+export function createJournalCollector(registry: Registry, sources: AgentParts): Collector {
   const journal = sources.journal;
   if (!journal) return { name: 'journal', update() {} };
   const registers = [registry];

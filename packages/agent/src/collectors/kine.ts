@@ -1,6 +1,6 @@
 import { Gauge, type Registry } from 'prom-client';
 import { setKnown, unknown } from './known.js';
-import type { AgentSources, Collector } from './types.js';
+import type { AgentParts, Collector } from './types.js';
 
 const KINE_CURRENT = 'dqlite_kine_current_revision';
 const KINE_COMPACT = 'dqlite_kine_compact_revision';
@@ -11,7 +11,7 @@ const KINE_HISTORY_ROWS = 'dqlite_kine_history_rows';
 const KINE_HISTORY_BYTES = 'dqlite_kine_history_bytes';
 const KINE_TOMBSTONES = 'dqlite_kine_tombstone_rows';
 const KINE_GAP_ROWS = 'dqlite_kine_gap_rows';
-const KINE_FRAGMENTATION = 'dqlite_kine_fragmentation_ratio';
+const KINE_FILE_TO_LIVE = 'dqlite_kine_file_to_live_ratio';
 const PREFIX_ROWS = 'dqlite_kine_prefix_rows';
 const PREFIX_BYTES = 'dqlite_kine_prefix_bytes';
 
@@ -25,7 +25,7 @@ export const metricNames = [
   KINE_HISTORY_BYTES,
   KINE_TOMBSTONES,
   KINE_GAP_ROWS,
-  KINE_FRAGMENTATION,
+  KINE_FILE_TO_LIVE,
   PREFIX_ROWS,
   PREFIX_BYTES,
 ];
@@ -35,7 +35,7 @@ export const MAX_PREFIXES = 25;
 const CACHED = '(cached: from the newest analysed snapshot)';
 
 /** kine's revisions and rows, and the largest storage prefixes (bounded). */
-export function createKineCollector(registry: Registry, sources: AgentSources): Collector {
+export function createKineCollector(registry: Registry, sources: AgentParts): Collector {
   const registers = [registry];
   const make = (name: string, help: string) =>
     unknown(new Gauge({ name, help: `${help} ${CACHED}`, registers }));
@@ -48,8 +48,9 @@ export function createKineCollector(registry: Registry, sources: AgentSources): 
   const historyBytes = make(KINE_HISTORY_BYTES, 'Bytes of the superseded revisions not yet compacted.');
   const tombstones = make(KINE_TOMBSTONES, 'Delete events (deleted = 1 rows) not yet compacted.');
   const gapRows = make(KINE_GAP_ROWS, 'gap-* filler rows left by kine watch loops.');
-  const fragmentation = make(
-    KINE_FRAGMENTATION,
+  // Not fragmentation (the free-page share, as etcd's alert defines it): history rows raise it too.
+  const fileToLive = make(
+    KINE_FILE_TO_LIVE,
     'Database file bytes / live kine bytes: how many times larger the file is than what is live.',
   );
   const prefixLabels = ['prefix'] as const;
@@ -85,7 +86,7 @@ export function createKineCollector(registry: Registry, sources: AgentSources): 
       historyBytes.set(kine.historyBytes);
       tombstones.set(kine.tombstones);
       gapRows.set(kine.gapRows);
-      setKnown(fragmentation, kine.fragmentationRatio);
+      setKnown(fileToLive, kine.fileToLiveRatio);
       // Coded against the field being optional: older cores have no per-prefix figures.
       const prefixes = [...(analysis.prefixes ?? [])].sort((a, b) => b.rows - a.rows).slice(0, MAX_PREFIXES);
       for (const usage of prefixes) {

@@ -1,5 +1,5 @@
 import { Gauge, type Registry } from 'prom-client';
-import type { AgentSources, Collector } from './types.js';
+import type { AgentParts, Collector } from './types.js';
 
 const LEASE_TRANSITIONS = 'dqlite_kine_lease_transitions';
 const LEASE_REVISIONS = 'dqlite_kine_lease_retained_revisions';
@@ -12,7 +12,7 @@ const NODE_LEASES = 'kube-node-lease';
 export const MAX_LEASES = 30;
 
 /** Leader-election Leases: holder changes (churn) and retained revisions (renewal writes). */
-export function createLeasesCollector(registry: Registry, sources: AgentSources): Collector {
+export function createLeasesCollector(registry: Registry, sources: AgentParts): Collector {
   const registers = [registry];
   const labelNames = ['namespace', 'lease'] as const;
   const transitions = new Gauge({

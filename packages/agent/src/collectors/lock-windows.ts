@@ -1,6 +1,6 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import type { LockSignal, LockWindow } from '../lock/windows.js';
-import type { AgentSources, Collector } from './types.js';
+import type { AgentParts, Collector } from './types.js';
 
 const LOCK_ERRORS = 'dqlite_lock_errors_total';
 const LOCK_TRIES = 'dqlite_lock_error_tries';
@@ -28,7 +28,7 @@ export const metricNames = [
 const MAX_LABEL_VALUES = 50;
 
 /** Lock errors and the windows they form, RBAC denials by service account. */
-export function createLockWindowsCollector(registry: Registry, sources: AgentSources): Collector {
+export function createLockWindowsCollector(registry: Registry, sources: AgentParts): Collector {
   const registers = [registry];
   const errors = new Counter({
     name: LOCK_ERRORS,

@@ -1,6 +1,6 @@
 import { Gauge, type Registry } from 'prom-client';
 import { setKnown, unknown } from './known.js';
-import type { AgentSources, Collector } from './types.js';
+import type { AgentParts, Collector } from './types.js';
 
 const FS_SIZE = 'dqlite_filesystem_size_bytes';
 const FS_FREE = 'dqlite_filesystem_free_bytes';
@@ -11,7 +11,7 @@ const MEMBERS = 'dqlite_cluster_members';
 export const metricNames = [FS_SIZE, FS_FREE, DATA_DIR_UP, INFO, MEMBERS];
 
 /** This node: free space for the data directory, identity and role, members, agent version. */
-export function createNodeCollector(registry: Registry, sources: AgentSources): Collector {
+export function createNodeCollector(registry: Registry, sources: AgentParts): Collector {
   const registers = [registry];
   const size = unknown(
     new Gauge({

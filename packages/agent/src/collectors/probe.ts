@@ -1,7 +1,7 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import type { ProbeResult } from '../probe/etcd-probe.js';
 import { setKnown, unknown } from './known.js';
-import type { AgentSources, Collector } from './types.js';
+import type { AgentParts, Collector } from './types.js';
 
 const PROBE_DURATION = 'dqlite_probe_duration_seconds';
 const PROBE_FAILURES = 'dqlite_probe_failures_total';
@@ -11,7 +11,7 @@ const PROBE_LAST_SUCCESS = 'dqlite_probe_last_success_timestamp_seconds';
 export const metricNames = [PROBE_DURATION, PROBE_FAILURES, PROBE_UP, PROBE_LAST_SUCCESS];
 
 /** The etcd v3 probe through kine: latency per operation, failures by reason. Empty when disabled. */
-export function createProbeCollector(registry: Registry, sources: AgentSources): Collector {
+export function createProbeCollector(registry: Registry, sources: AgentParts): Collector {
   const probe = sources.probe;
   if (!probe) return { name: 'probe', update() {} };
   const registers = [registry];

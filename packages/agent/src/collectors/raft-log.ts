@@ -1,7 +1,7 @@
 import { Gauge, type Registry } from 'prom-client';
 import { entriesPerSecond } from '../raft/segments.js';
 import { setKnown, unknown } from './known.js';
-import type { AgentSources, Collector } from './types.js';
+import type { AgentParts, Collector } from './types.js';
 
 const LAST_CLOSED_INDEX = 'dqlite_raft_last_closed_index';
 const ENTRIES_RATE = 'dqlite_raft_entries_per_second';
@@ -23,7 +23,7 @@ export const metricNames = [
 const RATE_WINDOW_MS = 15 * 60 * 1000;
 
 /** The Raft log from file names and sizes alone: write rate, segments and snapshots on disk. */
-export function createRaftLogCollector(registry: Registry, sources: AgentSources): Collector {
+export function createRaftLogCollector(registry: Registry, sources: AgentParts): Collector {
   const registers = [registry];
   const lastClosed = unknown(
     new Gauge({

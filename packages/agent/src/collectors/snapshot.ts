@@ -1,7 +1,7 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import type { SnapshotRecord } from '../watch.js';
 import { setKnown, unknown } from './known.js';
-import type { AgentSources, Collector } from './types.js';
+import type { AgentParts, Collector } from './types.js';
 
 const SNAPSHOT_INDEX = 'dqlite_snapshot_index';
 const SNAPSHOT_TERM = 'dqlite_snapshot_term';
@@ -28,7 +28,7 @@ export const metricNames = [
 ];
 
 /** The newest complete snapshot: name fields, sizes, write time, spacing. */
-export function createSnapshotCollector(registry: Registry, sources: AgentSources): Collector {
+export function createSnapshotCollector(registry: Registry, sources: AgentParts): Collector {
   const registers = [registry];
   const index = unknown(
     new Gauge({

@@ -1,5 +1,5 @@
 import { Gauge, type Registry } from 'prom-client';
-import type { AgentSources, Collector } from './types.js';
+import type { AgentParts, Collector } from './types.js';
 
 const DB_FILE = 'dqlite_db_size_bytes';
 const DB_IN_USE = 'dqlite_db_size_in_use_bytes';
@@ -28,7 +28,7 @@ const CACHED = '(cached: from the newest analysed snapshot)';
  * Per-database storage figures. dqlite's own Status reports only the in-use size; both sizes are
  * exported so the etcd-style fragmentation ratio (in_use / size) can be computed.
  */
-export function createStorageCollector(registry: Registry, sources: AgentSources): Collector {
+export function createStorageCollector(registry: Registry, sources: AgentParts): Collector {
   const registers = [registry];
   const labelNames = ['database'] as const;
   const make = (name: string, help: string) =>

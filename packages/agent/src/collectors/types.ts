@@ -7,8 +7,8 @@ import type { LockWindows } from '../lock/windows.js';
 import type { EtcdProbe } from '../probe/etcd-probe.js';
 import type { SnapshotWatcher } from '../watch.js';
 
-/** The agent's parts the collectors read; each keeps its own latest figures. */
-export interface AgentSources {
+/** The agent's running parts (watcher, runner, log followers, poller, probe) the collectors and /readyz read; each keeps its own latest figures. */
+export interface AgentParts {
   version: string;
   watcher: SnapshotWatcher;
   runner: AnalysisRunner;
@@ -30,4 +30,4 @@ export interface Collector {
   update(): void;
 }
 
-export type CollectorFactory = (registry: Registry, sources: AgentSources) => Collector;
+export type CollectorFactory = (registry: Registry, sources: AgentParts) => Collector;

@@ -14,7 +14,7 @@ function stringify(value: unknown): string {
 
 /**
  * The first screen's figures as `summary`, then the Analysis object's fields unchanged, as stable,
- * indented JSON (the `--format json` contract: schemaVersion 1); --summary: the summary alone.
+ * indented JSON (the `--format json` contract: schemaVersion 2); --summary: the summary alone.
  */
 export function renderJson(summary: Summary, analysis?: Analysis): string {
   return stringify(analysis ? { summary, ...analysis } : summary);

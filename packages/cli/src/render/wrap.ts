@@ -4,17 +4,6 @@
 /** Columns a string takes on a terminal. */
 export const widthOf = (text: string): number => [...text].length;
 
-/** Shorten to `width` columns by cutting the middle: a key keeps its resource and its name. */
-export function truncateMiddle(text: string, width: number): string {
-  const chars = [...text];
-  if (chars.length <= width) return text;
-  if (width <= 1) return '…'.slice(0, width);
-  // The end of a key (namespace and name) says more than its start (`/registry/…`).
-  const head = Math.floor((width - 1) * 0.35);
-  const tail = width - 1 - head;
-  return `${chars.slice(0, head).join('')}…${chars.slice(chars.length - tail).join('')}`;
-}
-
 /**
  * Word-wrap to `width` columns (the first line to `firstWidth`); a word longer than a line is cut
  * into line-sized pieces. Linear in the text's length, however long one word is.

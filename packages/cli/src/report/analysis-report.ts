@@ -6,7 +6,6 @@ import {
   formatPercent,
   formatRate,
   formatRatio,
-  formatSeconds,
   formatTime,
   plural,
 } from './format.js';
@@ -158,7 +157,7 @@ function buildFirstScreen(summary: Summary): FirstScreen {
       facts.push({
         label: 'Lock window',
         value:
-          `~${formatSeconds(s.lockWindowSeconds)} per snapshot, against kine's ${s.retryBudgetSeconds} s ` +
+          `~${s.lockWindowSeconds.toFixed(2)} s per snapshot, against kine's ${s.retryBudgetSeconds} s ` +
           `retry budget (${formatPercent(s.lockWindowSeconds / s.retryBudgetSeconds)})`,
       });
     }
@@ -193,10 +192,10 @@ function buildStorageSection(analysis: Analysis, options: ReportOptions): Sectio
     label: 'Free pages',
     value: `${formatCount(db.freelistCount)} = ${formatBytes(db.freeBytes)}, ${formatPercent(db.freePageShare)} of the file`,
   });
-  if (kine && kine.fragmentationRatio !== null) {
+  if (kine && kine.fileToLiveRatio !== null) {
     facts.push({
-      label: 'Fragmentation',
-      value: `the file is ${formatRatio(kine.fragmentationRatio)} its live rows (file / live bytes)`,
+      label: 'File / live data',
+      value: `the file is ${formatRatio(kine.fileToLiveRatio)} its live rows (history and free pages both count)`,
     });
   }
   if (db.integrity) {

@@ -1,27 +1,9 @@
-// Every number a report shows goes through these, so text, markdown and HTML print it the same way.
+// Every number a report shows goes through these, so text, markdown and HTML print it the same way;
+// counts, sizes, shares and plurals are the core's, so the findings' words read the same as the tables.
 
-/** Human-readable bytes in binary units (1 KiB = 1024 B), as `du -h` and the dqlite issues use them. */
-export function formatBytes(bytes: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let value = bytes;
-  let unit = 0;
-  while (Math.abs(value) >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit += 1;
-  }
-  return unit === 0 ? `${value} B` : `${value.toFixed(value >= 100 ? 0 : 1)} ${units[unit]}`;
-}
+export { formatBytes, formatCount, formatPercent, plural } from '@dqlite-analyzer/core';
 
-/** A share (0–1) as a percentage with one decimal; tiny non-zero shares do not round to 0.0%. */
-export function formatPercent(share: number): string {
-  if (share > 0 && share < 0.0005) return '<0.1%';
-  return `${(share * 100).toFixed(1)}%`;
-}
-
-/** A count with thousands separators. */
-export function formatCount(count: number): string {
-  return count.toLocaleString('en-US');
-}
+import { formatCount } from '@dqlite-analyzer/core';
 
 /** "how many times larger": one decimal below 100, whole numbers above. */
 export function formatRatio(ratio: number): string {
@@ -65,9 +47,4 @@ export function formatTime(iso: string): string {
 export function formatRate(perMinute: number | null): string {
   if (perMinute === null) return '-';
   return `${perMinute >= 100 ? formatCount(Math.round(perMinute)) : perMinute.toFixed(1)}/min`;
-}
-
-/** Singular or plural noun with its count: `1 row`, `2 rows`. */
-export function plural(count: number, singular: string, pluralForm = `${singular}s`): string {
-  return `${formatCount(count)} ${count === 1 ? singular : pluralForm}`;
 }

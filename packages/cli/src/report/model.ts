@@ -9,7 +9,7 @@ export type Align = 'left' | 'right';
 export interface Column {
   header: string;
   align: Align;
-  /** The column that gives way (middle-truncated) when a text table is wider than the terminal. */
+  /** A key or name column: it gives way (wraps, never cut) when a text table is wider than the terminal. */
   shrink?: boolean;
 }
 

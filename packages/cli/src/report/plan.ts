@@ -1,51 +1,167 @@
-import type { Finding, FindingId } from '@dqlite-analyzer/core';
+import {
+  FINDING_IDS,
+  type Finding,
+  type FindingId,
+  type FindingValue,
+  formatBytes,
+  formatCount,
+  formatPercent,
+  plural,
+} from '@dqlite-analyzer/core';
 import type { Plan, PlanStep } from './model.js';
 
 // The order an operator should work through the findings in. It is operational policy, not analysis:
-// each step only names findings the core raised, and the commands stay in those findings' remediation.
+// a step is printed only when one of its findings was raised, its words come from those findings'
+// data (so it never claims what the findings do not say), and the commands stay in their remediation.
+
+/** The raised findings of a step's ids, by id. */
+type Raised = Partial<Record<FindingId, Finding>>;
 
 interface StepRule {
-  title: string;
-  why: string;
   /** Finding ids this step takes care of; the step is listed only when one of them was raised. */
   ids: readonly FindingId[];
+  /** Title and reason from the raised findings (at least one of `ids` is in `raised`). */
+  build(raised: Raised): { title: string; why: string };
 }
+
+const num = (f: Finding | undefined, key: string): number => {
+  const v: FindingValue | undefined = f?.data[key];
+  return typeof v === 'number' ? v : 0;
+};
+const strings = (f: Finding | undefined, key: string): string[] => {
+  const v = f?.data[key];
+  return Array.isArray(v) ? v.filter((s): s is string => typeof s === 'string') : [];
+};
+const numbers = (f: Finding | undefined, key: string): number[] => {
+  const v = f?.data[key];
+  return Array.isArray(v) ? v.filter((n): n is number => typeof n === 'number') : [];
+};
+const sentence = (parts: readonly string[]) => parts.filter(Boolean).join('; ');
 
 const STEPS: readonly StepRule[] = [
   {
-    title: 'Remove webhooks that reject API requests',
-    why:
-      'a fail-closed webhook whose Service is gone rejects every matching request, and the controllers ' +
-      'that retry them add writes; removing it changes nothing in the database layout',
     ids: ['abandoned-webhook'],
+    build: ({ 'abandoned-webhook': f }) => {
+      const failClosed = num(f, 'failClosed');
+      const all = num(f, 'orphanedWebhooks');
+      const open = all - failClosed;
+      const names = strings(f, 'configurations').join(', ');
+      return {
+        title:
+          failClosed > 0
+            ? 'Remove webhooks that reject API requests'
+            : 'Remove webhooks that call a Service that is gone',
+        why: sentence([
+          failClosed > 0
+            ? `${plural(failClosed, 'fail-closed webhook')} (failurePolicy Fail) of ${names} call${failClosed === 1 ? 's' : ''} a Service ` +
+              'that is gone, so every matching request is rejected and the controllers that retry add writes'
+            : '',
+          open > 0
+            ? `${plural(open, 'webhook')} with failurePolicy Ignore ${failClosed > 0 ? '' : `of ${names} `}make${open === 1 ? 's' : ''} ` +
+              'every matching request wait for the timeout first'
+            : '',
+          `removing ${all === 1 ? 'it' : 'them'} changes nothing in the database layout`,
+        ]),
+      };
+    },
   },
   {
-    title: 'Stop the write storm',
-    why:
-      'history grows as fast as the writer writes; while it runs, compaction and VACUUM are undone within ' +
-      'minutes. Fix the controller (missing RBAC verbs make it crash-loop and retry) or the lease churn first',
-    ids: ['rbac-gap', 'write-hot-spot', 'leader-election-churn'],
+    ids: ['rbac-gap'],
+    build: ({ 'rbac-gap': f }) => ({
+      title: `Give ${String(f?.data.controller ?? 'the controller')} the permissions it lacks`,
+      why:
+        `it is missing ${plural(num(f, 'missingVerbs'), 'permission')} (see the rbac-gap finding), so it fails ` +
+        'quietly and retries; the corrected ClusterRole is in the remediation',
+    }),
   },
   {
-    title: 'Let compaction catch up',
-    why:
-      'with the writer fixed, the k8s-dqlite leader compacts every 5 minutes; take a new snapshot and run ' +
-      'dqlite-analyze again until the history rows have dropped',
+    ids: ['write-hot-spot'],
+    build: ({ 'write-hot-spot': f }) => {
+      const keys = strings(f, 'keys');
+      const revisions = numbers(f, 'revisions');
+      const shares = numbers(f, 'shares');
+      const prefixes = strings(f, 'prefixes');
+      return {
+        title: 'Stop the write storm',
+        why: sentence([
+          keys[0]
+            ? `${keys[0]} holds ${plural(revisions[0] ?? 0, 'revision')} (${formatPercent(shares[0] ?? 0)} of the ` +
+              `${formatCount(num(f, 'retainedRows'))} retained rows)`
+            : `/registry/${prefixes[0]}/ holds most of the ${plural(num(f, 'historyRows'), 'history row')}`,
+          'history grows as fast as the writer writes, and while it runs compaction and VACUUM are undone ' +
+            'within minutes: find and fix the writer first',
+        ]),
+      };
+    },
+  },
+  {
+    ids: ['leader-election-churn'],
+    build: ({ 'leader-election-churn': f }) => {
+      const leases = strings(f, 'leases');
+      return {
+        title: 'Give leader election more slack',
+        why:
+          `Lease ${leases[0]} changed holder ${plural(num(f, 'maxLeaseTransitions'), 'time')}` +
+          `${leases.length > 1 ? ` (and ${plural(leases.length - 1, 'more lease')})` : ''}; each handover is ` +
+          'a restart of controllers and more writes',
+      };
+    },
+  },
+  {
     ids: ['compaction-backlog', 'kine-bookkeeping'],
+    build: ({ 'compaction-backlog': backlog, 'kine-bookkeeping': books }) => ({
+      title: 'Let compaction catch up',
+      why: sentence([
+        backlog
+          ? `${plural(num(backlog, 'historyRows'), 'superseded revision')} (${formatBytes(num(backlog, 'historyBytes'))}) wait for compaction`
+          : '',
+        books && num(books, 'gapRows') > 0 ? `${plural(num(books, 'gapRows'), 'gap-* row')} to remove` : '',
+        books && num(books, 'compactRevKeyRows') > 1
+          ? `${formatCount(num(books, 'compactRevKeyRows'))} compact_rev_key rows (a restart of k8s-dqlite cleans them up)`
+          : '',
+        'the k8s-dqlite leader compacts every 5 minutes; take a new snapshot and run dqlite-analyze again until ' +
+          'the figures have dropped',
+      ]),
+    }),
   },
   {
-    title: 'Clean up what was left behind',
-    why: 'leaked IPAM addresses and plaintext Secret revisions do not go away on their own',
     ids: ['leaked-ipam', 'plaintext-secrets'],
+    build: ({ 'leaked-ipam': ipam, 'plaintext-secrets': secrets }) => ({
+      title: 'Clean up what was left behind',
+      why: sentence([
+        ipam
+          ? `${plural(num(ipam, 'leakedAllocations'), 'Calico IPAM address', 'Calico IPAM addresses')} and ` +
+            `${plural(num(ipam, 'leakedHandles'), 'handle')} held for pods that are gone`
+          : '',
+        secrets
+          ? `${plural(num(secrets, 'plaintextHistoryRows'), 'plaintext Secret revision')} in the history`
+          : '',
+        ipam && secrets ? 'neither goes away on its own' : 'it does not go away on its own',
+      ]),
+    }),
   },
   {
-    title: 'Shrink the file once, online',
-    why:
-      'compaction frees pages but never returns them; one VACUUM through the dqlite shell is replicated by ' +
-      'raft to every node, and the next snapshot is small. Do it after the steps above, or it grows back',
     ids: ['fragmentation', 'snapshot-lock-window'],
+    build: ({ fragmentation: frag, 'snapshot-lock-window': lock }) => ({
+      title: 'Shrink the file once, online',
+      why: sentence([
+        frag
+          ? `${formatPercent(num(frag, 'freePageShare'))} of the ${formatBytes(num(frag, 'fileBytes'))} file is free pages`
+          : '',
+        lock
+          ? `each snapshot is estimated to keep the node busy for ${num(lock, 'estimatedSeconds').toFixed(2)} s against ` +
+            `kine's ~${num(lock, 'budgetSeconds')} s retry budget`
+          : '',
+        'compaction frees pages but never returns them; one VACUUM through the dqlite shell is replicated by ' +
+          'raft to every node, and the next snapshot is small. Do it after the steps above, or it grows back',
+      ]),
+    }),
   },
 ];
+
+// Every finding id has its step; plan.test.ts fails while UNPLANNED is not empty.
+const COVERED = new Set<FindingId>(STEPS.flatMap((s) => s.ids));
+export const UNPLANNED: readonly FindingId[] = FINDING_IDS.filter((id) => !COVERED.has(id));
 
 const BACKUP: PlanStep = {
   title: 'Back up every node',
@@ -72,14 +188,16 @@ export const CAUTIONS: readonly string[] = [
 
 /** The ordered steps for this cluster, from its findings; backup first and upgrade last, always. */
 export function buildPlan(findings: readonly Finding[]): Plan {
-  const raised = new Set(findings.map((f) => f.id));
+  const byId: Raised = {};
+  for (const f of findings) byId[f.id] ??= f;
   const steps: PlanStep[] = [BACKUP];
   for (const rule of STEPS) {
-    const ids = rule.ids.filter((id) => raised.has(id));
-    if (ids.length > 0) steps.push({ title: rule.title, why: rule.why, findings: ids });
+    const ids = rule.ids.filter((id) => byId[id] !== undefined);
+    if (ids.length === 0) continue;
+    steps.push({ ...rule.build(byId), findings: ids });
   }
-  const known = new Set(STEPS.flatMap((s) => s.ids));
-  const other = [...raised].filter((id) => !known.has(id));
+  // Ids from a newer analyzer's JSON have no rule yet.
+  const other = [...new Set(findings.map((f) => f.id))].filter((id) => !COVERED.has(id));
   if (other.length > 0) {
     steps.push({
       title: 'Resolve the remaining findings',

@@ -3,7 +3,6 @@ import {
   type DatabaseAnalysis,
   KINE_RETRY_BUDGET_SECONDS,
   type Severity,
-  snapshotCosts,
 } from '@dqlite-analyzer/core';
 import type { Verdict } from './model.js';
 import { buildVerdict } from './verdict.js';
@@ -21,8 +20,8 @@ export interface SummaryFinding {
 
 /**
  * The key written most between the data directory's two newest snapshots. The write figures come
- * with issue #13 (writes between two snapshots in the Analysis); until the Analysis carries them
- * this is always null and the first screen says nothing about writers.
+ * with issue #13 (`Analysis.writes`, the Comparison of the two snapshots); until the Analysis
+ * carries them this is always null and the first screen says nothing about writers.
  */
 export interface TopWriter {
   key: string;
@@ -61,14 +60,28 @@ export function storageDatabase(analysis: Analysis): DatabaseAnalysis | undefine
   return named ?? [...analysis.databases].sort((a, b) => b.fileBytes - a.fileBytes)[0];
 }
 
+/**
+ * The part of #13's `Analysis.writes` (a Comparison, or null when there is no write rate) the first
+ * screen reads, typed here so this works before and after that field exists.
+ */
+interface WithWrites {
+  writes?: { writes: readonly { key: string; revisions: number; perMinute: number | null }[] } | null;
+}
+
+/** The top writer between the two snapshots, when the analysis measured the writes. */
+export function topWriterOf(analysis: Analysis): TopWriter | null {
+  const top = (analysis as Analysis & WithWrites).writes?.writes[0];
+  return top ? { key: top.key, revisions: top.revisions, perMinute: top.perMinute } : null;
+}
+
 /** The first screen's figures, from the analysis alone. */
 export function buildSummary(analysis: Analysis): Summary {
   const db = storageDatabase(analysis);
-  const costs = snapshotCosts(analysis);
+  const lock = analysis.lockWindowEstimate;
   return {
     verdict: buildVerdict(analysis.findings, analysis.partial, analysis.kine !== null),
     findings: analysis.findings.map((f) => ({ severity: f.severity, id: f.id, headline: f.title })),
-    topWriter: null,
+    topWriter: topWriterOf(analysis),
     storage: db
       ? {
           database: db.name,
@@ -76,8 +89,8 @@ export function buildSummary(analysis: Analysis): Summary {
           liveBytes: analysis.kine?.liveBytes ?? null,
           vacuumedBytes: db.vacuumedBytes ?? db.estimatedVacuumedBytes,
           vacuumedExact: db.vacuumedBytes !== undefined,
-          lockWindowSeconds: costs ? costs.current.seconds : null,
-          retryBudgetSeconds: KINE_RETRY_BUDGET_SECONDS,
+          lockWindowSeconds: lock ? lock.estimatedSeconds : null,
+          retryBudgetSeconds: lock ? lock.budgetSeconds : KINE_RETRY_BUDGET_SECONDS,
         }
       : null,
   };

@@ -69,3 +69,27 @@ describe('long remediations', () => {
     );
   });
 });
+
+describe('the top writer', () => {
+  it('is on the first screen once the analysis carries the writes between two snapshots (#13)', () => {
+    const analysis = Object.assign(sample(), {
+      writes: {
+        writes: [
+          { key: '/registry/leases/kube-system/kube-controller-manager', revisions: 600, perMinute: 12 },
+        ],
+      },
+    });
+    const text = RENDERERS.text.analysis(analysis, { ...CONTEXT, summary: true });
+    expect(text.replace(/\s+/g, ' ')).toContain(
+      'Top writer /registry/leases/kube-system/kube-controller-manager: 600 revisions, 12.0/min between the two newest snapshots',
+    );
+    const summary = JSON.parse(RENDERERS.json.analysis(analysis, { ...CONTEXT, summary: true }));
+    expect(summary.topWriter).toEqual({
+      key: '/registry/leases/kube-system/kube-controller-manager',
+      revisions: 600,
+      perMinute: 12,
+    });
+    // Without write figures (one snapshot): no line, null in JSON.
+    expect(RENDERERS.text.analysis(sample(), CONTEXT)).not.toContain('Top writer');
+  });
+});

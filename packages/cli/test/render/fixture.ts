@@ -15,7 +15,7 @@ export const CONTEXT: RenderContext = { generatedBy: 'dqlite-analyze 0.0.0-test'
 const KEY = '/registry/crd.projectcalico.org/clusterinformations/default';
 
 export const COMPARISON: Comparison = {
-  schemaVersion: 1,
+  schemaVersion: 2,
   older: {
     path: 'backend/snapshot-1-1024-3836320',
     dataFile: 'backend/snapshot-1-1024-3836320',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { shellWords, truncateMiddle, wrapShell, wrapWords } from '../../src/render/wrap.js';
+import { shellWords, wrapShell, wrapWords } from '../../src/render/wrap.js';
 
 describe('wrapping for 80 columns', () => {
   it('wraps words and cuts a word longer than the line', () => {
@@ -7,10 +7,12 @@ describe('wrapping for 80 columns', () => {
     expect(wrapWords('x 0123456789', 4)).toEqual(['x', '0123', '4567', '89']);
   });
 
-  it('keeps both ends of a truncated key', () => {
-    const cut = truncateMiddle('/registry/leases/kube-system/kube-controller-manager', 30);
-    expect([...cut]).toHaveLength(30);
-    expect(cut).toBe('/registry/…-controller-manager');
+  it('wraps the first line to its own width (a hanging prefix), linear in a long word', () => {
+    expect(wrapWords('aa bb cc dd', 5, 2)).toEqual(['aa', 'bb cc', 'dd']);
+    const long = wrapWords('y'.repeat(100_000), 40, 10);
+    expect(long[0]).toHaveLength(10);
+    expect(long.slice(1, -1).every((line) => line.length === 40)).toBe(true);
+    expect(long.join('')).toHaveLength(100_000);
   });
 
   it('splits shell words outside quotes only', () => {

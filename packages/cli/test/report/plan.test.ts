@@ -1,16 +1,13 @@
-import type { Finding, FindingId, Severity } from '@dqlite-analyzer/core';
+import type { Finding, FindingId, FindingValue, Severity } from '@dqlite-analyzer/core';
 import { describe, expect, it } from 'vitest';
-import { buildPlan } from '../../src/report/plan.js';
+import { buildPlan, UNPLANNED } from '../../src/report/plan.js';
 import { buildVerdict } from '../../src/report/verdict.js';
 
-const finding = (id: FindingId, severity: Severity = 'critical'): Finding => ({
-  id,
-  severity,
-  title: id,
-  evidence: [],
-  remediation: '',
-  data: {},
-});
+const finding = (
+  id: FindingId,
+  severity: Severity = 'critical',
+  data: Record<string, FindingValue> = {},
+): Finding => ({ id, severity, title: id, evidence: [], remediation: '', data });
 
 describe('upgrade plan', () => {
   it('backs up first, upgrades last, and always says what a rolling restart and offline VACUUM do', () => {
@@ -22,7 +19,11 @@ describe('upgrade plan', () => {
     expect(plan.cautions.join(' ')).toMatch(/VACUUM.*offline.*no quorum/);
   });
 
-  it('stops the write storm before compaction, and shrinks the file only after both', () => {
+  it('has a step for every finding id', () => {
+    expect(UNPLANNED).toEqual([]);
+  });
+
+  it('fixes the webhooks and the RBAC, stops the write storm before compaction, and shrinks the file last', () => {
     const plan = buildPlan(
       (
         ['fragmentation', 'compaction-backlog', 'write-hot-spot', 'rbac-gap', 'abandoned-webhook'] as const
@@ -30,12 +31,56 @@ describe('upgrade plan', () => {
     );
     expect(plan.steps.map((s) => [s.title, s.findings])).toEqual([
       ['Back up every node', []],
-      ['Remove webhooks that reject API requests', ['abandoned-webhook']],
-      ['Stop the write storm', ['rbac-gap', 'write-hot-spot']],
+      ['Remove webhooks that call a Service that is gone', ['abandoned-webhook']],
+      ['Give the controller the permissions it lacks', ['rbac-gap']],
+      ['Stop the write storm', ['write-hot-spot']],
       ['Let compaction catch up', ['compaction-backlog']],
       ['Shrink the file once, online', ['fragmentation']],
       ['Upgrade one node at a time', []],
     ]);
+  });
+
+  it('says "fail-closed … rejects" only for webhooks whose failurePolicy is Fail', () => {
+    const ignore = buildPlan([
+      finding('abandoned-webhook', 'warning', {
+        orphanedWebhooks: 1,
+        failClosed: 0,
+        configurations: ['hook'],
+      }),
+    ]).steps[1]!;
+    expect(ignore.title).toBe('Remove webhooks that call a Service that is gone');
+    expect(ignore.why).toBe(
+      '1 webhook with failurePolicy Ignore of hook makes every matching request wait for the timeout first; ' +
+        'removing it changes nothing in the database layout',
+    );
+    expect(ignore.why).not.toMatch(/fail-closed|reject/);
+    const fail = buildPlan([
+      finding('abandoned-webhook', 'critical', {
+        orphanedWebhooks: 3,
+        failClosed: 2,
+        configurations: ['a', 'b'],
+      }),
+    ]).steps[1]!;
+    expect(fail.title).toBe('Remove webhooks that reject API requests');
+    expect(fail.why).toMatch(
+      /^2 fail-closed webhooks \(failurePolicy Fail\) of a, b call a Service that is gone.*; 1 webhook with failurePolicy Ignore make/,
+    );
+  });
+
+  it('prints no step, and no words, for a finding that was not raised', () => {
+    const plan = buildPlan([
+      finding('leader-election-churn', 'critical', {
+        leases: ['kube-system/kube-scheduler'],
+        maxLeaseTransitions: 4499,
+      }),
+      finding('leaked-ipam', 'warning', { leakedAllocations: 838, leakedHandles: 0 }),
+    ]);
+    const text = plan.steps.map((s) => `${s.title}: ${s.why}`).join('\n');
+    expect(text).not.toMatch(/write storm|plaintext|Secret|webhook|VACUUM/);
+    expect(text).toContain('Lease kube-system/kube-scheduler changed holder 4,499 times');
+    expect(text).toContain(
+      '838 Calico IPAM addresses and 0 handles held for pods that are gone; it does not go away on its own',
+    );
   });
 
   it('keeps a finding it has no rule for in a step of its own', () => {

@@ -3,6 +3,7 @@ import { isDns1035Label, isDns1123Label, isDns1123Subdomain } from '../k8s/names
 import type { WebhookRecord } from '../scan/index.js';
 import type { Check } from './check.js';
 import { distributionOf } from './commands.js';
+import { plural } from './format.js';
 import { notAValidName, shellQuote } from './shell.js';
 
 // The apiserver defaults failurePolicy to Fail (admissionregistration/v1 SetDefaults).
@@ -33,9 +34,17 @@ export const abandonedWebhookCheck: Check = {
     const orphaned = all.filter((w) => w.serviceExists === false);
     if (orphaned.length === 0) return [];
     const d = distributionOf(analysis);
-    const configurations = [...new Set(orphaned.map((w) => `${w.kind}/${w.configuration}`))];
+    // Grouped once: one filter per configuration would be quadratic in a crafted snapshot.
+    const byConfiguration = new Map<string, WebhookRecord[]>();
+    for (const w of orphaned) {
+      const id = `${w.kind}/${w.configuration}`;
+      const hooks = byConfiguration.get(id);
+      if (hooks) hooks.push(w);
+      else byConfiguration.set(id, [w]);
+    }
+    const configurations = [...byConfiguration.keys()];
     const commands = configurations.flatMap((id) => {
-      const hooks = orphaned.filter((w) => `${w.kind}/${w.configuration}` === id);
+      const hooks = byConfiguration.get(id)!;
       const first = hooks[0]!;
       const kind = KUBECTL_KIND[first.kind];
       if (!isDns1123Subdomain(first.configuration)) return [];
@@ -54,7 +63,7 @@ export const abandonedWebhookCheck: Check = {
       {
         id: 'abandoned-webhook',
         severity: orphaned.some(isFail) ? 'critical' : 'warning',
-        title: `${orphaned.length} admission webhook${orphaned.length === 1 ? '' : 's'} call${
+        title: `${plural(orphaned.length, 'admission webhook')} call${
           orphaned.length === 1 ? 's' : ''
         } a Service that does not exist (${configurations.map(nameOf).join(', ')})`,
         evidence: [
@@ -68,7 +77,7 @@ export const abandonedWebhookCheck: Check = {
                 ? ': every matching API request is rejected while it cannot be reached'
                 : ': every matching request waits for the timeout first'),
           ),
-          `${all.length - orphaned.length} other webhook${all.length - orphaned.length === 1 ? '' : 's'} call a Service that exists or a URL`,
+          `${plural(all.length - orphaned.length, 'other webhook')} call${all.length - orphaned.length === 1 ? 's' : ''} a Service that exists or a URL`,
           ...orphaned.map((w) => serviceVerify(d.kubectl, w)),
         ],
         remediation: [

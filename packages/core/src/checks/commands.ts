@@ -1,4 +1,5 @@
 import type { Analysis } from '../analysis-types.js';
+import { CANONICAL_KUBERNETES_DATA_DIR, MICROK8S_DATA_DIR } from '../source/data-dirs.js';
 import { shellQuote } from './shell.js';
 
 /** Where a distribution keeps things; remediation commands are written for the one the input came from. */
@@ -19,7 +20,7 @@ export interface Distribution {
 
 const MICROK8S: Distribution = {
   name: 'microk8s',
-  dataDir: '/var/snap/microk8s/current/var/kubernetes/backend',
+  dataDir: MICROK8S_DATA_DIR,
   dqlite: '/snap/microk8s/current/bin/dqlite',
   kubectl: 'microk8s kubectl',
   argsDir: '/var/snap/microk8s/current/args',
@@ -31,7 +32,7 @@ const MICROK8S: Distribution = {
 // Canonical Kubernetes (k8s-snap) paths: documentation.ubuntu.com/canonical-kubernetes … reference/dqlite.
 const CANONICAL_KUBERNETES: Distribution = {
   name: 'canonical-kubernetes',
-  dataDir: '/var/snap/k8s/common/var/lib/k8s-dqlite',
+  dataDir: CANONICAL_KUBERNETES_DATA_DIR,
   dqlite: '/snap/k8s/current/bin/dqlite',
   kubectl: 'sudo k8s kubectl',
   argsDir: '/var/snap/k8s/common/args',
@@ -47,7 +48,7 @@ export function distributionOf(analysis: Analysis): Distribution {
 }
 
 /**
- * A one-shot dqlite shell command against the cluster's `k8s` database (anchors §5.4). `--timeout`
+ * A one-shot dqlite shell command against the cluster's `k8s` database (docs/formats.md §4.3). `--timeout`
  * (milliseconds, go-dqlite ≥ 1.22.0) lifts the shell's 2 s default for long statements.
  */
 export function dqliteShell(d: Distribution, sql: string, timeoutMs?: number): string {

@@ -1,7 +1,7 @@
 import type { Analysis, Finding } from '../analysis-types.js';
 import type { Check } from './check.js';
 import { distributionOf } from './commands.js';
-import { bytes, percent } from './format.js';
+import { formatBytes, formatPercent, formatCount as n, plural } from './format.js';
 import { sqliteVerify } from './shell.js';
 
 // k8s-dqlite compacts every 5 minutes up to (current revision − 100), so a healthy table holds the
@@ -31,16 +31,16 @@ export const compactionBacklogCheck: Check = {
       {
         id: 'compaction-backlog',
         severity: historyToLive >= COMPACTION_BACKLOG_CRITICAL_HISTORY_TO_LIVE ? 'critical' : 'warning',
-        title: `${kine.historyRows} superseded revisions (${bytes(kine.historyBytes)}) wait for compaction`,
+        title: `${plural(kine.historyRows, 'superseded revision')} (${formatBytes(kine.historyBytes)}) wait${kine.historyRows === 1 ? 's' : ''} for compaction`,
         evidence: [
-          `history rows ${kine.historyRows}, ${bytes(kine.historyBytes)}; live keys ${kine.liveKeys}, ${bytes(kine.liveBytes)} ` +
+          `history rows ${n(kine.historyRows)}, ${formatBytes(kine.historyBytes)}; live keys ${n(kine.liveKeys)}, ${formatBytes(kine.liveBytes)} ` +
             `(history / live = ${Number.isFinite(historyToLive) ? historyToLive.toFixed(1) : 'no live data'})`,
           `current revision ${kine.currentRevision}, compact revision ${kine.compactRevision ?? 'none (never compacted)'}, ` +
-            `${kine.revisionsSinceCompaction} revisions since`,
-          `tombstones ${kine.tombstones}, of which ${kine.deletedKeys} are the latest row of a deleted key`,
+            `${plural(kine.revisionsSinceCompaction, 'revision')} since`,
+          `tombstones ${n(kine.tombstones)}, of which ${n(kine.deletedKeys)} ${kine.deletedKeys === 1 ? 'is' : 'are'} the latest row of a deleted key`,
           ...top.map(
             (p) =>
-              `prefix /registry/${p.prefix}/: ${p.historyRows} history rows (${percent(p.historyRows / kine.historyRows)}), ${bytes(p.historyBytes)}`,
+              `prefix /registry/${p.prefix}/: ${plural(p.historyRows, 'history row')} (${formatPercent(p.historyRows / kine.historyRows)}), ${formatBytes(p.historyBytes)}`,
           ),
           `k8s-dqlite compacts every ${interval} s (leader only since v1.5.0), up to the current revision − 100`,
           // kine's own rows (a second compact_rev_key, gap-*) are not history: they are not counted.

@@ -1,13 +1,13 @@
 import type { Analysis, Finding } from '../analysis-types.js';
 import { type Check, kineDatabase } from './check.js';
 import { distributionOf, dqliteShell } from './commands.js';
-import { bytes, percent } from './format.js';
+import { formatBytes, formatPercent, formatCount as n } from './format.js';
 import { sqliteVerify } from './shell.js';
 
 // etcd-mixin's etcdDatabaseHighFragmentationRatio (etcd-io/etcd:contrib/mixin/alerts/alerts.libsonnet):
 // in_use / total < 0.5 and in_use > 104857600, for 10m, severity warning. Here "total" is the
 // database as dqlite serialises it (page_count × page_size) and "in use" excludes freelist pages,
-// which is also how k8s-dqlite reports dbSize to the apiserver (formats.md §3.1).
+// which is also how k8s-dqlite reports dbSize to the apiserver (docs/formats.md §3.1).
 /** Fire when in-use pages are less than this share of the file. */
 export const FRAGMENTATION_IN_USE_RATIO = 0.5;
 /** …and the file is larger than this (100 MiB, the etcd alert's 104857600). */
@@ -29,16 +29,16 @@ export const fragmentationCheck: Check = {
       {
         id: 'fragmentation',
         severity: 'warning',
-        title: `Database "${db.name}" is ${percent(1 - inUseRatio)} free pages: ${bytes(db.fileBytes)} on disk, ${bytes(inUseBytes)} in use`,
+        title: `Database "${db.name}" is ${formatPercent(db.freePageShare)} free pages: ${formatBytes(db.fileBytes)} on disk, ${formatBytes(inUseBytes)} in use`,
         evidence: [
           `page_size ${db.pageSize}, page_count ${db.pageCount}, freelist_count ${db.freelistCount}; ` +
             sqliteVerify('PRAGMA page_count; PRAGMA freelist_count', [db.pageCount, db.freelistCount]),
-          `in use ${bytes(inUseBytes)} / total ${bytes(db.fileBytes)} = ${inUseRatio.toFixed(3)} ` +
-            `(fires below ${FRAGMENTATION_IN_USE_RATIO} with more than ${bytes(FRAGMENTATION_MIN_FILE_BYTES)}, as etcd's fragmentation alert)`,
-          `live kine data ${bytes(kine.liveBytes)} in ${kine.liveKeys} keys; file / live = ${
-            kine.fragmentationRatio === null ? 'n/a' : kine.fragmentationRatio.toFixed(1)
-          }`,
-          `size after VACUUM: ${bytes(compacted)} (${db.vacuumedBytes !== undefined ? 'measured with VACUUM INTO' : 'estimated from the b-tree pages; run with --vacuum to measure'})`,
+          `free-page share ${formatPercent(db.freePageShare)}: in use ${formatBytes(inUseBytes)} / total ${formatBytes(db.fileBytes)} = ${inUseRatio.toFixed(3)} ` +
+            `(fires below ${FRAGMENTATION_IN_USE_RATIO} with more than ${formatBytes(FRAGMENTATION_MIN_FILE_BYTES)}, as etcd's fragmentation alert)`,
+          `live kine data ${formatBytes(kine.liveBytes)} in ${n(kine.liveKeys)} keys; file-to-live ratio ${
+            kine.fileToLiveRatio === null ? 'n/a' : `${kine.fileToLiveRatio.toFixed(1)}×`
+          } (file size / live data: history rows and free pages both raise it)`,
+          `size after VACUUM: ${formatBytes(compacted)} (${db.vacuumedBytes !== undefined ? 'measured with VACUUM INTO' : 'estimated from the b-tree pages; run with --vacuum to measure'})`,
           'k8s-dqlite never runs VACUUM, so deleted rows leave free pages that every snapshot copies',
         ],
         remediation: [
@@ -54,6 +54,7 @@ export const fragmentationCheck: Check = {
           fileBytes: db.fileBytes,
           inUseBytes,
           inUseRatio,
+          freePageShare: db.freePageShare,
           pageCount: db.pageCount,
           freelistPages: db.freelistCount,
           liveBytes: kine.liveBytes,

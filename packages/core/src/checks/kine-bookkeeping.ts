@@ -1,6 +1,7 @@
 import type { Analysis, Finding } from '../analysis-types.js';
 import type { Check } from './check.js';
 import { distributionOf, dqliteShell } from './commands.js';
+import { formatCount as n, plural } from './format.js';
 import { sqliteVerify } from './shell.js';
 
 // Gap rows: k8s-dqlite ≤ 1.5.0 filled missing ids with `gap-<rev>` tombstones; users found 147k
@@ -26,7 +27,7 @@ export const kineBookkeepingCheck: Check = {
     if (kine.gapRows > 0) {
       raise(kine.gapRows >= GAP_ROWS_WARNING ? 'warning' : 'info');
       problems.push(
-        `${kine.gapRows} gap-* rows (filler tombstones of k8s-dqlite <= 1.5.0); ` +
+        `${plural(kine.gapRows, 'gap-* row')} (filler tombstones of k8s-dqlite <= 1.5.0); ` +
           sqliteVerify("SELECT count(*) FROM kine WHERE substr(name, 1, 4) = 'gap-'", [kine.gapRows]),
       );
       commands.push(
@@ -42,7 +43,7 @@ export const kineBookkeepingCheck: Check = {
     if (kine.compactRevKeyRows > 1) {
       raise('warning');
       problems.push(
-        `${kine.compactRevKeyRows} compact_rev_key rows (there must be one; a known k8s-dqlite bug, cleaned up at start); ` +
+        `${n(kine.compactRevKeyRows)} compact_rev_key rows (there must be one; a known k8s-dqlite bug, cleaned up at start); ` +
           sqliteVerify("SELECT count(*) FROM kine WHERE name = 'compact_rev_key'", [kine.compactRevKeyRows]),
       );
       commands.push('# k8s-dqlite removes the duplicates when it starts (compactStart):', d.restartDqlite);
@@ -51,8 +52,8 @@ export const kineBookkeepingCheck: Check = {
     if (kine.revisionsSinceCompaction >= COMPACT_REVISION_LAG_WARNING) {
       raise('warning');
       problems.push(
-        `compact revision ${neverCompacted ? 'none (never compacted)' : kine.compactRevision} is ${kine.revisionsSinceCompaction} ` +
-          `revisions behind the current revision ${kine.currentRevision}; ` +
+        `compact revision ${neverCompacted ? 'none (never compacted)' : kine.compactRevision} is ${plural(kine.revisionsSinceCompaction, 'revision')} ` +
+          `behind the current revision ${kine.currentRevision}; ` +
           sqliteVerify(
             "SELECT coalesce(MAX(prev_revision), 'none') FROM kine WHERE name = 'compact_rev_key'; SELECT MAX(id) FROM kine",
             [kine.compactRevision ?? 'none', kine.currentRevision],
@@ -68,11 +69,11 @@ export const kineBookkeepingCheck: Check = {
       {
         id: 'kine-bookkeeping',
         severity,
-        title: `kine bookkeeping: ${problems.length} problem${problems.length === 1 ? '' : 's'} (${[
-          kine.gapRows > 0 ? `${kine.gapRows} gap rows` : '',
-          kine.compactRevKeyRows > 1 ? `${kine.compactRevKeyRows} compact_rev_key rows` : '',
+        title: `kine bookkeeping: ${plural(problems.length, 'problem')} (${[
+          kine.gapRows > 0 ? plural(kine.gapRows, 'gap row') : '',
+          kine.compactRevKeyRows > 1 ? `${n(kine.compactRevKeyRows)} compact_rev_key rows` : '',
           kine.revisionsSinceCompaction >= COMPACT_REVISION_LAG_WARNING
-            ? `compaction ${kine.revisionsSinceCompaction} revisions behind`
+            ? `compaction ${plural(kine.revisionsSinceCompaction, 'revision')} behind`
             : '',
         ]
           .filter(Boolean)

@@ -3,6 +3,7 @@ import { isDns1123Label, isDns1123Subdomain } from '../k8s/names.js';
 import type { LeaseRecord } from '../scan/index.js';
 import type { Check } from './check.js';
 import { distributionOf } from './commands.js';
+import { formatCount as n, plural } from './format.js';
 import { notAValidName, shellQuote } from './shell.js';
 
 // Every control-plane restart or upgrade hands leader-election leases over once, so a cluster that
@@ -52,18 +53,18 @@ export const leaderElectionChurnCheck: Check = {
       {
         id: 'leader-election-churn',
         severity: critical ? 'critical' : 'warning',
-        title: `Lease ${worst.namespace}/${worst.name} changed holder ${worst.leaseTransitions} times${
+        title: `Lease ${worst.namespace}/${worst.name} changed holder ${plural(worst.leaseTransitions ?? 0, 'time')}${
           churning.length > 1
-            ? ` (and ${churning.length - 1} more leases over ${LEASE_TRANSITIONS_WARNING})`
+            ? ` (and ${plural(churning.length - 1, 'more lease')} at ${n(LEASE_TRANSITIONS_WARNING)} or more)`
             : ''
         }`,
         evidence: churning.map((l) => {
           const rate = perDay(l);
           return (
-            `${l.namespace}/${l.name}: leaseTransitions ${l.leaseTransitions}, holder ${l.holderIdentity ?? '(none)'}, ` +
+            `${l.namespace}/${l.name}: leaseTransitions ${n(l.leaseTransitions ?? 0)}, holder ${l.holderIdentity ?? '(none)'}, ` +
             `renewTime ${l.renewTime ?? '(none)'}, leaseDurationSeconds ${l.leaseDurationSeconds ?? '(unset)'}, ` +
             `created ${l.createdAt ?? '(unknown)'}${rate === null ? '' : ` (${rate.toFixed(1)} per day)`}; ` +
-            `${l.retainedRevisions} revisions retained at ${l.key} (latest kine id ${l.revision})`
+            `${plural(l.retainedRevisions, 'revision')} retained at ${l.key} (latest kine id ${l.revision})`
           );
         }),
         remediation: [
@@ -81,6 +82,8 @@ export const leaderElectionChurnCheck: Check = {
           leases: churning.map((l) => `${l.namespace}/${l.name}`),
           leaseTransitions: churning.map((l) => l.leaseTransitions ?? 0),
           maxLeaseTransitions: worst.leaseTransitions ?? 0,
+          otherLeases: churning.length - 1,
+          warningTransitions: LEASE_TRANSITIONS_WARNING,
         },
       },
     ];

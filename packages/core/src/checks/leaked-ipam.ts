@@ -2,11 +2,13 @@ import type { Analysis, Finding } from '../analysis-types.js';
 import { calicoLineBelow, calicoRun } from './calico-requirements.js';
 import type { Check } from './check.js';
 import { distributionOf } from './commands.js';
+import { formatBytes, formatCount as n, plural } from './format.js';
 import { controllerGaps } from './rbac-gap.js';
 
 // calico-kube-controllers releases an address only after it has looked leaked for 15 minutes
 // (projectcalico/calico#5044 logs "Confirmed IP leak after 15m"), so a busy cluster always shows a
-// few. Thousands are what turned into 215 MB snapshots in the incident the anchors describe.
+// few. Thousands are what turned into 215 MB snapshots in a published incident
+// (incidents.pgmac.net.au, 2026-04-02: 6,071 stale IPAM handles).
 /** Report leaks as info below this count, as a warning from it… */
 export const IPAM_LEAK_WARNING = 20;
 /** …and as critical from this count. */
@@ -36,15 +38,22 @@ export const leakedIpamCheck: Check = {
       {
         id: 'leaked-ipam',
         severity: leaks >= IPAM_LEAK_CRITICAL ? 'critical' : leaks >= IPAM_LEAK_WARNING ? 'warning' : 'info',
-        title: `${ipam.leakedHandles} of ${ipam.podHandles} Calico pod IPAM handles belong to pods that no longer exist`,
+        // The larger of the two verified counts leads: addresses can leak without a handle object left.
+        title:
+          ipam.leakedAllocations > ipam.leakedHandles
+            ? `${plural(ipam.leakedAllocations, 'Calico IPAM address', 'Calico IPAM addresses')} ${
+                ipam.leakedAllocations === 1 ? 'is' : 'are'
+              } held for pods that no longer exist (${n(ipam.leakedHandles)} of ${plural(ipam.podHandles, 'pod handle')} leaked)`
+            : `${n(ipam.leakedHandles)} of ${plural(ipam.podHandles, 'Calico pod IPAM handle')} belong to pods that no longer exist` +
+              ` (${plural(ipam.leakedAllocations, 'address', 'addresses')} held)`,
         evidence: [
-          `IPAMHandles ${ipam.handles} (pod handles ${ipam.podHandles}); leaked ${ipam.leakedHandles}: ` +
-            `${ipam.handlesWithPodMissing} whose pod is gone, ${ipam.handlesWithoutAllocation} that no block allocation refers to`,
-          `IPAMBlocks ${ipam.blocks}, allocated addresses ${ipam.allocations} (${ipam.podAllocations} for pods); ` +
-            `${ipam.leakedAllocations} addresses held for pods that are gone`,
+          `IPAMHandles ${n(ipam.handles)} (pod handles ${n(ipam.podHandles)}); leaked ${n(ipam.leakedHandles)}: ` +
+            `${n(ipam.handlesWithPodMissing)} whose pod is gone, ${n(ipam.handlesWithoutAllocation)} that no block allocation refers to`,
+          `IPAMBlocks ${n(ipam.blocks)}, allocated addresses ${n(ipam.allocations)} (${n(ipam.podAllocations)} for pods); ` +
+            `${plural(ipam.leakedAllocations, 'address', 'addresses')} held for pods that are gone`,
           ...(handlesPrefix
             ? [
-                `the ipamhandles prefix holds ${handlesPrefix.liveKeys} live keys and ${handlesPrefix.historyRows} history rows (${handlesPrefix.liveBytes + handlesPrefix.historyBytes} bytes)`,
+                `the ipamhandles prefix holds ${plural(handlesPrefix.liveKeys, 'live key')} and ${plural(handlesPrefix.historyRows, 'history row')} (${formatBytes(handlesPrefix.liveBytes + handlesPrefix.historyBytes)})`,
               ]
             : []),
           ...ipam.examples

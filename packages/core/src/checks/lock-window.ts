@@ -1,4 +1,4 @@
-import type { Analysis } from '../analysis-types.js';
+import type { Analysis, LockWindow } from '../analysis-types.js';
 
 // A model of how long one snapshot keeps a dqlite node busy, from two throughput constants.
 // While raft writes a snapshot, dqlite holds WAL read lock 0 on every database so no checkpoint can
@@ -89,5 +89,20 @@ export function snapshotCosts(analysis: Analysis): SnapshotCosts | undefined {
     ratioAssumed: !isSnapshot,
     afterVacuum: snapshotCost(vacuumed, Math.round(vacuumed * ratio)),
     afterCompactionAndVacuum: snapshotCost(compacted, Math.round(compacted * ratio)),
+  };
+}
+
+/** The figures of Analysis.lockWindowEstimate: the model, always, whatever the thresholds. */
+export function lockWindowOf(analysis: Analysis): LockWindow | null {
+  const costs = snapshotCosts(analysis);
+  if (!costs) return null;
+  return {
+    estimatedSeconds: costs.current.seconds,
+    budgetSeconds: KINE_RETRY_BUDGET_SECONDS,
+    payloadBytes: costs.current.payloadBytes,
+    writtenBytes: costs.current.writtenBytes,
+    ratioAssumed: costs.ratioAssumed,
+    afterVacuumSeconds: costs.afterVacuum.seconds,
+    afterCompactionSeconds: costs.afterCompactionAndVacuum.seconds,
   };
 }

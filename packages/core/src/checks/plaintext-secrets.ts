@@ -1,7 +1,7 @@
 import type { Analysis, Finding } from '../analysis-types.js';
 import type { Check } from './check.js';
 import { distributionOf } from './commands.js';
-import { bytes } from './format.js';
+import { formatBytes, formatCount as n, plural } from './format.js';
 import { sqliteVerify } from './shell.js';
 
 const ENC = "CAST('k8s:enc:' AS BLOB)";
@@ -23,12 +23,12 @@ export const plaintextSecretsCheck: Check = {
       {
         id: 'plaintext-secrets',
         severity: 'warning',
-        title: `${secrets.plaintextHistoryRows} Secret revisions in history are plaintext although newer ones are encrypted`,
+        title: `${plural(secrets.plaintextHistoryRows, 'Secret revision')} in history ${secrets.plaintextHistoryRows === 1 ? 'is' : 'are'} plaintext although newer ones are encrypted`,
         evidence: [
-          `${secrets.keysWithEncryption} Secrets have at least one revision encrypted at rest (value starts with k8s:enc:)`,
-          `${secrets.plaintextHistoryRows} rows of ${secrets.plaintextHistoryKeys} of those Secrets, at or before their newest ` +
-            `encrypted revision, hold plaintext in value or old_value: ${bytes(secrets.plaintextHistoryBytes)} (counted, never decoded)`,
-          `latest revisions: ${secrets.liveEncrypted} encrypted, ${secrets.livePlaintext} not encrypted, of ${secrets.liveKeys} Secrets`,
+          `${plural(secrets.keysWithEncryption, 'Secret')} ${secrets.keysWithEncryption === 1 ? 'has' : 'have'} at least one revision encrypted at rest (value starts with k8s:enc:)`,
+          `${plural(secrets.plaintextHistoryRows, 'row')} of ${n(secrets.plaintextHistoryKeys)} of those Secrets, at or before their newest ` +
+            `encrypted revision, hold plaintext in value or old_value: ${formatBytes(secrets.plaintextHistoryBytes)} (counted, never decoded)`,
+          `latest revisions: ${n(secrets.liveEncrypted)} encrypted, ${n(secrets.livePlaintext)} not encrypted, of ${plural(secrets.liveKeys, 'Secret')}`,
           'old_value keeps the previous value after each update, so the first encrypted write still carries the plaintext (canonical/microk8s#2532)',
           `plaintext rows: ${sqliteVerify(VERIFY_SQL, [secrets.plaintextHistoryRows])}`,
         ],

@@ -1,7 +1,7 @@
 import type { Analysis, Finding } from '../analysis-types.js';
 import type { Check } from './check.js';
 import { distributionOf, dqliteShell } from './commands.js';
-import { bytes, percent, seconds } from './format.js';
+import { formatBytes, formatPercent, plural, secondsText } from './format.js';
 import {
   DISK_WRITE_BYTES_PER_SECOND,
   KINE_RETRY_BUDGET_SECONDS,
@@ -17,8 +17,8 @@ export const LOCK_WINDOW_WARNING_SECONDS = 0.5 * KINE_RETRY_BUDGET_SECONDS;
 export const LOCK_WINDOW_CRITICAL_SECONDS = KINE_RETRY_BUDGET_SECONDS;
 
 const describe = (cost: SnapshotCost): string =>
-  `${bytes(cost.payloadBytes)} → ${bytes(cost.writtenBytes)} written: ${seconds(cost.compressSeconds)} LZ4 + ` +
-  `${seconds(cost.writeSeconds)} disk = ${seconds(cost.seconds)}`;
+  `${formatBytes(cost.payloadBytes)} → ${formatBytes(cost.writtenBytes)} written: ${secondsText(cost.compressSeconds)} LZ4 + ` +
+  `${secondsText(cost.writeSeconds)} disk = ${secondsText(cost.seconds)}`;
 
 /** 2. Each snapshot takes long enough to serialise that writes queued behind it can run out of retries. */
 export const snapshotLockWindowCheck: Check = {
@@ -34,11 +34,11 @@ export const snapshotLockWindowCheck: Check = {
         id: 'snapshot-lock-window',
         severity: current.seconds >= LOCK_WINDOW_CRITICAL_SECONDS ? 'critical' : 'warning',
         title:
-          `Each snapshot keeps the node busy for an estimated ${seconds(current.seconds)}, ` +
+          `Each snapshot keeps the node busy for an estimated ${secondsText(current.seconds)}, ` +
           `against kine's ~${KINE_RETRY_BUDGET_SECONDS} s retry budget`,
         evidence: [
-          `snapshot payload ${bytes(current.payloadBytes)} (all databases), ${bytes(current.writtenBytes)} on disk ` +
-            `(ratio ${percent(costs.ratio)}${costs.ratioAssumed ? ', assumed: the input is not a snapshot' : ''})`,
+          `snapshot payload ${formatBytes(current.payloadBytes)} (all databases), ${formatBytes(current.writtenBytes)} on disk ` +
+            `(ratio ${formatPercent(costs.ratio)}${costs.ratioAssumed ? ', assumed: the input is not a snapshot' : ''})`,
           `model: payload / ${LZ4_COMPRESS_BYTES_PER_SECOND / 1e6} MB/s (LZ4, one core) + written / ` +
             `${(DISK_WRITE_BYTES_PER_SECOND / 1048576).toFixed(0)} MiB/s (disk) = ${describe(current)}`,
           'while raft writes the snapshot, dqlite holds WAL read lock 0 so no checkpoint can run, and the disk ' +
@@ -46,7 +46,7 @@ export const snapshotLockWindowCheck: Check = {
           `kine retries a locked write ${KINE_RETRY_TRIES} times without backoff (~${KINE_RETRY_BUDGET_SECONDS} s), ` +
             `then fails with "exec (try: ${KINE_RETRY_TRIES}): database is locked"`,
           `after VACUUM: ${describe(afterVacuum)}`,
-          `after compaction of the ${analysis.kine?.historyRows ?? 0} history rows and VACUUM: ${describe(afterCompactionAndVacuum)}`,
+          `after compaction of the ${plural(analysis.kine?.historyRows ?? 0, 'history row')} and VACUUM: ${describe(afterCompactionAndVacuum)}`,
           tuning
             ? `a snapshot is taken every ${tuning.snapshotThreshold} raft entries (tuning ${tuning.source})`
             : 'a snapshot is taken every 512 raft entries by default (k8s-dqlite tuning.yaml threshold)',

@@ -3,7 +3,7 @@ import { parseRegistryKey } from '../k8s/keys.js';
 import { isDns1123Label, isDns1123Subdomain, isValidObjectName } from '../k8s/names.js';
 import type { Check } from './check.js';
 import { distributionOf } from './commands.js';
-import { bytes, percent } from './format.js';
+import { formatBytes, formatPercent, formatCount as n, plural } from './format.js';
 import { notAValidName, pasteable, shellQuote, sqliteVerify, sqlQuote } from './shell.js';
 
 // A lease renewed every 2 s writes 150 revisions in one 5-minute compaction interval; a key with
@@ -61,10 +61,14 @@ export const writeHotSpotCheck: Check = {
     );
     if (keys.length === 0 && prefixes.length === 0) return [];
     const d = distributionOf(analysis);
+    // The share's denominator: every row still in the table but kine's own (gap-*, compact_rev_key).
+    const retainedRows = kine.rows - kine.gapRows - kine.compactRevKeyRows;
     const top = keys[0];
+    const topPrefix = prefixes[0];
     const title = top
-      ? `${top.key} holds ${top.revisions} revisions, ${percent(top.share)} of all retained rows`
-      : `/registry/${prefixes[0]!.prefix}/ holds ${percent(prefixes[0]!.historyRows / kine.historyRows)} of the history`;
+      ? `${top.key} holds ${plural(top.revisions, 'revision')}, ${formatPercent(top.share)} of the ${n(retainedRows)} retained rows`
+      : `/registry/${topPrefix!.prefix}/ holds ${formatPercent(topPrefix!.historyRows / kine.historyRows)} of the ` +
+        `${plural(kine.historyRows, 'history row')}`;
     return [
       {
         id: 'write-hot-spot',
@@ -73,15 +77,24 @@ export const writeHotSpotCheck: Check = {
         evidence: [
           ...keys.map(
             (k) =>
-              `${k.key}: ${k.revisions} revisions (${percent(k.share)} of retained rows), ${bytes(k.bytes)}, ` +
+              `${k.key}: ${plural(k.revisions, 'revision')} (${formatPercent(k.share)} of retained rows), ${formatBytes(k.bytes)}, ` +
               `kine ids ${k.oldestRevision}..${k.latestRevision}${k.deleted ? ', latest row is a tombstone' : ''}; ` +
               keyVerify(k.key, k.revisions),
           ),
           ...prefixes.map(
             (p) =>
-              `/registry/${p.prefix}/: ${p.historyRows} of ${kine.historyRows} history rows ` +
-              `(${percent(p.historyRows / kine.historyRows)}), ${bytes(p.historyBytes)}, ${p.liveKeys} live keys`,
+              `/registry/${p.prefix}/: ${n(p.historyRows)} of ${plural(kine.historyRows, 'history row')} ` +
+              `(${formatPercent(p.historyRows / kine.historyRows)}), ${formatBytes(p.historyBytes)}, ${plural(p.liveKeys, 'live key')}`,
           ),
+          ...(keys.length > 0
+            ? [
+                `retained rows: every row in the table but kine's own ${plural(kine.gapRows, 'gap-* row')} and ` +
+                  `${n(kine.compactRevKeyRows)} compact_rev_key; ${sqliteVerify(
+                    "SELECT count(*) FROM kine WHERE name <> 'compact_rev_key' AND substr(name, 1, 4) <> 'gap-'",
+                    [retainedRows],
+                  )}`,
+              ]
+            : []),
           'compare two snapshots (dqlite-analyze compare) to turn these counts into writes per minute',
         ],
         remediation: [
@@ -105,6 +118,8 @@ export const writeHotSpotCheck: Check = {
         data: {
           keys: keys.map((k) => k.key),
           revisions: keys.map((k) => k.revisions),
+          shares: keys.map((k) => k.share),
+          retainedRows,
           prefixes: prefixes.map((p) => p.prefix),
           historyRows: kine.historyRows,
         },

@@ -2,6 +2,7 @@ import { openSync } from 'node:fs';
 import { join } from 'node:path';
 import { AnalyzerError } from '../errors.js';
 import { FileWriter, tempWriteError } from '../io/file-writer.js';
+import { SQLITE_MAGIC } from '../sqlite/header.js';
 import type { PayloadDatabase, PayloadSink } from './payload.js';
 import { WalScanner, type WalSummary } from './wal.js';
 
@@ -12,8 +13,6 @@ export interface ExtractedDatabase extends PayloadDatabase {
   /** The WAL as checked frame by frame; undefined when the payload carries none. */
   wal: WalSummary | undefined;
 }
-
-const SQLITE_MAGIC = Buffer.from('SQLite format 3\0', 'latin1');
 
 /**
  * A PayloadSink that writes each database into `dir` as `db<N>` (+ `db<N>-wal`), mode 0600.

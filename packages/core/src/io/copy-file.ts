@@ -28,7 +28,7 @@ export function copyRegularFile(source: string, target: string): number {
   return info.size;
 }
 
-/** Copy a private copy out to `target` for the user (never overwriting); errors are DQA_TEMP_FAILED. */
+/** Copy a private copy out to `target` for the user (never overwriting); errors are DQA_OUTPUT_FAILED. */
 export function copyOut(source: string, target: string, what: string): void {
   try {
     copyFileSync(source, target, constants.COPYFILE_EXCL);
@@ -36,7 +36,7 @@ export function copyOut(source: string, target: string, what: string): void {
   } catch (cause) {
     const code = (cause as NodeJS.ErrnoException).code ?? 'error';
     throw new AnalyzerError(
-      'DQA_TEMP_FAILED',
+      'DQA_OUTPUT_FAILED',
       `cannot keep ${what} as ${target} (${code})`,
       { path: target },
       { cause },

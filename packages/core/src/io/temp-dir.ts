@@ -75,7 +75,7 @@ export function ensureFreeSpace(dir: string, bytes: number): void {
   if (free < bytes) {
     throw new AnalyzerError(
       'DQA_TEMP_NO_SPACE',
-      `${dir} has ${free} bytes free, the private copy needs ${bytes}; point --temp-dir elsewhere`,
+      `${dir} has ${free} bytes free, the private copy needs ${bytes}`,
       { dir, free, needed: bytes },
     );
   }

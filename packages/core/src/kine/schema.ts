@@ -10,7 +10,7 @@ export interface KineSchema {
   variant: 'kine-0.4' | 'k8s-dqlite-v1' | 'k8s-dqlite-v1.0-schema' | 'upstream-kine' | 'unknown';
 }
 
-// Columns every kine version has (formats.md §3.2); the index sets differ between versions.
+// Columns every kine version has (docs/formats.md §3.2); the index sets differ between versions.
 const KINE_COLUMNS = [
   'id',
   'name',

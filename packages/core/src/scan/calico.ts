@@ -21,7 +21,10 @@ export interface IpamLeak {
 /** Calico IPAM (Kubernetes datastore) cross-checked against the Pods in the same snapshot. */
 export interface IpamSummary {
   handles: number;
-  /** Handles of pod network interfaces (`<network>.<containerID>`); tunnel handles are not counted. */
+  /**
+   * Handles of pod network interfaces: an ID of the form `<network>.<containerID>`, or any handle a
+   * block allocation ties to a pod; tunnel handles are not counted.
+   */
   podHandles: number;
   blocks: number;
   /** Allocated addresses in all blocks. */
@@ -116,9 +119,12 @@ export function scanCalicoIpam(db: SqliteDatabase): { ipam: IpamSummary | null; 
     const handle = handleCounter.decode(key, value, decodeIpamHandle);
     if (!handle) continue;
     summary.handles++;
-    if (handle.owner.type !== 'pod' || handle.deleted) continue;
-    summary.podHandles++;
     const owner = owners.get(handle.handleId.toLowerCase());
+    // A handle whose block allocation names a pod is a pod's, whatever the form of its ID (CNI
+    // plugins and Calico releases differ in how they build it).
+    const tiedToPod = owner?.namespace != null && owner.pod != null;
+    if ((handle.owner.type !== 'pod' && !tiedToPod) || handle.deleted) continue;
+    summary.podHandles++;
     let reason: IpamLeakReason | null = null;
     if (!owner) reason = 'no-allocation';
     else if (owner.podExists === false) reason = 'pod-missing';

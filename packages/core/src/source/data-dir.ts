@@ -89,7 +89,7 @@ export async function readDataDir(path: string): Promise<DataDirListing> {
   const incomplete: IncompleteSnapshot[] = [];
   for (const file of names.sort()) {
     if (file.startsWith('tmp-')) {
-      // raft writes into tmp-* and renames when the file is complete (formats.md §1.5).
+      // raft writes into tmp-* and renames when the file is complete (docs/formats.md §1.5).
       incomplete.push({ file, reason: 'temporary-file' });
       continue;
     }

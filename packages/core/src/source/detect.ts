@@ -1,6 +1,7 @@
 import { open, stat } from 'node:fs/promises';
 import { AnalyzerError } from '../errors.js';
 import { LZ4_MAGIC } from '../raft/lz4-frame.js';
+import { SQLITE_MAGIC } from '../sqlite/header.js';
 
 /** What kind of input a path holds. */
 export type InputKind = 'data-dir' | 'snapshot' | 'sqlite';
@@ -15,7 +16,6 @@ export interface DetectedInput {
   bytesOnDisk: number;
 }
 
-const SQLITE_MAGIC = Buffer.from('SQLite format 3\0', 'latin1');
 // A raw dqlite payload starts with its format, u64 1 (canonical/dqlite:src/fsm.c).
 const RAW_PAYLOAD_MAGIC = Buffer.from([1, 0, 0, 0, 0, 0, 0, 0]);
 

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { AnalyzerError } from '../errors.js';
 import { type DataDirListing, readDataDir } from './data-dir.js';
 import { type Compression, detectInput, type InputKind } from './detect.js';
@@ -38,7 +38,8 @@ export async function resolveInput(path: string): Promise<ResolvedInput> {
         (more > 0 ? ` and ${more} more` : '');
       throw new AnalyzerError(
         'DQA_DIR_NO_SNAPSHOT',
-        `${path} holds no complete snapshot${pending ? `; incomplete: ${pending}` : ''}`,
+        `${path} holds no complete snapshot: expected a snapshot-TERM-INDEX-TS file with its ` +
+          `snapshot-TERM-INDEX-TS.meta beside it; found ${pending ? `only incomplete ones: ${pending}` : await describeEntries(path)}`,
         { path },
       );
     }
@@ -76,4 +77,12 @@ export function withOlderSnapshotHint(error: unknown, dataDir: DataDirListing | 
     { ...error.details, olderSnapshot: older.dataFile },
     { cause: error },
   );
+}
+
+/** What a directory without a snapshot holds, in a few words: a count and the first names. */
+async function describeEntries(path: string): Promise<string> {
+  const names = (await readdir(path).catch(() => [] as string[])).sort();
+  if (names.length === 0) return 'an empty directory';
+  const shown = names.slice(0, 5).join(', ');
+  return `${names.length} ${names.length === 1 ? 'entry' : 'entries'}, none a snapshot (${shown}${names.length > 5 ? ', …' : ''})`;
 }

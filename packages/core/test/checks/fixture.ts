@@ -52,7 +52,7 @@ export function kine(over: Partial<KineAnalysis> = {}): KineAnalysis {
     compactRevision: 49_000,
     revisionsSinceCompaction: 1000,
     sequence: 50_000,
-    fragmentationRatio: 1.4,
+    fileToLiveRatio: 1.4,
     ...over,
   };
 }
@@ -60,7 +60,7 @@ export function kine(over: Partial<KineAnalysis> = {}): KineAnalysis {
 export function analysis(over: Partial<Analysis> = {}): Analysis {
   const db = over.databases?.[0] ?? database();
   return {
-    schemaVersion: 1,
+    schemaVersion: 2,
     analyzedAt: '2026-01-01T00:00:00.000Z',
     source: {
       path: '/var/snap/microk8s/current/var/kubernetes/backend',
@@ -97,6 +97,7 @@ export function analysis(over: Partial<Analysis> = {}): Analysis {
       },
     },
     decoding: [],
+    lockWindowEstimate: null,
     findings: [],
     timings: {},
     ...over,

@@ -68,6 +68,8 @@ describe('findings on the incident', () => {
       leases: ['kube-system/kube-scheduler', 'kube-system/kube-controller-manager'],
       leaseTransitions: [INCIDENT.schedulerTransitions, INCIDENT.controllerManagerTransitions],
       maxLeaseTransitions: INCIDENT.schedulerTransitions,
+      otherLeases: 1,
+      warningTransitions: 100,
     });
     expect(finding('leaked-ipam')!.data).toMatchObject({
       leakedHandles: INCIDENT.goneWithHandles + INCIDENT.handlesWithoutAllocation,

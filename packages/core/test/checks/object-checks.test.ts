@@ -372,3 +372,27 @@ describe('runChecks', () => {
     );
   });
 });
+
+describe('runChecks on a crafted snapshot', () => {
+  it('bounds every list of a finding: 5,000 configurations of 40 orphaned webhooks each', () => {
+    const a = analysis();
+    a.objects!.webhooks = Array.from({ length: 200_000 }, (_, i) => {
+      const configuration = `cfg-${Math.floor(i / 40)}`;
+      return webhook({
+        configuration,
+        key: `/registry/validatingwebhookconfigurations/${configuration}`,
+        webhook: `w${i}.example.com`,
+        index: i % 40,
+        webhooksInConfiguration: 40,
+      });
+    });
+    const [f] = runChecks(a).filter((finding) => finding.id === 'abandoned-webhook');
+    // Figures count everything; lists show the first LIST_LIMIT (50) and say how many more.
+    expect(f!.data.orphanedWebhooks).toBe(200_000);
+    expect(f!.evidence).toHaveLength(51);
+    expect(f!.evidence.at(-1)).toBe('… and 399951 more evidence lines (the first 50 are shown)');
+    expect(f!.data.configurations).toHaveLength(50);
+    expect(f!.data.configurationsTotal).toBe(5_000);
+    expect(JSON.stringify(f!.evidence).length).toBeLessThan(64 * 1024);
+  }, 20_000);
+});

@@ -73,7 +73,7 @@ describe('PayloadParser', () => {
     expect(files[0]!.mainData.equals(k8s.main)).toBe(true);
     expect(files[0]!.walData.equals(k8s.wal)).toBe(true);
     expect(files[1]!.mainData.equals(demo.main)).toBe(true);
-    // "k8s\0" padded to 8 bytes: the main file starts at byte 40 (formats.md §2.2).
+    // "k8s\0" padded to 8 bytes: the main file starts at byte 40 (docs/formats.md §2.2).
     expect(files[0]!.offset).toBe(16);
   });
 

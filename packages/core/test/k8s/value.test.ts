@@ -59,7 +59,7 @@ describe('parseEncryptionPrefix', () => {
 
 describe('decodeEnvelope', () => {
   it('reads runtime.Unknown as the upstream schema encodes it (apiVersion = 1, kind = 2)', () => {
-    // Same leading bytes as the real microk8s Lease in anchors.md §3.3:
+    // Same leading bytes as the real microk8s Lease in docs/formats.md §3.4:
     // "k8s\0", typeMeta (0x0a, 31 bytes), apiVersion (0x0a, 22 bytes).
     expect([...LEASE.subarray(0, 8)]).toEqual([107, 56, 115, 0, 10, 31, 10, 22]);
     const envelope = decodeEnvelope(LEASE);

@@ -2,7 +2,7 @@
 // what this file computes. It shares no code with the core, only its result types: the revision totals
 // are two set-based queries written here, and the per-prefix usage and hot keys read every row into JS
 // and split keys, classify values and rank keys by their own rules, written from the layouts they
-// follow (docs/formats.md, "kine"; the apiserver's storage prefixes), not from the core's SQL.
+// follow (docs/formats.md §3.3; the apiserver's storage prefixes), not from the core's SQL.
 // Only for test-sized tables: every row is held in memory.
 import type { HotKey } from '../../src/kine/hot-keys.js';
 import type {

@@ -49,7 +49,7 @@ describe('parseMeta', () => {
     expectCode(damaged, 'DQA_RAFT_META_MALFORMED');
   });
 
-  it('decodes the worked example of formats.md §1.3 byte for byte', () => {
+  it('decodes the worked example of docs/formats.md §1.3 byte for byte', () => {
     const hex = [
       '0100000000000000 8ef9eb4900000000', // format 1, crc 0x49ebf98e
       '0100000000000000 2800000000000000', // configuration index 1, length 40

@@ -1,0 +1,70 @@
+import { writeFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { bytesValue, writeIpam } from '@dqlite-analyzer/test-support/incident';
+import { namespaceObject, pod } from '@dqlite-analyzer/test-support/k8s-values';
+import { afterAll, describe, expect, it } from 'vitest';
+import { analyze } from '../../src/analyze.js';
+import { kineDb } from '../kine/kine-db.js';
+
+// Issue #11 §2: "0 of 0 Calico pod IPAM handles belong to pods that no longer exist" while the same
+// finding's evidence counted addresses held for gone pods. Handles whose IDs are not the CNI form
+// `<network>.<64 hex>`, tied to pods by the block's attributes only, must count as pod handles, and
+// the headline must carry the larger count.
+const dirs: string[] = [];
+afterAll(async () => {
+  for (const d of dirs) await rm(d, { recursive: true, force: true });
+});
+
+async function analyse(write: Parameters<typeof kineDb>[0]) {
+  const dir = await mkdtemp(join(tmpdir(), 'dqa-ipam-'));
+  dirs.push(dir);
+  const db = kineDb(write, 'v65536');
+  writeFileSync(join(dir, 'k8s.db'), db.serialize());
+  db.close();
+  return analyze(join(dir, 'k8s.db'));
+}
+
+describe('leaked-ipam headline', () => {
+  it('counts a handle the block ties to a gone pod as a pod handle, whatever its ID', async () => {
+    const a = await analyse((h) => {
+      h.create('/registry/namespaces/default', bytesValue(namespaceObject('default')));
+      h.create('/registry/pods/default/live', bytesValue(pod('default', 'live')));
+      writeIpam(h, 'node-1', [
+        { handleId: 'vxlan-tunnel-addr-node-1' },
+        { handleId: 'custom-net.pod-live', namespace: 'default', pod: 'live' },
+        ...Array.from({ length: 25 }, (_, i) => ({
+          handleId: `custom-net.gone-${i}`,
+          namespace: 'default',
+          pod: `gone-${i}`,
+        })),
+      ]);
+    });
+    const f = a.findings.find((x) => x.id === 'leaked-ipam')!;
+    expect(f.data).toMatchObject({ podHandles: 26, leakedHandles: 25, leakedAllocations: 25 });
+    expect(f.title).toBe(
+      '25 of 26 Calico pod IPAM handles belong to pods that no longer exist (25 addresses held)',
+    );
+  });
+
+  it('leads with the addresses when more addresses than handles are leaked', async () => {
+    const a = await analyse((h) => {
+      h.create('/registry/namespaces/default', bytesValue(namespaceObject('default')));
+      writeIpam(h, 'node-1', [
+        ...Array.from({ length: 21 }, (_, i) => ({
+          handleId: `h-${i}`,
+          namespace: 'default',
+          pod: `gone-${i}`,
+        })),
+      ]);
+      // The handle objects are gone, the block allocations stay.
+      for (let i = 0; i < 21; i++) h.delete(`/registry/crd.projectcalico.org/ipamhandles/h-${i}`);
+    });
+    const f = a.findings.find((x) => x.id === 'leaked-ipam')!;
+    expect(f.data).toMatchObject({ podHandles: 0, leakedHandles: 0, leakedAllocations: 21 });
+    expect(f.title).toBe(
+      '21 Calico IPAM addresses are held for pods that no longer exist (0 of 0 pod handles leaked)',
+    );
+  });
+});
