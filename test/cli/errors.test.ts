@@ -7,6 +7,7 @@ import { chmod, copyFile, mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type SnapshotFiles, startDqliteNode, stopAllNodes } from '@dqlite-analyzer/test-support/dqlite-node';
+import { mountTmpfs, unmount } from '@dqlite-analyzer/test-support/tmpfs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, type CliResult, runCli } from './run-cli.js';
 
@@ -122,12 +123,23 @@ describe('errors that say the fix', () => {
       73,
       /^dqlite-analyze: DQA_OUTPUT_FAILED: cannot write the report to .+ is not a writable directory \(ENOENT\)\n$/,
     );
-    // /dev/full: the directory is writable, the write itself fails with ENOSPC.
-    expectError(
-      await runCli([SAMPLE, '-o', '/dev/full']),
-      73,
-      /^dqlite-analyze: DQA_OUTPUT_FAILED: cannot write the report to \/dev\/full \(ENOSPC\)\n$/,
-    );
+    // A directory that is writable on a filesystem too small for the report: the write itself fails.
+    const tiny = join(scratch, 'tiny');
+    await mkdir(tiny);
+    const refused = mountTmpfs(tiny, 'size=8k');
+    if (refused) {
+      console.warn(`skipped the failed write of -o: no tmpfs here (${refused})`);
+      return;
+    }
+    try {
+      expectError(
+        await runCli([SAMPLE, '-o', join(tiny, 'report.txt')]),
+        73,
+        /^dqlite-analyze: DQA_OUTPUT_FAILED: cannot write the report to .+report\.txt \(ENOSPC\)\n$/,
+      );
+    } finally {
+      unmount(tiny);
+    }
   });
 
   it('usage errors start with dqlite-analyze: like every other error, on one line, exit 2', async () => {
