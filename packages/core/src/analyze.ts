@@ -6,7 +6,9 @@ import { type Check, runChecks } from './checks/index.js';
 import { AnalyzerError } from './errors.js';
 import type { ExtractedDatabase } from './fsm/extract.js';
 import { createPrivateDir, ensureFreeSpace } from './io/temp-dir.js';
+import { buildComparison, comparedSnapshot } from './kine/compare.js';
 import { detectKineSchema, listTables } from './kine/schema.js';
+import { readWritesSince, type WritesSince } from './kine/writes.js';
 import { analyzeKine, type KineDetails } from './kine-analysis.js';
 import { readMeta } from './raft/meta.js';
 import { parseSnapshotName } from './raft/snapshot-name.js';
@@ -25,6 +27,13 @@ import { readPageFigures } from './sqlite/pages.js';
 import { type SideResult, SideThread } from './sqlite/side-thread.js';
 import { estimateVacuumedBytes, vacuumedBytes } from './sqlite/vacuum.js';
 import { addTiming, guard, guardAsync, seconds, type Timings, timed } from './steps.js';
+import {
+  type OlderReadOptions,
+  type OlderSnapshot,
+  olderSnapshotMismatch,
+  readOlderSnapshot,
+  readOlderSnapshotAt,
+} from './writes-between.js';
 
 export interface AnalyzeOptions {
   /** Measure the exact compacted size with VACUUM INTO on the private copy (slower). */
@@ -52,6 +61,16 @@ export interface AnalyzeOptions {
    * this one (default true). The agent turns it off to stay on one core of a busy node.
    */
   parallel?: boolean;
+  /**
+   * For a data directory, also read its older snapshot's revision counter and count the writes
+   * between the two (`Analysis.writes`); default true.
+   */
+  writes?: boolean;
+  /**
+   * For a snapshot file: an older snapshot of the same node to count the writes since (the agent
+   * passes the previous one it analysed). Ignored for a data directory, which has its own.
+   */
+  compareWith?: string;
 }
 
 /** Called with the open kine database before it is closed (compare() reads writes this way). */
@@ -99,6 +118,25 @@ export async function analyzeWith(
     }
   }
 
+  // The older snapshot first, its copy removed before the newer one is extracted: one at a time.
+  const older: OlderSnapshot | undefined =
+    options.writes === false
+      ? undefined
+      : dataDir
+        ? await readOlderSnapshot(dataDir, olderOptions(options))
+        : options.compareWith && kind === 'snapshot'
+          ? await readOlderSnapshotAt(options.compareWith, olderOptions(options))
+          : undefined;
+  let writesSince: WritesSince | undefined;
+  const olderRevision = older?.snapshot?.currentRevision;
+  const inspectAll: KineInspector | undefined =
+    olderRevision === undefined
+      ? inspect
+      : (db, details) => {
+          if (details.kine.currentRevision >= olderRevision) writesSince = readWritesSince(db, olderRevision);
+          inspect?.(db, details);
+        };
+
   const fileInfo = await stat(dataFile);
   const isSnapshot = kind !== 'sqlite';
   const metaFile = isSnapshot && existsSync(`${dataFile}.meta`) ? `${dataFile}.meta` : null;
@@ -130,7 +168,7 @@ export async function analyzeWith(
     const databases: DatabaseAnalysis[] = [];
     let details: KineDetails | null = null;
     for (const database of extracted) {
-      const result = await measureDatabase(database, dir.path, options, timings, side, inspect);
+      const result = await measureDatabase(database, dir.path, options, timings, side, inspectAll);
       if (options.keepCopiesIn && result.analysis.pageCount > 0) {
         result.analysis.copyPath = keepCopy(database, options.keepCopiesIn);
       }
@@ -165,11 +203,14 @@ export async function analyzeWith(
       leases: details?.leases ?? [],
       objects: details?.objects ?? null,
       decoding: details?.decoding ?? [],
+      writes: null,
+      writesUnavailable: null,
       findings: [],
       partial: false,
       warnings: [],
       timings,
     };
+    Object.assign(analysis, writesBetween(analysis, older, writesSince));
     noteIncompleteReads(analysis);
     analysis.findings = timed(timings, 'findings', () => runChecks(analysis, options.checks));
     return analysis;
@@ -177,6 +218,38 @@ export async function analyzeWith(
     await side?.stop();
     dir.release();
   }
+}
+
+// The older snapshot's kine database is kept beside the newer one's, as `<name>.older.db`.
+function olderOptions(options: AnalyzeOptions): OlderReadOptions {
+  const dir = options.keepCopiesIn;
+  return {
+    tempDir: options.tempDir,
+    keep: dir ? (database) => keepCopy(database, dir, '.older') : undefined,
+  };
+}
+
+function writesBetween(
+  analysis: Analysis,
+  older: OlderSnapshot | undefined,
+  since: WritesSince | undefined,
+): Pick<Analysis, 'writes' | 'writesUnavailable'> {
+  if (!older) {
+    return {
+      writes: null,
+      writesUnavailable:
+        analysis.source.kind === 'data-dir'
+          ? 'no write rate: not measured (writes: false)'
+          : 'no write rate: the input is one file; give the data directory (raft keeps its two newest ' +
+            'snapshots there), or compare two snapshots with dqlite-analyze compare',
+    };
+  }
+  if (!older.snapshot) return { writes: null, writesUnavailable: older.unavailable };
+  const newer = comparedSnapshot(analysis);
+  const mismatch = olderSnapshotMismatch(older.snapshot, newer.currentRevision);
+  if (mismatch || !since)
+    return { writes: null, writesUnavailable: mismatch ?? 'no write rate: no kine table' };
+  return { writes: buildComparison(older.snapshot, newer, since), writesUnavailable: null };
 }
 
 async function readRaftInfo(dataFile: string, metaFile: string | null): Promise<RaftInfo> {
@@ -406,9 +479,9 @@ function noteIncompleteReads(analysis: Analysis): void {
 }
 
 // The copy is closed, so SQLite has merged its WAL into the main file: one file to hand over.
-function keepCopy(database: ExtractedDatabase, dir: string): string {
+function keepCopy(database: ExtractedDatabase, dir: string, suffix = ''): string {
   const safeName = database.name.replace(/[^A-Za-z0-9._-]/g, '_') || `db${database.index}`;
-  const target = join(dir, `${safeName}.db`);
+  const target = join(dir, `${safeName}${suffix}.db`);
   try {
     copyFileSync(database.mainPath, target, constants.COPYFILE_EXCL);
     chmodSync(target, 0o600);

@@ -1,6 +1,7 @@
 import type { Analysis, DatabaseAnalysis } from '@dqlite-analyzer/core';
 import { buildPlan } from '../report/plan.js';
 import { buildVerdict } from '../report/verdict.js';
+import { buildWritesSection } from './compare-rows.js';
 import {
   formatBytes,
   formatCount,
@@ -26,6 +27,7 @@ export function buildReport(analysis: Analysis, options: ReportOptions): Report 
   const sections = [buildSnapshotSection(analysis, options), buildStorageSection(analysis, options)];
   const kine = buildKineSection(analysis, options.top);
   if (kine) sections.push(kine);
+  if (analysis.kine) sections.push(buildWritesSection(analysis, options.top));
   return {
     title: 'dqlite snapshot report',
     subject: analysis.source.dataFile,

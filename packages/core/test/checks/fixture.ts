@@ -96,6 +96,8 @@ export function analysis(over: Partial<Analysis> = {}): Analysis {
       },
     },
     decoding: [],
+    writes: null,
+    writesUnavailable: 'no write rate: the input is one file',
     findings: [],
     timings: {},
     ...over,
