@@ -10,13 +10,26 @@
 //   ours      `dqlite-analyze <snapshot> --format json` — whole process wall time, peak RSS
 //             (/usr/bin/time -v) and the core's per-step timings;
 //   floor     `lz4 -d <snapshot> > /dev/null` + `sqlite3_analyzer` on the extracted database;
-//   by hand   `lz4 -d` to a file + bench/by-hand-extract.py + `sqlite3_analyzer`;
+//   storage by hand  `lz4 -d` to a file + bench/by-hand-extract.py + `sqlite3_analyzer` (storage only);
+//   by hand   bench/by-hand.sh: the same, then the kine queries behind our headline and a
+//             quick_check with the sqlite3 CLI (bench/by-hand-kine.sql) — what a user runs to
+//             learn what our report says;
+//   node      `node -e 0` on its own: the floor of any Node tool's start-up and exit;
 // and `--vacuum` separately. Then the ratios and how time and memory grow with size (the fitted
 // exponent b of t = a * size^b per shape). Each run waits (up to --quiet-seconds, default 60)
 // until the machine is idle (< 15% busy): the box is shared. --write puts the tables into
 // bench/RESULTS.md.
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { CACHE, ensureSnapshot, selectCases } from './generate.mjs';
@@ -26,6 +39,7 @@ let CLI = join(ROOT, 'packages/cli/dist/main.js');
 // With --baseline: another build timed in the same runs, interleaved (before/after a change).
 let BASELINE_CLI;
 const EXTRACT = join(ROOT, 'bench/by-hand-extract.py');
+const BY_HAND = join(ROOT, 'bench/by-hand.sh');
 const RESULTS_MD = join(ROOT, 'bench/RESULTS.md');
 const STEPS = ['extract', 'open', 'pages', 'btrees', 'integrity', 'kine', 'objects', 'findings'];
 
@@ -145,7 +159,7 @@ const contenders = {
       parts: { lz4: lz4.seconds, sqlite3_analyzer: analyzer.seconds },
     };
   },
-  async byHand(snapshot, work) {
+  async storageByHand(snapshot, work) {
     const dir = mkdtempSync(join(work, 'by-hand-'));
     try {
       const run = await timedRun(
@@ -161,6 +175,16 @@ const contenders = {
       rmSync(dir, { recursive: true, force: true });
     }
   },
+  async byHand(snapshot, work) {
+    const dir = mkdtempSync(join(work, 'by-hand-'));
+    try {
+      const run = await timedRun('bash', [BY_HAND, snapshot.dataPath, dir]);
+      return { seconds: run.seconds, rssMb: run.rssMb };
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
+  node: () => timedRun('node', ['-e', '0']),
 };
 
 /** Fraction of CPU time busy over `ms`, all cores (from /proc/stat). */
@@ -220,11 +244,24 @@ function line(points) {
   return [a, b, worst];
 }
 
+// The repo's sample snapshot (examples/): small, so its time is almost all fixed cost — start-up,
+// module loading, thread start and exit — which the `ours / (floor + node)` column isolates.
+const SAMPLE_DIR = join(ROOT, 'examples/sample-snapshot');
+const SAMPLE = { shape: 'sample', size: 1, unit: 'snapshot', id: 'sample' };
+
+function sampleSnapshot() {
+  const name = readdirSync(SAMPLE_DIR).find((f) => /^snapshot-\d+-\d+-\d+$/.test(f));
+  const dir = join(CACHE, 'sample');
+  mkdirSync(dir, { recursive: true });
+  const dataPath = join(SAMPLE_DIR, name);
+  return { snapshot: name, dir, dataPath, bytesOnDisk: statSync(dataPath).size };
+}
+
 async function measureCase(c, options, work) {
-  const snapshot = await ensureSnapshot(c, log);
+  const snapshot = c.shape === 'sample' ? sampleSnapshot() : await ensureSnapshot(c, log);
   snapshot.floorDb = floorDatabase(snapshot);
-  const order = BASELINE_CLI ? ['ours', 'floor', 'byHand', 'baseline'] : ['ours', 'floor', 'byHand'];
-  const samples = { ours: [], floor: [], byHand: [], vacuum: [], baseline: [] };
+  const order = ['ours', 'floor', 'storageByHand', 'byHand', 'node', ...(BASELINE_CLI ? ['baseline'] : [])];
+  const samples = { ours: [], floor: [], storageByHand: [], byHand: [], node: [], vacuum: [], baseline: [] };
   log(`${c.id}: warm-up`);
   for (const name of order) await contenders[name](snapshot, work);
   const load = [loadavg()[0]];
@@ -237,7 +274,7 @@ async function measureCase(c, options, work) {
       samples[name].push(await contenders[name](snapshot, work));
     }
     log(
-      `${c.id}: run ${run + 1}/${options.runs}: ours ${samples.ours.at(-1).seconds.toFixed(2)} s, floor ${samples.floor.at(-1).seconds.toFixed(2)} s, by hand ${samples.byHand.at(-1).seconds.toFixed(2)} s`,
+      `${c.id}: run ${run + 1}/${options.runs}: ours ${samples.ours.at(-1).seconds.toFixed(2)} s, floor ${samples.floor.at(-1).seconds.toFixed(2)} s, by hand ${samples.byHand.at(-1).seconds.toFixed(2)} s, node ${samples.node.at(-1).seconds.toFixed(2)} s`,
     );
   }
   for (let run = 0; run < options.vacuumRuns; run++) {
@@ -289,7 +326,12 @@ async function measureCase(c, options, work) {
       analyzer: m(samples.floor, (s) => s.parts.sqlite3_analyzer),
       rssMb: m(samples.floor, (s) => s.rssMb),
     },
+    storageByHand: {
+      seconds: m(samples.storageByHand, (s) => s.seconds),
+      rssMb: m(samples.storageByHand, (s) => s.rssMb),
+    },
     byHand: { seconds: m(samples.byHand, (s) => s.seconds), rssMb: m(samples.byHand, (s) => s.rssMb) },
+    node: { seconds: m(samples.node, (s) => s.seconds) },
     baseline: samples.baseline.length
       ? {
           cli: BASELINE_CLI,
@@ -311,14 +353,14 @@ function render(results, meta) {
   const lines = [];
   lines.push(`Run ${meta.date} on ${meta.machine}; \`${meta.command}\`; medians of ${meta.runs} runs.`, '');
   lines.push(
-    '| snapshot | on disk MB | db MB | free | rows | ours s | floor s (lz4 + analyzer) | by hand s | ours / floor | by hand / ours | ours RSS MB (max) | --vacuum s |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| snapshot | on disk MB | db MB | free | rows | ours s | floor s (lz4 + analyzer) | storage by hand s | by hand s | ours / floor | by hand / ours | ours / (floor + node) | ours RSS MB (max) | --vacuum s |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   );
   for (const r of results) {
     lines.push(
       `| ${r.id} | ${mb(r.bytesOnDisk)} | ${mb(r.fileBytes)} | ${(100 * r.freePageShare).toFixed(0)}% | ${r.rows} | ` +
-        `${f2(r.ours.seconds)} | ${f2(r.floor.seconds)} (${f2(r.floor.lz4)} + ${f2(r.floor.analyzer)}) | ${f2(r.byHand.seconds)} | ` +
-        `**${f2(r.ours.seconds / r.floor.seconds)}** | **${f2(r.byHand.seconds / r.ours.seconds)}** | ` +
+        `${f2(r.ours.seconds)} | ${f2(r.floor.seconds)} (${f2(r.floor.lz4)} + ${f2(r.floor.analyzer)}) | ${f2(r.storageByHand?.seconds)} | ${f2(r.byHand.seconds)} | ` +
+        `**${f2(r.ours.seconds / r.floor.seconds)}** | **${f2(r.byHand.seconds / r.ours.seconds)}** | ${f2(r.ours.seconds / (r.floor.seconds + (r.node?.seconds ?? Number.NaN)))} | ` +
         `${r.ours.rssMb.toFixed(0)} (${r.ours.maxRssMb.toFixed(0)}) | ${f2(r.vacuum?.seconds)} |`,
     );
   }
@@ -402,7 +444,11 @@ async function main() {
     return;
   }
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`pnpm build\` (pnpm bench does)`);
-  const cases = selectCases(options.cases);
+  const named = options.cases.filter((a) => a !== 'sample');
+  const cases = [
+    ...(options.cases.length === 0 || options.cases.includes('sample') ? [SAMPLE] : []),
+    ...(named.length > 0 || options.cases.length === 0 ? selectCases(named) : []),
+  ];
   const work = mkdtempSync(join(tmpdir(), 'dqa-bench-'));
   const results = [];
   try {

@@ -7,9 +7,9 @@
 //   pnpm exec tsx scripts/make-sample-snapshot.ts [OUT_DIR]
 import { copyFile, mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { INCIDENT_TRAILER, writeIncident } from '../packages/core/test/checks/incident.js';
-import { startDqliteNode, stopAllNodes } from '../test/support/dqlite-node.js';
-import { KineHistory, kineSchema } from '../test/support/kine.js';
+import { startDqliteNode, stopAllNodes } from '@dqlite-analyzer/test-support/dqlite-node';
+import { INCIDENT_TRAILER, writeIncident } from '@dqlite-analyzer/test-support/incident';
+import { KineHistory, kineSchema } from '@dqlite-analyzer/test-support/kine';
 
 const out = process.argv[2] ?? new URL('../examples/sample-snapshot', import.meta.url).pathname;
 

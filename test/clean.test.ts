@@ -4,11 +4,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Analysis, analyze } from '@dqlite-analyzer/core';
+import { CLEAN, writeCleanCluster } from '@dqlite-analyzer/test-support/clean';
+import { startDqliteNode, stopAllNodes } from '@dqlite-analyzer/test-support/dqlite-node';
+import { type Extraction, extractWithCli, sqlite } from '@dqlite-analyzer/test-support/independent';
+import { KineHistory, kineSchema } from '@dqlite-analyzer/test-support/kine';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLEAN, writeCleanCluster } from '../packages/core/test/checks/clean.js';
-import { startDqliteNode, stopAllNodes } from './support/dqlite-node.js';
-import { type Extraction, extractWithCli, sqlite } from './support/independent.js';
-import { KineHistory, kineSchema } from './support/kine.js';
 
 let scratch: string;
 let extraction: Extraction;

@@ -4,10 +4,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Comparison, compare, isAnalyzerError } from '@dqlite-analyzer/core';
+import { type SnapshotFiles, startDqliteNode, stopAllNodes } from '@dqlite-analyzer/test-support/dqlite-node';
+import { type Extraction, extractWithCli, sqlite } from '@dqlite-analyzer/test-support/independent';
+import { KineHistory, kineSchema, kineValue } from '@dqlite-analyzer/test-support/kine';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type SnapshotFiles, startDqliteNode, stopAllNodes } from './support/dqlite-node.js';
-import { type Extraction, extractWithCli, sqlite } from './support/independent.js';
-import { KineHistory, kineSchema, kineValue } from './support/kine.js';
 
 const BURST_KEY = '/registry/crd.projectcalico.org/clusterinformations/default';
 const BURST = 700;

@@ -4,9 +4,8 @@
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type DqliteNode, startDqliteNode, stopAllNodes } from './support/dqlite-node.js';
-import { extractWithCli, isLz4, lz4Test, sqlite } from './support/independent.js';
+import { type DqliteNode, startDqliteNode, stopAllNodes } from '@dqlite-analyzer/test-support/dqlite-node';
+import { extractWithCli, isLz4, lz4Test, sqlite } from '@dqlite-analyzer/test-support/independent';
 import {
   KINE_INDEXES,
   KINE_USER_VERSION,
@@ -14,7 +13,8 @@ import {
   type KineSchemaVariant,
   kineSchema,
   kineValue,
-} from './support/kine.js';
+} from '@dqlite-analyzer/test-support/kine';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 // The figures of KineHistory.figures(), computed by SQL (formats.md §3.3 queries).
 const FIGURES_SQL =

@@ -5,10 +5,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Analysis, analyze, FRAGMENTATION_MIN_FILE_BYTES } from '@dqlite-analyzer/core';
+import { startDqliteNode, stopAllNodes } from '@dqlite-analyzer/test-support/dqlite-node';
+import { type Extraction, extractWithCli, sqlite } from '@dqlite-analyzer/test-support/independent';
+import { KineHistory, kineSchema, kineValue } from '@dqlite-analyzer/test-support/kine';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDqliteNode, stopAllNodes } from './support/dqlite-node.js';
-import { type Extraction, extractWithCli, sqlite } from './support/independent.js';
-import { KineHistory, kineSchema, kineValue } from './support/kine.js';
 
 const CHUNKS = 14;
 const ROWS_PER_CHUNK = 8;

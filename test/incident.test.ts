@@ -6,11 +6,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Analysis, analyze, type Finding } from '@dqlite-analyzer/core';
+import { startDqliteNode, stopAllNodes } from '@dqlite-analyzer/test-support/dqlite-node';
+import { INCIDENT, INCIDENT_TRAILER, writeIncident } from '@dqlite-analyzer/test-support/incident';
+import { type Extraction, extractWithCli, sqlite } from '@dqlite-analyzer/test-support/independent';
+import { KineHistory, kineSchema } from '@dqlite-analyzer/test-support/kine';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { INCIDENT, INCIDENT_TRAILER, writeIncident } from '../packages/core/test/checks/incident.js';
-import { startDqliteNode, stopAllNodes } from './support/dqlite-node.js';
-import { type Extraction, extractWithCli, sqlite } from './support/independent.js';
-import { KineHistory, kineSchema } from './support/kine.js';
 
 let scratch: string;
 let extraction: Extraction;

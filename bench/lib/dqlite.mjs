@@ -1,6 +1,6 @@
 // A throw-away single-node dqlite cluster (Debian go-dqlite's `dqlite-demo`) driven through the
 // `dqlite` SQL shell, for generating benchmark snapshots. Plain ESM on purpose: `pnpm bench` runs it
-// with node alone. Shell facts (go-dqlite 1.11.5, also in test/support/dqlite-shell.ts): one statement
+// with node alone. Shell facts (go-dqlite 1.11.5, also in packages/test-support/src/dqlite-shell.ts): one statement
 // per stdin line (< 4096 bytes), each its own transaction and raft entry with a 2 s timeout; a failing
 // line prints "Error:  <message>" and the shell carries on and exits 0.
 import { spawn } from 'node:child_process';

@@ -8,6 +8,7 @@ import { copyFileSync, mkdtempSync, readdirSync, renameSync, rmSync, statfsSync,
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseSnapshotName } from '@dqlite-analyzer/core';
+import { extractWithCli } from '@dqlite-analyzer/test-support/independent';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   copySample,
@@ -17,7 +18,6 @@ import {
   type TestAgent,
   waitFor,
 } from '../../packages/agent/test/helpers.js';
-import { extractWithCli } from '../support/independent.js';
 
 const MiB = 1024 * 1024;
 
@@ -77,7 +77,7 @@ describe.skipIf(mountRefused !== undefined)(
       dataDir = copySample();
       const data = readdirSync(dataDir).find((name) => parseSnapshotName(name))!;
       sample = { data: join(dataDir, data), meta: join(dataDir, `${data}.meta`) };
-      // The sizes of what the core will write, read with lz4 and a Buffer walk (test/support).
+      // The sizes of what the core will write, read with lz4 and a Buffer walk (@dqlite-analyzer/test-support).
       const extraction = await extractWithCli(sample.data);
       try {
         payloadBytes = statSync(extraction.payloadPath).size;

@@ -7,16 +7,16 @@ import { appendFile, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Analysis } from '@dqlite-analyzer/core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Scrape } from '../../packages/agent/test/helpers.js';
 import {
   type DqliteNode,
   type SnapshotFiles,
   startDqliteNode,
   stopAllNodes,
-} from '../support/dqlite-node.js';
-import { extractWithCli, sqlite } from '../support/independent.js';
-import { KineHistory, kineSchema, kineValue } from '../support/kine.js';
+} from '@dqlite-analyzer/test-support/dqlite-node';
+import { extractWithCli, sqlite } from '@dqlite-analyzer/test-support/independent';
+import { KineHistory, kineSchema, kineValue } from '@dqlite-analyzer/test-support/kine';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Scrape } from '../../packages/agent/test/helpers.js';
 import { type AgentProcess, startAgentProcess } from './agent-process.js';
 
 const LEASE = '/registry/leases/kube-system/kube-controller-manager';

@@ -8,14 +8,14 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Analysis } from '@dqlite-analyzer/core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type DqliteNode,
   type SnapshotFiles,
   startDqliteNode,
   stopAllNodes,
-} from '../support/dqlite-node.js';
-import { kineSchema } from '../support/kine.js';
+} from '@dqlite-analyzer/test-support/dqlite-node';
+import { kineSchema } from '@dqlite-analyzer/test-support/kine';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AgentProcess, startAgentProcess } from './agent-process.js';
 
 // ~1.5 KB a row with its index entries: about 136 MiB of database, well above what the agent's

@@ -4,11 +4,11 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Comparison } from '@dqlite-analyzer/core';
+import { type SnapshotFiles, startDqliteNode, stopAllNodes } from '@dqlite-analyzer/test-support/dqlite-node';
+import { type Extraction, extractWithCli, sqlite } from '@dqlite-analyzer/test-support/independent';
+import { KineHistory, kineSchema, kineValue } from '@dqlite-analyzer/test-support/kine';
+import { parseMarkdown } from '@dqlite-analyzer/test-support/markdown';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseMarkdown } from '../../packages/cli/test/support/markdown.js';
-import { type SnapshotFiles, startDqliteNode, stopAllNodes } from '../support/dqlite-node.js';
-import { type Extraction, extractWithCli, sqlite } from '../support/independent.js';
-import { KineHistory, kineSchema, kineValue } from '../support/kine.js';
 import { type CliResult, runCli } from './run-cli.js';
 
 const BURST_KEY = '/registry/crd.projectcalico.org/clusterinformations/default';

@@ -7,14 +7,14 @@ import { copyFile, mkdir, mkdtemp, readFile, rm, stat, truncate, writeFile } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Analysis } from '@dqlite-analyzer/core';
+import { chromiumAvailable, openInChromium } from '@dqlite-analyzer/test-support/chromium';
+import { writeCleanCluster } from '@dqlite-analyzer/test-support/clean';
+import { type SnapshotFiles, startDqliteNode, stopAllNodes } from '@dqlite-analyzer/test-support/dqlite-node';
+import { INCIDENT, INCIDENT_TRAILER, writeIncident } from '@dqlite-analyzer/test-support/incident';
+import { type Extraction, extractWithCli, sqlite } from '@dqlite-analyzer/test-support/independent';
+import { KineHistory, kineSchema } from '@dqlite-analyzer/test-support/kine';
+import { parseMarkdown } from '@dqlite-analyzer/test-support/markdown';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumAvailable, openInChromium } from '../../packages/cli/test/support/chromium.js';
-import { parseMarkdown } from '../../packages/cli/test/support/markdown.js';
-import { writeCleanCluster } from '../../packages/core/test/checks/clean.js';
-import { INCIDENT, INCIDENT_TRAILER, writeIncident } from '../../packages/core/test/checks/incident.js';
-import { type SnapshotFiles, startDqliteNode, stopAllNodes } from '../support/dqlite-node.js';
-import { type Extraction, extractWithCli, sqlite } from '../support/independent.js';
-import { KineHistory, kineSchema } from '../support/kine.js';
 import { BIN, type CliResult, runCli, SINGLE_SHELL_WORD } from './run-cli.js';
 
 const INCIDENT_FINDINGS = 8;

@@ -1,5 +1,5 @@
 // The core's figures on snapshots a real dqlite node wrote, checked against independent tools on the
-// same bytes: the lz4 CLI, the sqlite3 CLI and sqlite3_analyzer (through test/support/independent.ts),
+// same bytes: the lz4 CLI, the sqlite3 CLI and sqlite3_analyzer (through packages/test-support/src/independent.ts),
 // and the KineHistory model of what was written.
 import { execFile } from 'node:child_process';
 import { copyFile, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
@@ -7,15 +7,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { type Analysis, analyze } from '@dqlite-analyzer/core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type DqliteNode,
   type SnapshotFiles,
   startDqliteNode,
   stopAllNodes,
-} from '../support/dqlite-node.js';
-import { type Extraction, extractWithCli, sqlite } from '../support/independent.js';
-import { KineHistory, kineSchema, kineValue } from '../support/kine.js';
+} from '@dqlite-analyzer/test-support/dqlite-node';
+import { type Extraction, extractWithCli, sqlite } from '@dqlite-analyzer/test-support/independent';
+import { KineHistory, kineSchema, kineValue } from '@dqlite-analyzer/test-support/kine';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readSpaceUsed } from './space-used.js';
 
 const run = promisify(execFile);

@@ -6,15 +6,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { analyze } from '@dqlite-analyzer/core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type DqliteNode,
   type SnapshotFiles,
   startDqliteNode,
   stopAllNodes,
-} from '../support/dqlite-node.js';
-import { type Extraction, extractWithCli, sqlite } from '../support/independent.js';
-import { KineHistory, kineSchema, kineValue } from '../support/kine.js';
+} from '@dqlite-analyzer/test-support/dqlite-node';
+import { type Extraction, extractWithCli, sqlite } from '@dqlite-analyzer/test-support/independent';
+import { KineHistory, kineSchema, kineValue } from '@dqlite-analyzer/test-support/kine';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const run = promisify(execFile);
 

@@ -4,7 +4,7 @@ import { execFile } from 'node:child_process';
 import { copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { sqlite } from '../support/independent.js';
+import { sqlite } from '@dqlite-analyzer/test-support/independent';
 
 const run = promisify(execFile);
 

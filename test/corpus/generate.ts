@@ -11,7 +11,7 @@ import { copyFile, mkdir, mkdtemp, open, readFile, rm, symlink, writeFile } from
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Analysis, ErrorCode } from '@dqlite-analyzer/core';
-import { extractWithCli, sqlite } from '../support/independent.js';
+import { extractWithCli, sqlite } from '@dqlite-analyzer/test-support/independent';
 import {
   buildPayload,
   fixLz4HeaderChecksum,

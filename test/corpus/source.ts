@@ -1,10 +1,10 @@
 // The one real snapshot every corpus case is derived from: a single dqlite node (go-dqlite's
-// dqlite-demo, see test/support/dqlite-node.ts) holding a small kine history, snapshotted by raft.
+// dqlite-demo, see packages/test-support/src/dqlite-node.ts) holding a small kine history, snapshotted by raft.
 import { copyFile, mkdir, readFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { startDqliteNode } from '../support/dqlite-node.js';
-import { extractWithCli } from '../support/independent.js';
-import { KineHistory, kineSchema, kineValue } from '../support/kine.js';
+import { startDqliteNode } from '@dqlite-analyzer/test-support/dqlite-node';
+import { extractWithCli } from '@dqlite-analyzer/test-support/independent';
+import { KineHistory, kineSchema, kineValue } from '@dqlite-analyzer/test-support/kine';
 
 /** Stored in Secret values of the source: it must never appear in an analysis or a report. */
 export const SECRET_MARKER = 'dqa-corpus-secret-value-5f3c9a';

@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 import { chmod, copyFile, mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { stopAllNodes } from '@dqlite-analyzer/test-support/dqlite-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type CaseInput,
@@ -17,7 +18,6 @@ import {
   generateCorpus,
 } from '../corpus/generate.js';
 import { makeSourceSnapshot, SECRET_MARKER, SECRET_MARKER_BASE64 } from '../corpus/source.js';
-import { stopAllNodes } from '../support/dqlite-node.js';
 
 const CLI = new URL('../../packages/cli/dist/main.js', import.meta.url).pathname;
 const ERRORS_DOC = new URL('../../docs/errors.md', import.meta.url);

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { type Analysis, analyze, isAnalyzerError } from '@dqlite-analyzer/core';
+import { stopAllNodes } from '@dqlite-analyzer/test-support/dqlite-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fingerprint } from '../corpus/fingerprint.js';
 import {
@@ -21,7 +22,6 @@ import {
   renderTable,
 } from '../corpus/generate.js';
 import { makeSourceSnapshot, SECRET_MARKER, SECRET_MARKER_BASE64 } from '../corpus/source.js';
-import { stopAllNodes } from '../support/dqlite-node.js';
 
 const SECURITY_DOC = new URL('../../docs/security.md', import.meta.url);
 const CORE = new URL('../../packages/core/dist/index.js', import.meta.url).href;

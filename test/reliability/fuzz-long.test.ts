@@ -8,10 +8,10 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { stopAllNodes } from '@dqlite-analyzer/test-support/dqlite-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { corpusContext } from '../corpus/generate.js';
 import { makeSourceSnapshot } from '../corpus/source.js';
-import { stopAllNodes } from '../support/dqlite-node.js';
 import type { RunnerConfig } from './fuzz-runner.js';
 
 const RUNNER = new URL('./fuzz-runner.ts', import.meta.url).pathname;

@@ -6,16 +6,16 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Analysis } from '@dqlite-analyzer/core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CliResult, runCli } from '../cli/run-cli.js';
 import {
   type DqliteNode,
   type SnapshotFiles,
   startDqliteNode,
   stopAllNodes,
-} from '../support/dqlite-node.js';
-import { sqlite } from '../support/independent.js';
-import { KineHistory, kineSchema, kineValue } from '../support/kine.js';
+} from '@dqlite-analyzer/test-support/dqlite-node';
+import { sqlite } from '@dqlite-analyzer/test-support/independent';
+import { KineHistory, kineSchema, kineValue } from '@dqlite-analyzer/test-support/kine';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type CliResult, runCli } from '../cli/run-cli.js';
 
 const LEASE = '/registry/leases/kube-system/calico-kube-controllers';
 const LEASE_BURST = 600;

@@ -3,10 +3,10 @@ import { dirname, resolve } from 'node:path';
 import { type Analysis, analyze, type Comparison, compare } from '@dqlite-analyzer/core';
 import type { AnalyzeCommand, CompareCommand, OutputOptions } from './cli.js';
 import { exitCodeForFindings } from './exit-codes.js';
+import { RENDERERS, type RenderContext } from './formats.js';
 import { createProgressLine } from './progress.js';
 import { escapeControlCharacters } from './render/control-characters.js';
-import { formatSeconds } from './render/format.js';
-import { RENDERERS, type RenderContext } from './render/index.js';
+import { formatSeconds } from './report/format.js';
 import { buildVerdict } from './report/verdict.js';
 
 /** The process streams, passed in so the commands never touch globals. */

@@ -1,5 +1,5 @@
 import type { Progress, ProgressListener } from '@dqlite-analyzer/core';
-import { formatBytes, formatCount, formatPercent } from './render/format.js';
+import { formatBytes, formatCount, formatPercent } from './report/format.js';
 
 /** The stream progress is drawn on: stderr, or a stand-in in tests. */
 export interface ProgressStream {

@@ -1,5 +1,5 @@
 import { dirname } from 'node:path';
-import type { Analysis, Comparison } from './analysis.js';
+import type { Analysis, Comparison } from './analysis-types.js';
 import { type AnalyzeOptions, analyzeWith } from './analyze.js';
 import { AnalyzerError } from './errors.js';
 import { buildComparison, comparedSnapshot } from './kine/compare.js';

@@ -1,4 +1,4 @@
-export * from './analysis.js';
+export * from './analysis-types.js';
 export { type AnalyzeOptions, analyze } from './analyze.js';
 export { CHECKS, type Check, runChecks } from './checks/index.js';
 export { type ControllerRequirement, RBAC_REQUIREMENTS } from './checks/rbac-requirements.js';

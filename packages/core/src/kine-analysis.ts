@@ -1,4 +1,4 @@
-import type { KineAnalysis } from './analysis.js';
+import type { KineAnalysis } from './analysis-types.js';
 import { RBAC_REQUIREMENTS } from './checks/rbac-requirements.js';
 import type { HotKey } from './kine/hot-keys.js';
 import type { PrefixUsage } from './kine/prefixes.js';
@@ -6,8 +6,9 @@ import type { KineSchema } from './kine/schema.js';
 import { scanKineTable } from './kine/table-scan.js';
 import { type ObjectScan, scanObjects } from './scan/index.js';
 import type { ProgressListener } from './source/snapshot-file.js';
+import { guard } from './sqlite/guard.js';
 import type { SqliteDatabase } from './sqlite/open.js';
-import { guard, type Timings, timed } from './steps.js';
+import { type Timings, timed } from './timings.js';
 
 /** What analyze() learns from a kine database beyond its storage figures. */
 export interface KineDetails extends ObjectScan {

@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
-import type { ComparedSnapshot } from './analysis.js';
+import type { ComparedSnapshot } from './analysis-types.js';
 import { AnalyzerError } from './errors.js';
 import type { ExtractedDatabase } from './fsm/extract.js';
 import { createPrivateDir } from './io/temp-dir.js';

@@ -1,5 +1,5 @@
 import type { Severity } from '@dqlite-analyzer/core';
-import type { VerdictLevel } from './model.js';
+import type { VerdictLevel } from '../report/model.js';
 
 // Six SGR codes are all the report needs: a dependency (picocolors, chalk) would only add its own
 // TTY/NO_COLOR detection, which the CLI already decides once in terminal.ts.

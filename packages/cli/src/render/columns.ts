@@ -1,4 +1,4 @@
-import type { Table } from './model.js';
+import type { Table } from '../report/model.js';
 import { truncateMiddle, widthOf } from './wrap.js';
 
 const GAP = 2;

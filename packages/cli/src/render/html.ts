@@ -1,4 +1,4 @@
-import type { CompareReport, Plan, Report, Section, Table } from './model.js';
+import type { CompareReport, Plan, Report, Section, Table } from '../report/model.js';
 import { bytesChart, escapeHtml as e, findingsChart, revisionsChart, SEVERITY_COLOURS } from './svg.js';
 
 // One self-contained HTML file: inline CSS and SVG, no script, and a Content-Security-Policy that

@@ -1,4 +1,4 @@
-import type { CompareReport, Plan, Report, Section, Table } from './model.js';
+import type { CompareReport, Plan, Report, Section, Table } from '../report/model.js';
 
 // GitHub-flavoured Markdown for a ticket or a post-incident review: pasted as is, it renders with
 // headings, tables and copyable code blocks. Text from the snapshot (keys, names) is escaped, so a

@@ -1,6 +1,6 @@
 import type { Severity } from '@dqlite-analyzer/core';
-import { formatBytes, formatCount, formatPercent } from './format.js';
-import type { ByteSlice, Charts } from './model.js';
+import { formatBytes, formatCount, formatPercent } from '../report/format.js';
+import type { ByteSlice, Charts } from '../report/model.js';
 import { truncateMiddle } from './wrap.js';
 
 // Inline SVG charts for the HTML report: drawn here, so the file needs no script, no font and no

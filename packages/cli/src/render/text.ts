@@ -1,6 +1,6 @@
+import type { CompareReport, Plan, Report, Section, Table } from '../report/model.js';
 import { createPalette, type Palette, paintSeverity, paintVerdict } from './colors.js';
 import { layoutTable } from './columns.js';
-import type { CompareReport, Plan, Report, Section, Table } from './model.js';
 import { wrapShell, wrapWords } from './wrap.js';
 
 export interface TextOptions {

@@ -1,5 +1,5 @@
 import type { Finding } from '@dqlite-analyzer/core';
-import type { Plan, PlanStep } from '../render/model.js';
+import type { Plan, PlanStep } from './model.js';
 
 // The order an operator should work through the findings in. It is operational policy, not analysis:
 // each step only names findings the core raised, and the commands stay in those findings' remediation.

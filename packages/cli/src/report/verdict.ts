@@ -1,6 +1,6 @@
 import type { Finding, Severity } from '@dqlite-analyzer/core';
-import { plural } from '../render/format.js';
-import type { Verdict, VerdictLevel } from '../render/model.js';
+import { plural } from './format.js';
+import type { Verdict, VerdictLevel } from './model.js';
 
 const LABELS: Record<VerdictLevel, string> = {
   ready: 'READY',

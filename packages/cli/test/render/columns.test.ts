@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { layoutTable } from '../../src/render/columns.js';
-import type { Table } from '../../src/render/model.js';
+import type { Table } from '../../src/report/model.js';
 
 const table: Table = {
   title: 'Hot keys',

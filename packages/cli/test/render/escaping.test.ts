@@ -1,7 +1,8 @@
 // Keys and names come from the snapshot: whatever they hold, no format may break or run code.
+
+import { parseMarkdown } from '@dqlite-analyzer/test-support/markdown';
 import { describe, expect, it } from 'vitest';
-import { RENDERERS } from '../../src/render/index.js';
-import { parseMarkdown } from '../support/markdown.js';
+import { RENDERERS } from '../../src/formats.js';
 import { CONTEXT, sample } from './fixture.js';
 
 const HOSTILE = '/registry/pods/x/<script>alert(1)</script>|*bold*`tick`';

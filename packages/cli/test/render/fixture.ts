@@ -1,7 +1,7 @@
 // The analysis of the real sample snapshot (fixtures/README.md) and a small comparison, for renderer tests.
 import { readFileSync } from 'node:fs';
 import type { Analysis, Comparison } from '@dqlite-analyzer/core';
-import type { RenderContext } from '../../src/render/index.js';
+import type { RenderContext } from '../../src/formats.js';
 
 export const SAMPLE: Analysis = JSON.parse(
   readFileSync(new URL('../fixtures/sample-analysis.json', import.meta.url), 'utf8'),

@@ -1,4 +1,4 @@
-import type { Analysis, Finding } from '../analysis.js';
+import type { Analysis, Finding } from '../analysis-types.js';
 
 /** A check: a pure function of the Analysis returning zero or more findings. No I/O. */
 export interface Check {

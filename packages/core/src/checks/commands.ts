@@ -1,4 +1,4 @@
-import type { Analysis } from '../analysis.js';
+import type { Analysis } from '../analysis-types.js';
 import { shellQuote } from './format.js';
 
 /** Where a distribution keeps things; remediation commands are written for the one the input came from. */

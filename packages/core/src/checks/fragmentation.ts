@@ -1,4 +1,4 @@
-import type { Analysis, Finding } from '../analysis.js';
+import type { Analysis, Finding } from '../analysis-types.js';
 import { type Check, kineDatabase } from './check.js';
 import { distributionOf, dqliteShell } from './commands.js';
 import { bytes, percent } from './format.js';

@@ -1,4 +1,4 @@
-import type { Analysis, Finding, Severity } from '../analysis.js';
+import type { Analysis, Finding, Severity } from '../analysis-types.js';
 import { abandonedWebhooksCheck } from './abandoned-webhooks.js';
 import type { Check } from './check.js';
 import { compactionBacklogCheck } from './compaction-backlog.js';

@@ -1,4 +1,4 @@
-import type { Analysis } from '../analysis.js';
+import type { Analysis } from '../analysis-types.js';
 
 // A model of how long one snapshot keeps a dqlite node busy, from two throughput constants.
 // While raft writes a snapshot, dqlite holds WAL read lock 0 on every database so no checkpoint can

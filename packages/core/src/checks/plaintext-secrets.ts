@@ -1,4 +1,4 @@
-import type { Analysis, Finding } from '../analysis.js';
+import type { Analysis, Finding } from '../analysis-types.js';
 import type { Check } from './check.js';
 import { distributionOf } from './commands.js';
 import { bytes } from './format.js';

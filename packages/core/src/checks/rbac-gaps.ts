@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import type { Analysis, Finding } from '../analysis.js';
+import type { Analysis, Finding } from '../analysis-types.js';
 import { missingVerbs, type PolicyRule, type RbacNeed } from '../k8s/rbac.js';
 import type { ControllerRbac } from '../scan/index.js';
 import type { Check } from './check.js';

@@ -1,4 +1,4 @@
-import type { Analysis, Comparison, Finding } from '../analysis.js';
+import type { Analysis, Comparison, Finding } from '../analysis-types.js';
 import { parseRegistryKey } from '../k8s/keys.js';
 import type { Check } from './check.js';
 import { distributionOf } from './commands.js';

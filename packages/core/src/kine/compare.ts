@@ -5,7 +5,7 @@ import {
   type ComparedSnapshot,
   type Comparison,
   type IntervalSource,
-} from '../analysis.js';
+} from '../analysis-types.js';
 import type { WritesSince } from './writes.js';
 
 /** The comparable facts of one analysed snapshot; `nodeId` from the info.yaml beside it, if any. */

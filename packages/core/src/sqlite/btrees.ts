@@ -1,3 +1,5 @@
+import type { PageWalk } from './page-walk.js';
+
 /** Space used by one table or index, summed over its b-tree pages (the dbstat virtual table). */
 export interface BtreeUsage {
   name: string;
@@ -23,12 +25,12 @@ export interface BtreeUsage {
 // The same sums sqlite3_analyzer (tool/spaceanal.tcl) makes over dbstat, in one pass over all
 // pages: one row per b-tree and page type. The names' types come from sqlite_schema afterwards;
 // joining it per dbstat row cost 10-25% of the pass (0.39-0.54 s vs 0.34-0.40 s at 378 MB).
-export const BTREE_USAGE_SQL = `
+const BTREE_USAGE_SQL = `
   SELECT name, pagetype, count(*) AS pages, sum(ncell) AS cells, sum(payload) AS payload,
          sum(unused) AS unused, max(mx_payload) AS maxPayload
   FROM dbstat
   GROUP BY name, pagetype`;
-export const BTREE_SCHEMA_SQL = 'SELECT name, type, tbl_name AS tbl FROM sqlite_schema';
+const BTREE_SCHEMA_SQL = 'SELECT name, type, tbl_name AS tbl FROM sqlite_schema';
 
 interface SchemaRow {
   name: string;
@@ -46,14 +48,13 @@ interface PageTypeRow {
   maxPayload: number | null;
 }
 
-/**
- * Per-object usage, largest first, from the rows of BTREE_SCHEMA_SQL and BTREE_USAGE_SQL (run on
- * the main connection or the side thread's).
- */
-export function btreeUsageFromRows(
-  schemaRows: readonly unknown[],
-  usageRows: readonly unknown[],
-): BtreeUsage[] {
+/** The dbstat walk: its two queries, and per-object usage (largest first) from their rows. */
+export const BTREE_WALK: PageWalk<BtreeUsage[]> = {
+  queries: [BTREE_SCHEMA_SQL, BTREE_USAGE_SQL],
+  parse: ([schemaRows, usageRows]) => btreeUsageFromRows(schemaRows ?? [], usageRows ?? []),
+};
+
+function btreeUsageFromRows(schemaRows: readonly unknown[], usageRows: readonly unknown[]): BtreeUsage[] {
   const schema = new Map((schemaRows as SchemaRow[]).map((row) => [row.name, row]));
   const usage = new Map<string, BtreeUsage>();
   for (const row of usageRows as PageTypeRow[]) {

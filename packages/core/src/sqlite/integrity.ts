@@ -1,3 +1,5 @@
+import type { PageWalk } from './page-walk.js';
+
 /** Which SQLite check to run on the copy: quick_check (b-tree structure, O(N)) or integrity_check (adds index contents). */
 export type IntegrityMode = 'quick' | 'full' | 'none';
 
@@ -11,14 +13,18 @@ export interface IntegrityResult {
 
 const MAX_PROBLEMS = 20;
 
-/** `PRAGMA quick_check` / `integrity_check` on the copy: the check dqlite itself runs after restoring a snapshot. */
-export function integritySql(mode: 'quick' | 'full'): string {
-  return `PRAGMA ${mode === 'quick' ? 'quick_check' : 'integrity_check'}(${MAX_PROBLEMS})`;
-}
-
-/** The check's result from the rows integritySql(mode) returned. */
-export function integrityFromRows(mode: 'quick' | 'full', rows: readonly unknown[]): IntegrityResult {
-  const messages = (rows as Array<Record<string, unknown>>).map((row) => String(Object.values(row)[0]));
-  const ok = messages.length === 1 && messages[0] === 'ok';
-  return { check: mode, ok, problems: ok ? [] : messages };
+/**
+ * `PRAGMA quick_check` / `integrity_check` on the copy (the check dqlite itself runs after
+ * restoring a snapshot), and its result from the rows; null for mode 'none'.
+ */
+export function integrityWalk(mode: IntegrityMode): PageWalk<IntegrityResult> | null {
+  if (mode === 'none') return null;
+  return {
+    queries: [`PRAGMA ${mode === 'quick' ? 'quick_check' : 'integrity_check'}(${MAX_PROBLEMS})`],
+    parse: ([rows]) => {
+      const messages = (rows ?? []).map((row) => String(Object.values(row as Record<string, unknown>)[0]));
+      const ok = messages.length === 1 && messages[0] === 'ok';
+      return { check: mode, ok, problems: ok ? [] : messages };
+    },
+  };
 }

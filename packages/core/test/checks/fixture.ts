@@ -1,5 +1,5 @@
 // A minimal healthy Analysis for the check unit tests: each test changes the few fields its check reads.
-import type { Analysis, DatabaseAnalysis, KineAnalysis } from '../../src/analysis.js';
+import type { Analysis, DatabaseAnalysis, KineAnalysis } from '../../src/analysis-types.js';
 
 const PAGE = 4096;
 

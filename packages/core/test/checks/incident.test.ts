@@ -2,12 +2,12 @@ import { writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { writeCleanCluster } from '@dqlite-analyzer/test-support/clean';
+import { INCIDENT, INCIDENT_TRAILER, writeIncident } from '@dqlite-analyzer/test-support/incident';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Analysis } from '../../src/analysis.js';
+import type { Analysis } from '../../src/analysis-types.js';
 import { analyze } from '../../src/analyze.js';
 import { kineDb } from '../kine/kine-db.js';
-import { writeCleanCluster } from './clean.js';
-import { INCIDENT, INCIDENT_TRAILER, writeIncident } from './incident.js';
 
 // The whole pipeline (analyze → scan → checks) on the scenarios, from a plain SQLite file.
 let dir: string;

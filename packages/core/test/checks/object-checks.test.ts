@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import type { Analysis } from '../../src/analysis.js';
+import type { Analysis } from '../../src/analysis-types.js';
 import { abandonedWebhooksCheck } from '../../src/checks/abandoned-webhooks.js';
 import { runChecks } from '../../src/checks/index.js';
 import { LEASE_TRANSITIONS_WARNING, leaderChurnCheck } from '../../src/checks/leader-churn.js';

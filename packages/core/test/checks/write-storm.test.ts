@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Comparison } from '../../src/analysis.js';
+import type { Comparison } from '../../src/analysis-types.js';
 import {
   WRITE_STORM_KEY_PER_MINUTE,
   WRITE_STORM_LEASE_PER_MINUTE,

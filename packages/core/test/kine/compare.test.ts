@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ComparedSnapshot } from '../../src/analysis.js';
+import type { ComparedSnapshot } from '../../src/analysis-types.js';
 import { intervalBetween } from '../../src/kine/compare.js';
 import { readWritesSince } from '../../src/kine/writes.js';
 import { kineDb, kineValue } from './kine-db.js';

@@ -1,10 +1,16 @@
 // A kine table in an in-memory SQLite database, written with the same kine-shaped SQL the real-dqlite
-// tests send through the dqlite shell (test/support/kine.ts), so unit tests see realistic rows.
-import Database from 'better-sqlite3';
-import { checkStatement } from '../../../../test/support/dqlite-shell.js';
-import { KineHistory, type KineSchemaVariant, kineSchema, kineValue } from '../../../../test/support/kine.js';
+// tests send through the dqlite shell (packages/test-support/src/kine.ts), so unit tests see realistic rows.
 
-export { bytesValue, jsonValue } from '../checks/incident.js';
+import { checkStatement } from '@dqlite-analyzer/test-support/dqlite-shell';
+import {
+  KineHistory,
+  type KineSchemaVariant,
+  kineSchema,
+  kineValue,
+} from '@dqlite-analyzer/test-support/kine';
+import Database from 'better-sqlite3';
+
+export { bytesValue, jsonValue } from '@dqlite-analyzer/test-support/incident';
 export { KineHistory, kineValue };
 
 /** Run `write` against a fresh KineHistory and apply its statements (then `extra`) to a new in-memory database. */

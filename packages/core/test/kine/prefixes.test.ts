@@ -1,10 +1,10 @@
+import { INCIDENT_TRAILER, writeIncident } from '@dqlite-analyzer/test-support/incident';
+import { encrypted, ipamHandle, pod, podHandleId } from '@dqlite-analyzer/test-support/k8s-values';
 import { describe, expect, it } from 'vitest';
 import { parseRegistryKey } from '../../src/k8s/keys.js';
 import { OTHER_PREFIX, prefixOfKey, withKeyPrefix } from '../../src/kine/key-prefix.js';
-import { INCIDENT_TRAILER, writeIncident } from '../checks/incident.js';
-import { encrypted, ipamHandle, pod, podHandleId } from '../checks/k8s-values.js';
 import { bytesValue, kineDb, kineValue } from './kine-db.js';
-import { readKineRevisions, readPrefixUsage } from './reference-sql.js';
+import { readKineRevisions, readPrefixUsage } from './reference.js';
 
 const KEYS = [
   '/registry/pods/default/web-1',
@@ -138,5 +138,6 @@ describe('readPrefixUsage on the other kine layouts', () => {
         readPrefixUsage(kineDb(writeIncident, variant, INCIDENT_TRAILER), { byNamespace: true }),
       ).toEqual(reference);
     }
-  });
+    // Three incident databases built and read row by row: seconds on a loaded two-core machine.
+  }, 30_000);
 });

@@ -1,8 +1,8 @@
+import { INCIDENT, INCIDENT_TRAILER, writeIncident } from '@dqlite-analyzer/test-support/incident';
+import { lease } from '@dqlite-analyzer/test-support/k8s-values';
 import { describe, expect, it } from 'vitest';
 import { RBAC_REQUIREMENTS } from '../../src/checks/rbac-requirements.js';
 import { scanObjects } from '../../src/scan/index.js';
-import { INCIDENT, INCIDENT_TRAILER, writeIncident } from '../checks/incident.js';
-import { lease } from '../checks/k8s-values.js';
 import { bytesValue, kineDb, kineValue } from '../kine/kine-db.js';
 
 describe('scanObjects on the incident history', () => {

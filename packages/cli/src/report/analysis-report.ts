@@ -1,7 +1,4 @@
 import type { Analysis, DatabaseAnalysis } from '@dqlite-analyzer/core';
-import { buildPlan } from '../report/plan.js';
-import { buildVerdict } from '../report/verdict.js';
-import { buildWritesSection } from './compare-rows.js';
 import {
   formatBytes,
   formatCount,
@@ -11,8 +8,11 @@ import {
   formatTime,
   plural,
 } from './format.js';
-import { buildKineSection, buildRevisionBars } from './kine-rows.js';
+import { buildKineSection, buildRevisionBars } from './kine-section.js';
 import { type Charts, type Fact, type Report, type Section, type Table, topRows } from './model.js';
+import { buildPlan } from './plan.js';
+import { buildVerdict } from './verdict.js';
+import { buildWritesSection } from './writes-section.js';
 
 /** What a report needs besides the analysis. */
 export interface ReportOptions {

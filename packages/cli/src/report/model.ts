@@ -1,7 +1,8 @@
 import type { Severity } from '@dqlite-analyzer/core';
 
-// The report as formatted strings, built once (rows.ts, compare-rows.ts) and laid out by each format:
-// text, markdown and HTML print the same figures the same way (etcdutl's shared makeDBStatusTable).
+// The report as formatted strings, built once (analysis-report.ts, compare-report.ts) and laid out by
+// each format in render/: text, markdown and HTML print the same figures the same way (etcdutl's
+// shared makeDBStatusTable).
 
 export type Align = 'left' | 'right';
 

@@ -1,13 +1,16 @@
 import type { Analysis, Comparison } from '@dqlite-analyzer/core';
-import type { Format } from '../terminal.js';
-import { buildCompareReport } from './compare-rows.js';
-import { renderCompareHtml, renderHtml } from './html.js';
-import { renderCompareJson, renderJson } from './json.js';
-import { renderCompareMarkdown, renderMarkdown } from './markdown.js';
-import { buildReport } from './rows.js';
-import { renderCompareText, renderText } from './text.js';
+import { renderCompareHtml, renderHtml } from './render/html.js';
+import { renderCompareJson, renderJson } from './render/json.js';
+import { renderCompareMarkdown, renderMarkdown } from './render/markdown.js';
+import { renderCompareText, renderText } from './render/text.js';
+import { buildReport } from './report/analysis-report.js';
+import { buildCompareReport } from './report/compare-report.js';
+import type { Format } from './terminal.js';
 
-/** What every renderer may use besides the data. */
+// Where the two halves meet: report/ builds one report model from the core's result, render/ lays
+// that model out per format. Neither folder imports the other's caller; render/ only reads report/'s model.
+
+/** What every format may use besides the data. */
 export interface RenderContext {
   /** `dqlite-analyze 0.1.0` */
   generatedBy: string;

@@ -1,86 +1,9 @@
-import type { Analysis, ComparedSnapshot, Comparison } from '@dqlite-analyzer/core';
-import {
-  formatBytes,
-  formatCount,
-  formatPercent,
-  formatRate,
-  formatSeconds,
-  formatTime,
-  plural,
-} from './format.js';
-import { type CompareReport, type Fact, type Section, type Table, topRows } from './model.js';
+import type { Analysis, Comparison } from '@dqlite-analyzer/core';
+import { describeSnapshot } from './compare-report.js';
+import { formatBytes, formatCount, formatPercent, formatRate, formatSeconds, plural } from './format.js';
+import { type Fact, type Section, type Table, topRows } from './model.js';
 
-export interface CompareReportOptions {
-  generatedBy: string;
-  top: number;
-}
-
-/** Turn a Comparison into the report every format lays out. */
-export function buildCompareReport(comparison: Comparison, options: CompareReportOptions): CompareReport {
-  const c = comparison;
-  const share = (n: number) => (c.retainedRows > 0 ? formatPercent(n / c.retainedRows) : '-');
-  const top = c.writes[0];
-  const timing =
-    c.intervalSeconds === null
-      ? 'at an unknown rate (give --interval-seconds)'
-      : `in ${formatSeconds(c.intervalSeconds)} (${formatRate(c.revisionsPerMinute)})`;
-  const headline =
-    `${plural(c.revisionsWritten, 'revision')} written between the two snapshots ${timing}` +
-    (top
-      ? `; the top writer is ${top.key} with ${formatCount(top.revisions)} (${share(top.revisions)}).`
-      : '.');
-
-  const warnings: string[] = [];
-  if (c.compactedBetween) {
-    warnings.push(
-      'The newer snapshot was compacted past the older one’s revision: rows written in between may be gone, ' +
-        'so the counts per key and resource are lower bounds.',
-    );
-  }
-  if (c.retainedRows < c.revisionsWritten) {
-    warnings.push(
-      `${plural(c.revisionsWritten - c.retainedRows, 'revision')} written in between are no longer in the newer ` +
-        'snapshot (compacted, or kine bookkeeping rows); the tables count the retained ones.',
-    );
-  }
-
-  const facts: Fact[] = [
-    { label: 'Older', value: describeSnapshot(c.older) },
-    { label: 'Newer', value: describeSnapshot(c.newer) },
-    {
-      label: 'Interval',
-      value:
-        c.intervalSeconds === null
-          ? c.intervalNote
-          : c.intervalSource === 'given' || c.intervalSource === null
-            ? `${formatSeconds(c.intervalSeconds)}, given with --interval-seconds`
-            : `${formatSeconds(c.intervalSeconds)}, from the ${c.intervalNote}`,
-    },
-    {
-      label: 'Written',
-      value: `${plural(c.revisionsWritten, 'revision')}, ${formatCount(c.retainedRows)} still in the newer snapshot`,
-    },
-    { label: 'Rate', value: formatRate(c.revisionsPerMinute) },
-  ];
-  const snapshots: Section = { id: 'snapshots', title: 'Snapshots', facts, tables: [], notes: [] };
-  const writers: Section = {
-    id: 'writes',
-    title: 'Writes between the snapshots',
-    facts: [],
-    tables: writesTables(c, options.top),
-    notes: [WRITES_NOTE],
-  };
-  return {
-    title: 'dqlite snapshot comparison',
-    generatedBy: options.generatedBy,
-    headline,
-    warnings,
-    sections: [snapshots, writers],
-    writers: c.writes.slice(0, options.top).map((w) => ({ label: w.key, revisions: w.revisions })),
-  };
-}
-
-const WRITES_NOTE =
+export const WRITES_NOTE =
   'Counts are the rows written after the older snapshot’s revision that the newer snapshot still ' +
   'holds: every update between them, unless compaction removed some of those rows.';
 
@@ -192,15 +115,4 @@ export function buildWritesSection(analysis: Analysis, top: number): Section {
     tables: writesTables(c, top),
     notes: [WRITES_NOTE],
   };
-}
-
-function describeSnapshot(s: ComparedSnapshot): string {
-  const raft = s.term === null ? '' : `, term ${s.term} index ${formatCount(s.index ?? 0)}`;
-  const stamp = s.timestampMs === null ? '' : `, ${formatCount(s.timestampMs)} ms monotonic`;
-  const compacted =
-    s.compactRevision === null ? 'never compacted' : `compacted to ${formatCount(s.compactRevision)}`;
-  return (
-    `${s.dataFile}${raft}${stamp}; written ${formatTime(s.modifiedAt)}; ` +
-    `revision ${formatCount(s.currentRevision)}, ${compacted}`
-  );
 }

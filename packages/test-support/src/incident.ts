@@ -4,7 +4,7 @@
 // storm; Secrets whose plaintext survived the switch to encryption; leftover kine bookkeeping rows.
 // Used by the unit tests (in-memory SQLite) and by test/incident.test.ts (a real dqlite node), so both
 // assert the same numbers.
-import { type KineHistory, type KineValue, kineValue } from '../../../../test/support/kine.js';
+
 import {
   clusterRole,
   clusterRoleBinding,
@@ -22,6 +22,7 @@ import {
   sqlBlob,
   webhookConfiguration,
 } from './k8s-values.js';
+import { type KineHistory, type KineValue, kineValue } from './kine.js';
 
 /** A KineValue holding exactly these bytes (hex literal, cast so SQLite stores a BLOB). */
 export function bytesValue(value: Uint8Array): KineValue {

@@ -1,6 +1,6 @@
 // A healthy cluster as a kine history: the same kinds of objects as the incident, all consistent, so no
 // check may fire. Shared by the unit tests and test/clean.test.ts (a real dqlite node).
-import type { KineHistory } from '../../../../test/support/kine.js';
+
 import { bytesValue, writeIpam } from './incident.js';
 import {
   clusterRole,
@@ -15,6 +15,7 @@ import {
   serviceAccount,
   webhookConfiguration,
 } from './k8s-values.js';
+import type { KineHistory } from './kine.js';
 
 const CALICO = 'crd.projectcalico.org';
 const ALL_IPAM = ['get', 'list', 'create', 'update', 'delete', 'watch'];
