@@ -9,6 +9,17 @@ interface StepRule {
   why: string;
   /** Finding ids this step takes care of; the step is listed only when one of them was raised. */
   ids: readonly string[];
+  /** The title from the raised findings' data, when the step names what they found. */
+  titleFrom?: (raised: readonly Finding[]) => string;
+}
+
+// write-storm's data names the top writer: the step says which key to stop, and who writes it.
+function writerTitle(raised: readonly Finding[]): string {
+  const storm = raised.find((f) => f.id === 'write-storm');
+  if (!storm || typeof storm.data.key !== 'string') return 'Stop the write storm';
+  const rate = typeof storm.data.perMinute === 'number' ? `, ${Math.round(storm.data.perMinute)}/min` : '';
+  const writer = typeof storm.data.writer === 'string' ? ` (${storm.data.writer})` : '';
+  return `Stop the writer of ${storm.data.key}${rate}${writer}`;
 }
 
 const STEPS: readonly StepRule[] = [
@@ -24,7 +35,8 @@ const STEPS: readonly StepRule[] = [
     why:
       'history grows as fast as the writer writes; while it runs, compaction and VACUUM are undone within ' +
       'minutes. Fix the controller (missing RBAC verbs make it crash-loop and retry) or the lease churn first',
-    ids: ['rbac-gap', 'write-hot-spot', 'leader-election-churn'],
+    ids: ['write-storm', 'rbac-gap', 'write-hot-spot', 'leader-election-churn'],
+    titleFrom: writerTitle,
   },
   {
     title: 'Let compaction catch up',
@@ -76,7 +88,8 @@ export function buildPlan(findings: readonly Finding[]): Plan {
   const steps: PlanStep[] = [BACKUP];
   for (const rule of STEPS) {
     const ids = rule.ids.filter((id) => raised.has(id));
-    if (ids.length > 0) steps.push({ title: rule.title, why: rule.why, findings: ids });
+    const title = rule.titleFrom?.(findings) ?? rule.title;
+    if (ids.length > 0) steps.push({ title, why: rule.why, findings: ids });
   }
   const known = new Set(STEPS.flatMap((s) => s.ids));
   const other = [...raised].filter((id) => !known.has(id));

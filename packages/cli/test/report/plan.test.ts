@@ -38,6 +38,24 @@ describe('upgrade plan', () => {
     ]);
   });
 
+  it('names the writer to stop from the write-storm finding', () => {
+    const storm: Finding = {
+      ...finding('write-storm', 'warning'),
+      data: {
+        key: '/registry/leases/kube-system/calico-kube-controllers',
+        perMinute: 4051.2,
+        writer: 'the holder of Lease kube-system/calico-kube-controllers (leader election)',
+      },
+    };
+    const step = buildPlan([storm, finding('rbac-gap')]).steps[1]!;
+    expect(step).toMatchObject({
+      title:
+        'Stop the writer of /registry/leases/kube-system/calico-kube-controllers, 4051/min ' +
+        '(the holder of Lease kube-system/calico-kube-controllers (leader election))',
+      findings: ['write-storm', 'rbac-gap'],
+    });
+  });
+
   it('keeps a finding it has no rule for in a step of its own', () => {
     const titles = buildPlan([finding('something-new', 'info')]).steps.map((s) => s.title);
     expect(titles).toContain('Resolve the remaining findings');
