@@ -1,10 +1,14 @@
 // Who is writing, end to end on a real dqlite node: snapshot A; a burst of writes to one Lease and to
 // the Events about one object; snapshot B in the same data directory (raft keeps the two newest).
 // `dqlite-analyze <data dir>` must name the Lease as the top writer with the count sqlite3 finds on
-// the two kept copies; then ordinary writes and snapshot C: the B→C writes raise no write-storm.
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+// the two kept copies; the agent watching the directory must export the same counts, and the
+// DqliteWriteStorm rule fed those series (promtool) must fire for exactly the writers the finding
+// names. Then ordinary writes and snapshot C: the B→C writes raise no finding and no alert.
+import { spawnSync } from 'node:child_process';
+import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Analysis } from '@dqlite-analyzer/core';
 import {
   type DqliteNode,
@@ -15,6 +19,8 @@ import {
 import { sqlite } from '@dqlite-analyzer/test-support/independent';
 import { KineHistory, kineSchema, kineValue } from '@dqlite-analyzer/test-support/kine';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Scrape } from '../../packages/agent/test/helpers.js';
+import { type AgentProcess, startAgentProcess } from '../agent/agent-process.js';
 import { type CliResult, runCli } from '../cli/run-cli.js';
 
 const LEASE = '/registry/leases/kube-system/calico-kube-controllers';
@@ -33,11 +39,43 @@ let b: SnapshotFiles;
 let stormJson: Analysis;
 let stormText: CliResult;
 let copies: string;
+let agent: AgentProcess;
+let stormScrape: Scrape;
+let c: SnapshotFiles;
+let healthyJson: Analysis;
+let healthyScrape: Scrape;
+const history = new KineHistory();
+const RULES = fileURLToPath(new URL('../../deploy/prometheus/rules.yaml', import.meta.url));
+const WRITE_METRICS = [
+  'dqlite_kine_hot_key_writes_per_minute',
+  'dqlite_kine_hot_key_writes',
+  'dqlite_kine_resource_writes_per_minute',
+  'dqlite_kine_resource_writes',
+];
+
+async function analysedBy(agentProcess: AgentProcess, snapshot: SnapshotFiles): Promise<Analysis> {
+  const deadline = Date.now() + 90_000;
+  for (;;) {
+    const response = await agentProcess.get('/api/v1/analysis');
+    if (response.status === 200) {
+      const analysis = JSON.parse(response.text) as Analysis;
+      if (analysis.source.dataFile.endsWith(snapshot.name)) return analysis;
+    }
+    if (Date.now() > deadline)
+      throw new Error(`${snapshot.name} not analysed:\n${agentProcess.output().slice(-3000)}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+async function metricsAfter(snapshot: SnapshotFiles): Promise<Scrape> {
+  await analysedBy(agent, snapshot);
+  // The collectors copy the analysis at scrape time; the analysis is published with it.
+  return new Scrape((await agent.get('/metrics')).text);
+}
 
 beforeAll(async () => {
   scratch = await mkdtemp(join(tmpdir(), 'dqa-writes-'));
   node = await startDqliteNode({ keep: true });
-  const history = new KineHistory();
   history.create(LEASE, kineValue.k8s(300));
   history.create(`/registry/pods/kube-system/${POD}`, kineValue.k8s(900));
   history.bulkCreate('/registry/configmaps/default/cm-', 30, kineValue.k8s(200), { chunk: 30 });
@@ -60,9 +98,23 @@ beforeAll(async () => {
   [stormText] = await Promise.all([runCli([node.dataDir])]);
   const json = await runCli([node.dataDir, '--format', 'json', '--keep-copies', copies]);
   stormJson = JSON.parse(json.stdout) as Analysis;
-}, 180_000);
+
+  // The agent, started after B, compares B with the snapshot raft kept before it (A).
+  agent = await startAgentProcess(['--data-dir', node.dataDir], { DQLITE_AGENT_TEMP_DIR: scratch });
+  stormScrape = await metricsAfter(b);
+
+  // A healthy minute: a few renewals, a Deployment rolled, a handful of Events.
+  for (let i = 0; i < 5; i++) history.update(LEASE, kineValue.k8s(300));
+  history.bulkCreate('/registry/pods/default/web-', 6, kineValue.k8s(900), { chunk: 6 });
+  history.create('/registry/events/default/web-1.17f3a2b4c5d6e800', kineValue.k8s(500));
+  await node.exec('k8s', history.takeStatements());
+  c = await node.padUntilSnapshot({ afterIndex: b.index });
+  healthyScrape = await metricsAfter(c);
+  healthyJson = JSON.parse((await runCli([node.dataDir, '--format', 'json'])).stdout) as Analysis;
+}, 240_000);
 
 afterAll(async () => {
+  await agent?.stop();
   await stopAllNodes();
   if (node) await rm(dirname(node.dataDir), { recursive: true, force: true });
   if (scratch) await rm(scratch, { recursive: true, force: true });
@@ -136,5 +188,117 @@ describe('dqlite-analyze <data dir> with two snapshots', () => {
     const rate = Math.round((LEASE_BURST * 60) / ((b.timestamp - a.timestamp) / 1000));
     expect(flat).toContain(`top writer ${LEASE}: ${LEASE_BURST} revisions`);
     expect(flat).toContain(`${rate.toLocaleString('en-US')}/min`);
+  });
+});
+
+/** The write series of a scrape as a promtool test; `expected`: the alerts DqliteWriteStorm must raise. */
+async function promtoolWriteStorm(scrape: Scrape, expected: Record<string, string>[]): Promise<string> {
+  const dir = await mkdtemp(join(scratch, 'promtool-'));
+  await copyFile(RULES, join(dir, 'rules.yaml'));
+  const series: string[] = [];
+  for (const name of WRITE_METRICS) {
+    for (const sample of scrape.families.get(name)?.metrics ?? []) {
+      const labels = { ...sample.labels, instance: 'n1', job: 'dqlite-agent' };
+      const text = Object.entries(labels)
+        .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+        .join(',');
+      series.push(
+        `      - series: ${JSON.stringify(`${name}{${text}}`)}\n        values: "${sample.value}x3"`,
+      );
+    }
+  }
+  // ALERTS{alertstate="firing"}: the alerts with their labels; the annotations are not compared.
+  const alerts = expected.map((labels) => {
+    const all = {
+      __name__: 'ALERTS',
+      alertname: 'DqliteWriteStorm',
+      alertstate: 'firing',
+      ...labels,
+      instance: 'n1',
+      job: 'dqlite-agent',
+      severity: 'warning',
+    };
+    const { __name__, ...rest } = all;
+    const text = Object.entries(rest)
+      .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+      .join(',');
+    return `          - labels: ${JSON.stringify(`${__name__}{${text}}`)}\n            value: 1`;
+  });
+  const test = [
+    'rule_files: [rules.yaml]',
+    'evaluation_interval: 1m',
+    'tests:',
+    '  - interval: 1m',
+    '    input_series:',
+    ...series,
+    '    promql_expr_test:',
+    '      - eval_time: 2m',
+    `        expr: 'ALERTS{alertname="DqliteWriteStorm",alertstate="firing"}'`,
+    alerts.length > 0 ? '        exp_samples:' : '        exp_samples: []',
+    ...alerts,
+  ].join('\n');
+  await writeFile(join(dir, 'test.yaml'), `${test}\n`);
+  const run = spawnSync('promtool', ['test', 'rules', join(dir, 'test.yaml')], { encoding: 'utf8' });
+  return `${run.stdout}${run.stderr}`;
+}
+
+const havePromtool = !spawnSync('promtool', ['--version']).error;
+
+describe('the agent watching the same directory', () => {
+  it('exports the counts dqlite-analyze found between A and B', () => {
+    const writes = stormJson.writes!;
+    for (const p of writes.writesByPrefix) {
+      expect(
+        stormScrape.value('dqlite_kine_resource_revisions_total', { resource: p.prefix }),
+        p.prefix,
+      ).toBe(p.revisions);
+      expect(stormScrape.value('dqlite_kine_resource_writes', { resource: p.prefix })).toBe(p.revisions);
+    }
+    expect(stormScrape.value('dqlite_kine_hot_key_writes', { key: LEASE, kind: 'lease' })).toBe(LEASE_BURST);
+    expect(stormScrape.value('dqlite_kine_hot_key_writes_per_minute', { key: LEASE })).toBeCloseTo(
+      writes.writes[0]!.perMinute!,
+      6,
+    );
+    expect(stormScrape.value('dqlite_kine_writes_interval_seconds')).toBe(writes.intervalSeconds);
+    expect(stormScrape.value('dqlite_kine_current_revision')).toBe(writes.newer.currentRevision);
+  });
+
+  it.skipIf(!havePromtool)(
+    'DqliteWriteStorm, fed those series, fires for the writers the finding names',
+    async () => {
+      const finding = stormJson.findings.find((f) => f.id === 'write-storm')!;
+      const keys = finding.data.keys as string[];
+      const expected = keys.map((key) => {
+        const hot = stormScrape.families
+          .get('dqlite_kine_hot_key_writes')!
+          .metrics.find((m) => m.labels?.key === key);
+        return hot ? { ...hot.labels } : { resource: key };
+      });
+      expect(expected[0]).toEqual({
+        key: LEASE,
+        resource: 'leases',
+        namespace: 'kube-system',
+        kind: 'lease',
+      });
+      const out = await promtoolWriteStorm(stormScrape, expected as Record<string, string>[]);
+      expect(out, out).toContain('SUCCESS');
+      // And the same series do not pass for "no alert": the test can fail.
+      expect(await promtoolWriteStorm(stormScrape, [])).toContain('FAILED');
+    },
+  );
+});
+
+describe('a healthy cluster between B and C', () => {
+  it('has a write rate and no write-storm finding', () => {
+    expect(healthyJson.writes).toMatchObject({ revisionsWritten: 12, older: { dataFile: b.dataPath } });
+    expect(healthyJson.findings.map((f) => f.id)).not.toContain('write-storm');
+  });
+
+  it('the agent adds the B→C writes to its counter and raises no alert', async () => {
+    expect(healthyScrape.value('dqlite_kine_resource_revisions_total', { resource: 'leases' })).toBe(
+      LEASE_BURST + 5,
+    );
+    expect(healthyScrape.value('dqlite_kine_hot_key_writes', { key: LEASE })).toBe(5);
+    if (havePromtool) expect(await promtoolWriteStorm(healthyScrape, [])).toContain('SUCCESS');
   });
 });

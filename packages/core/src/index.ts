@@ -3,7 +3,13 @@ export { type AnalyzeOptions, analyze } from './analyze.js';
 export { CHECKS, type Check, runChecks } from './checks/index.js';
 export { type ControllerRequirement, RBAC_REQUIREMENTS } from './checks/rbac-requirements.js';
 export * from './checks/thresholds.js';
-export { type StormWriter, stormThresholdOfKey, stormWriters } from './checks/write-storm.js';
+export {
+  isStorm,
+  type StormWriter,
+  stormThresholdOfKey,
+  stormWriters,
+  writeCandidates,
+} from './checks/write-storm.js';
 export { type CompareOptions, compare } from './compare.js';
 export * from './errors.js';
 export { INTERVAL_HINT, MIN_INTERVAL_SECONDS } from './kine/compare.js';

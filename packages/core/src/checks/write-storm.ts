@@ -51,58 +51,63 @@ export function stormThresholdOfKey(key: string): number {
   return isLease(key) ? WRITE_STORM_LEASE_PER_MINUTE : WRITE_STORM_KEY_PER_MINUTE;
 }
 
-/** Every writer over its threshold, top writers first. */
-export function stormWriters(writes: Comparison): StormWriter[] {
+/**
+ * Every writer the check judges, each with its threshold: keys (not Events), the Events about
+ * each involved object, resources other than leases. Unsorted; empty when the interval is unknown.
+ */
+export function writeCandidates(writes: Comparison): StormWriter[] {
   if (writes.intervalSeconds === null) return [];
   const out: StormWriter[] = [];
   for (const k of writes.writes) {
     // Events are judged per involved object below: each retry may write a new Event key.
     if (k.resource === 'events' || k.perMinute === null) continue;
-    const threshold = stormThresholdOfKey(k.key);
-    if (k.revisions >= WRITE_STORM_MIN_REVISIONS && k.perMinute >= threshold) {
-      const kind = isLease(k.key) ? 'lease' : 'key';
-      out.push({
-        kind,
-        key: k.key,
-        namespace: k.namespace,
-        writer: k.writer,
-        revisions: k.revisions,
-        perMinute: k.perMinute,
-        threshold,
-      });
-    }
+    out.push({
+      kind: isLease(k.key) ? 'lease' : 'key',
+      key: k.key,
+      namespace: k.namespace,
+      writer: k.writer,
+      revisions: k.revisions,
+      perMinute: k.perMinute,
+      threshold: stormThresholdOfKey(k.key),
+    });
   }
   for (const e of writes.eventObjects) {
     if (e.perMinute === null) continue;
-    if (e.revisions >= WRITE_STORM_MIN_REVISIONS && e.perMinute >= WRITE_STORM_KEY_PER_MINUTE) {
-      out.push({
-        kind: 'events',
-        key: e.key,
-        namespace: e.namespace,
-        writer: `whatever reports Events about ${e.namespace ? `${e.namespace}/` : ''}${e.object} (${e.events} Event keys)`,
-        revisions: e.revisions,
-        perMinute: e.perMinute,
-        threshold: WRITE_STORM_KEY_PER_MINUTE,
-      });
-    }
+    out.push({
+      kind: 'events',
+      key: e.key,
+      namespace: e.namespace,
+      writer: `whatever reports Events about ${e.namespace ? `${e.namespace}/` : ''}${e.object} (${e.events} Event keys)`,
+      revisions: e.revisions,
+      perMinute: e.perMinute,
+      threshold: WRITE_STORM_KEY_PER_MINUTE,
+    });
   }
   for (const p of writes.writesByPrefix) {
     if (p.resource === 'leases' || p.perMinute === null) continue;
-    if (p.revisions >= WRITE_STORM_MIN_REVISIONS && p.perMinute >= WRITE_STORM_RESOURCE_PER_MINUTE) {
-      out.push({
-        kind: 'resource',
-        key: p.prefix,
-        namespace: null,
-        writer: null,
-        revisions: p.revisions,
-        perMinute: p.perMinute,
-        threshold: WRITE_STORM_RESOURCE_PER_MINUTE,
-      });
-    }
+    out.push({
+      kind: 'resource',
+      key: p.prefix,
+      namespace: null,
+      writer: null,
+      revisions: p.revisions,
+      perMinute: p.perMinute,
+      threshold: WRITE_STORM_RESOURCE_PER_MINUTE,
+    });
   }
-  // Top writers first: keys (and the Events about one object) by rate, then whole resources.
+  return out;
+}
+
+/** The rule, one writer at a time (the alert DqliteWriteStorm says the same in PromQL). */
+export const isStorm = (w: StormWriter): boolean =>
+  w.revisions >= WRITE_STORM_MIN_REVISIONS && w.perMinute >= w.threshold;
+
+/** Every writer over its threshold, top writers first: keys and Events by rate, then resources. */
+export function stormWriters(writes: Comparison): StormWriter[] {
   const rank = (w: StormWriter) => (w.kind === 'resource' ? 1 : 0);
-  return out.sort((a, b) => rank(a) - rank(b) || b.perMinute - a.perMinute || a.key.localeCompare(b.key));
+  return writeCandidates(writes)
+    .filter(isStorm)
+    .sort((a, b) => rank(a) - rank(b) || b.perMinute - a.perMinute || a.key.localeCompare(b.key));
 }
 
 const rate = (perMinute: number) => `${perMinute >= 10 ? Math.round(perMinute) : perMinute.toFixed(1)}/min`;
