@@ -1,12 +1,20 @@
 import { defineConfig } from 'vitest/config';
 
+// Tests run against the sources, never a stale dist/: packages/core/package.json maps this export
+// condition to src/index.ts, so `@dqlite-analyzer/core` is the source in every test (and in the
+// agent's analysis worker under vitest, see packages/agent/src/analysis-runner.ts). The other
+// entries are Vite's default server conditions, which a custom list replaces.
+const SOURCE_CONDITION = '@dqlite-analyzer/source';
+
 export default defineConfig({
+  ssr: { resolve: { conditions: [SOURCE_CONDITION, 'module', 'node', 'development|production'] } },
   test: {
     projects: [
-      { test: { name: 'core', include: ['packages/core/test/**/*.test.ts'] } },
-      { test: { name: 'cli', include: ['packages/cli/test/**/*.test.ts'] } },
-      { test: { name: 'agent', include: ['packages/agent/test/**/*.test.ts'] } },
+      { extends: true, test: { name: 'core', include: ['packages/core/test/**/*.test.ts'] } },
+      { extends: true, test: { name: 'cli', include: ['packages/cli/test/**/*.test.ts'] } },
+      { extends: true, test: { name: 'agent', include: ['packages/agent/test/**/*.test.ts'] } },
       {
+        extends: true,
         test: {
           name: 'e2e',
           include: ['test/**/*.test.ts'],

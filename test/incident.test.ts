@@ -71,6 +71,11 @@ describe('the incident on a real snapshot', () => {
     expect(f.data).toEqual({
       controller: 'calico-kube-controllers',
       serviceAccount: 'kube-system/calico-kube-controllers',
+      // Read from the Deployment's image: the incident cluster runs v3.29.3's controllers.
+      calicoVersion: 'v3.29.3',
+      releaseLine: 'v3.29',
+      controllers: ['node'],
+      grantedNothing: false,
       missing: ['/pods:list,watch'],
       missingVerbs: 2,
     });

@@ -81,9 +81,12 @@ describe('dqlite-analyze compare', () => {
       `${total} revisions written between the two snapshots in 2 min (${total / 2}/min); ` +
         `the top writer is ${BURST_KEY} with ${BURST} (`,
     );
-    const rows = text.stdout.split('\n').filter((l) => /^ {2}\/registry\//.test(l));
-    expect(rows[0]).toMatch(new RegExp(`/default +${BURST} +\\d+\\.\\d% +${BURST / 2}/min`));
-    expect(rows[1]).toMatch(new RegExp(`web-1 +${OTHER_WRITES} +`));
+    // Under their resource, without the /registry/<resource>/ the column already says.
+    const rows = text.stdout.split('\n').filter((l) => /^ {2}(clusterinformations|pods) +\S/.test(l));
+    expect(rows[0]).toMatch(
+      new RegExp(`^  clusterinformations +default +${BURST} +\\d+\\.\\d% +${BURST / 2}/min`),
+    );
+    expect(rows[1]).toMatch(new RegExp(`^  pods +default/web-1 +${OTHER_WRITES} +`));
     for (const line of text.stdout.split('\n')) expect([...line].length).toBeLessThanOrEqual(80);
   });
 
@@ -101,8 +104,13 @@ describe('dqlite-analyze compare', () => {
     expect(markdown).toMatchObject({ code: 0, stdout: '', stderr: '' });
     const md = parseMarkdown(await readFile(join(scratch, 'compare.md'), 'utf8'));
     const writers = md.tables.find((t) => t.title === 'Top writers (keys)')!;
-    expect(writers.header).toEqual(['key', 'revisions', 'share', 'rate', 'bytes']);
-    expect(writers.rows.map((r) => [r[0], r[1]])).toEqual(written.map((w) => [w.name, String(w.n)]));
+    expect(writers.header).toEqual(['resource', 'name', 'revisions', 'share', 'rate', 'bytes']);
+    expect(
+      writers.rows.map((r) => [
+        `/registry/${r[0] === 'pods' ? '' : 'crd.projectcalico.org/'}${r[0]}/${r[1]}`,
+        r[2],
+      ]),
+    ).toEqual(written.map((w) => [w.name, String(w.n)]));
     const resources = md.tables.find((t) => t.title === 'By resource')!;
     expect(resources.rows[0]!.slice(0, 3)).toEqual([
       'crd.projectcalico.org/clusterinformations',

@@ -10,8 +10,15 @@ import type { Analysis } from '@dqlite-analyzer/core';
 import { chromiumAvailable, openInChromium } from '@dqlite-analyzer/test-support/chromium';
 import { writeCleanCluster } from '@dqlite-analyzer/test-support/clean';
 import { type SnapshotFiles, startDqliteNode, stopAllNodes } from '@dqlite-analyzer/test-support/dqlite-node';
-import { INCIDENT, INCIDENT_TRAILER, writeIncident } from '@dqlite-analyzer/test-support/incident';
+import {
+  bytesValue,
+  INCIDENT,
+  INCIDENT_TRAILER,
+  jsonValue,
+  writeIncident,
+} from '@dqlite-analyzer/test-support/incident';
 import { type Extraction, extractWithCli, sqlite } from '@dqlite-analyzer/test-support/independent';
+import { encrypted, ipamHandle, podHandleId, secret } from '@dqlite-analyzer/test-support/k8s-values';
 import { KineHistory, kineSchema } from '@dqlite-analyzer/test-support/kine';
 import { parseMarkdown } from '@dqlite-analyzer/test-support/markdown';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -21,12 +28,42 @@ const INCIDENT_FINDINGS = 8;
 let scratch: string;
 let healthy: SnapshotFiles;
 let incident: SnapshotFiles;
+let mixed: SnapshotFiles;
 let extraction: Extraction;
 let k8s: string;
-const runs: Record<'text' | 'json' | 'markdown' | 'html' | 'healthy', CliResult> = {} as never;
+const runs: Record<'text' | 'json' | 'markdown' | 'html' | 'healthy' | 'mixed', CliResult> = {} as never;
+
+// The incident has critical and warning findings, none of them info: this healthy cluster adds one
+// warning (a Secret's plaintext kept in old_value by its first encrypted write) and two infos (three
+// IPAM handles no allocation refers to, under IPAM_LEAK_WARNING; five gap rows, under
+// GAP_ROWS_WARNING), which the checks list before the warning.
+function writeMixedCluster(h: KineHistory): void {
+  writeCleanCluster(h);
+  h.create('/registry/secrets/default/api-key', bytesValue(secret('default', 'api-key', { key: 'k' })));
+  h.update('/registry/secrets/default/api-key', bytesValue(encrypted(60)));
+  for (let i = 0; i < 3; i++) {
+    const id = podHandleId(300 + i);
+    h.create(`/registry/crd.projectcalico.org/ipamhandles/${id}`, jsonValue(ipamHandle(id, '10.1.0.0/28')));
+  }
+  h.gap(5);
+}
+
+// The order findings are listed in: most severe first.
+const RANK: Record<string, number> = { CRITICAL: 0, WARNING: 1, INFO: 2 };
+const findingTags = (stdout: string) =>
+  [...stdout.matchAll(/^ {2}\d+\. (CRITICAL|WARNING|INFO) (\S+)$/gm)].map((m) => m[1]!);
+const mostSevereFirst = (tags: string[]) => [...tags].sort((a, b) => RANK[a]! - RANK[b]!);
 
 beforeAll(async () => {
   scratch = await mkdtemp(join(tmpdir(), 'dqa-cli-report-'));
+  // A second node for the mixed cluster, started meanwhile: a snapshot holds every database of its node.
+  const mixedNode = startDqliteNode().then(async (other) => {
+    const history = new KineHistory();
+    writeMixedCluster(history);
+    await other.exec('k8s', [...kineSchema('v1'), ...history.takeStatements()]);
+    mixed = await other.copySnapshot(await other.padUntilSnapshot(), join(scratch, 'mixed'));
+    await other.stop();
+  });
   const node = await startDqliteNode();
   // The healthy cluster in its own database, snapshotted before the incident database exists, so
   // the analyzer finds exactly one kine table in each snapshot.
@@ -42,17 +79,19 @@ beforeAll(async () => {
     join(scratch, 'incident'),
   );
   await node.stop();
+  await mixedNode;
   extraction = await extractWithCli(incident.dataPath);
   k8s = extraction.databases.find((d) => d.name === 'k8s')!.mainPath;
   const out = (name: string) => join(scratch, name);
-  const [text, json, markdown, html, clean2] = await Promise.all([
+  const [text, json, markdown, html, clean2, mixedText] = await Promise.all([
     runCli([incident.dataPath]),
     runCli([incident.dataPath, '--format', 'json', '--vacuum']),
     runCli([incident.dataPath, '-o', out('report.md')]),
     runCli([incident.dataPath, '-o', out('report.html')]),
     runCli([join(scratch, 'healthy')]),
+    runCli([mixed.dataPath]),
   ]);
-  Object.assign(runs, { text, json, markdown, html, healthy: clean2 });
+  Object.assign(runs, { text, json, markdown, html, healthy: clean2, mixed: mixedText });
 });
 
 afterAll(async () => {
@@ -69,15 +108,69 @@ describe('dqlite-analyze on the incident snapshot', () => {
     const { code, stdout, stderr } = runs.text;
     expect(code).toBe(4);
     expect(stderr).toBe('');
-    expect(stdout.split('\n').slice(0, 6)).toEqual([
-      'dqlite snapshot report',
-      incident.dataPath,
-      expect.stringMatching(/^dqlite-analyze \d+\.\d+\.\d+/),
-      '',
-      'NOT READY',
+    expect(stdout.split('\n').slice(0, 2)).toEqual([
+      `NOT READY — ${incident.dataPath}`,
       expect.stringMatching(/^5 critical, 3 warnings: fix the critical findings/),
     ]);
+    expect(stdout).toMatch(/\ndqlite snapshot report · dqlite-analyze \d+\.\d+\.\d+\S*\n$/);
     expect(stdout).not.toContain('\u001b[');
+  });
+
+  it('text: the first 25 lines hold the verdict and every finding with its id and its numbers', () => {
+    const findings = (JSON.parse(runs.json.stdout) as Analysis).findings;
+    expect(findings).toHaveLength(INCIDENT_FINDINGS);
+    const screen = runs.text.stdout.split('\n').slice(0, 25);
+    expect(screen[0]).toMatch(/^NOT READY — /);
+    const flat = screen.join(' ').replace(/\s+/g, ' ');
+    for (const finding of findings) {
+      const severity = finding.severity.toUpperCase();
+      expect(flat, finding.id).toContain(`${severity} ${finding.id}: `);
+      const numbers = finding.title.match(/\d[\d,.]*/g) ?? [];
+      expect(numbers.length, finding.title).toBeGreaterThan(0);
+      for (const n of numbers) expect(flat, finding.id).toContain(n);
+    }
+    // The storage figures that matter, on the same screen.
+    expect(flat).toMatch(/Storage [\d.]+ [KM]iB file, [\d.]+ [KM]iB live data, ~?[\d.]+ [KM]iB after VACUUM/);
+    expect(flat).toMatch(/Lock window ~[\d.]+ s per snapshot, against kine's 1 s retry budget/);
+  });
+
+  it('--summary: only the first screen, in text, markdown and json with the same fields', async () => {
+    const [text, markdown, json] = await Promise.all([
+      runCli([incident.dataPath, '--summary']),
+      runCli([incident.dataPath, '--summary', '-f', 'markdown']),
+      runCli([incident.dataPath, '--summary', '-f', 'json']),
+    ]);
+    expect([text.code, markdown.code, json.code]).toEqual([4, 4, 4]);
+    const full = runs.text.stdout.split('\n');
+    const lines = text.stdout.trimEnd().split('\n');
+    expect(lines).toEqual(full.slice(0, lines.length));
+    expect(text.stdout).not.toContain('SNAPSHOT');
+    const summary = JSON.parse(json.stdout);
+    const analysis = JSON.parse(runs.json.stdout);
+    expect(summary.verdict).toMatchObject({ level: 'not-ready', label: 'NOT READY' });
+    expect(summary.findings).toEqual(
+      analysis.findings.map((f: Analysis['findings'][number]) => ({
+        severity: f.severity,
+        id: f.id,
+        headline: f.title,
+      })),
+    );
+    const k8sDb = analysis.databases.find((d: { name: string }) => d.name === 'k8s');
+    expect(summary.storage).toMatchObject({
+      database: 'k8s',
+      fileBytes: (await one('PRAGMA page_count')) * 4096,
+      liveBytes: analysis.kine.liveBytes,
+      vacuumedBytes: k8sDb.estimatedVacuumedBytes,
+      retryBudgetSeconds: 1,
+    });
+    expect(summary.storage.lockWindowSeconds).toBeGreaterThan(0);
+    // The full JSON opens with the same summary (from a --vacuum run: the exact size after VACUUM).
+    expect(Object.keys(analysis)[0]).toBe('summary');
+    expect(analysis.summary.storage.vacuumedExact).toBe(true);
+    const md = markdown.stdout;
+    expect(md).toContain('**NOT READY**');
+    for (const f of summary.findings) expect(md).toContain(`\`${f.id}\``);
+    expect(md).not.toContain('## ');
   });
 
   it('text: the figures are the ones sqlite3 reads from the same snapshot', async () => {
@@ -91,8 +184,13 @@ describe('dqlite-analyze on the incident snapshot', () => {
     expect(stdout).toContain(`, ${count(gaps)} gap`);
     expect(stdout).toMatch(new RegExp(`File +[\\d.]+ [KM]iB \\(${count(pages)} pages of 4\\.0 KiB\\)`));
     expect(stdout).toMatch(new RegExp(`Free pages +${count(free)} = `));
-    // The hot key, possibly middle-truncated to fit: its name's end and the exact count.
-    expect(stdout).toMatch(new RegExp(`kube-controller-manager +${count(storm)} +\\d+\\.\\d%`));
+    // The hot key under its resource, namespace/name whole (wrapped after the `/` if need be).
+    const [namespace, lease] = INCIDENT.stormKey.replace('/registry/leases/', '').split('/');
+    expect(stdout).toMatch(
+      new RegExp(
+        `\n  leases +${namespace}/(?:${lease})? +${count(storm)} +\\d+\\.\\d% .*\n(?: +${lease}\n)?`,
+      ),
+    );
     expect(stdout).toContain('Taken at');
     expect(stdout).toContain(`${count(incident.timestamp)} ms on the node's monotonic clock, not a date`);
   });
@@ -104,9 +202,10 @@ describe('dqlite-analyze on the incident snapshot', () => {
 
   it('text: findings most severe first, then the plan with its two cautions', () => {
     const { stdout } = runs.text;
-    const tags = [...stdout.matchAll(/^ {2}\d+\. (CRITICAL|WARNING|INFO) (\S+)$/gm)].map((m) => m[1]);
+    const tags = findingTags(stdout);
     expect(tags).toHaveLength(INCIDENT_FINDINGS);
-    expect(tags).toEqual([...tags].sort((a, b) => (a === b ? 0 : a === 'CRITICAL' ? -1 : 1)));
+    expect(new Set(tags)).toEqual(new Set(['CRITICAL', 'WARNING']));
+    expect(tags).toEqual(mostSevereFirst(tags));
     const plan = stdout.slice(stdout.indexOf('UPGRADE PLAN'));
     expect(plan).toMatch(/1\. Back up every node/);
     expect(plan.indexOf('Stop the write storm')).toBeLessThan(plan.indexOf('Let compaction catch up'));
@@ -136,9 +235,13 @@ describe('dqlite-analyze on the incident snapshot', () => {
     expect(runs.markdown).toMatchObject({ code: 4, stdout: '', stderr: '' });
     const md = parseMarkdown(await readFile(join(scratch, 'report.md'), 'utf8'));
     const hot = md.tables.find((t) => t.title.startsWith('Hot keys'))!;
-    expect(hot.header).toEqual(['key', 'revisions', 'share', 'bytes']);
+    expect(hot.header).toEqual(['resource', 'name', 'revisions', 'share', 'bytes']);
     const storm = await one(`SELECT count(*) FROM kine WHERE name = '${INCIDENT.stormKey}'`);
-    expect(hot.rows[0]!.slice(0, 2)).toEqual([INCIDENT.stormKey, count(storm)]);
+    expect(hot.rows[0]!.slice(0, 3)).toEqual([
+      'leases',
+      INCIDENT.stormKey.replace('/registry/leases/', ''),
+      count(storm),
+    ]);
     const objects = md.tables.find((t) => t.title.startsWith('Tables and indexes'))!;
     const kineRow = objects.rows.find((r) => r[0] === 'kine')!;
     expect(kineRow[2]).toBe(count(await one('SELECT count(*) FROM kine')));
@@ -151,34 +254,58 @@ describe('dqlite-analyze on the incident snapshot', () => {
     expect(md.html.match(/<table>/g)?.length).toBe(md.tables.length);
   });
 
-  it('html: one self-contained file that Chromium renders without a console error', async () => {
-    expect(chromiumAvailable(), 'install Debian chromium (apt-get install -y chromium)').toBe(true);
-    expect(runs.html).toMatchObject({ code: 4, stdout: '', stderr: '' });
-    const file = join(scratch, 'report.html');
-    const html = await readFile(file, 'utf8');
-    expect(html).not.toMatch(/<script|<link|https?:\/\/(?!www\.w3\.org\/2000\/svg)/);
-    const page = await openInChromium(`file://${file}`, {
-      evaluate: `({
-        verdict: document.querySelector('.verdict strong').textContent,
-        charts: [...document.querySelectorAll('figure svg')].map((s) => s.getBoundingClientRect().height > 40),
-        findings: document.querySelectorAll('.finding').length,
-        overflow: document.documentElement.scrollWidth > innerWidth,
-      })`,
+  // The page at a phone-sized 600 px and a desktop 1280 px: the top card names every finding with its
+  // severity above the fold (the 900 px viewport), no element runs past the page's column, every bar
+  // fills its card, and the long manifest is folded into <details>.
+  for (const width of [600, 1280]) {
+    it(`html at ${width} px: Chromium renders it without a console error, findings above the fold`, async () => {
+      expect(chromiumAvailable(), 'install Debian chromium (apt-get install -y chromium)').toBe(true);
+      expect(runs.html).toMatchObject({ code: 4, stdout: '', stderr: '' });
+      const file = join(scratch, 'report.html');
+      const html = await readFile(file, 'utf8');
+      expect(html).not.toMatch(/<script|<link|https?:\/\//);
+      const page = await openInChromium(`file://${file}`, {
+        width,
+        evaluate: `(() => {
+          const main = document.querySelector('main').getBoundingClientRect();
+          const card = document.querySelector('.verdict');
+          return {
+            verdict: card.querySelector('strong').textContent,
+            listed: [...card.querySelectorAll('li')].map((li) => li.textContent.split(':')[0]),
+            cardBottom: card.getBoundingClientRect().bottom,
+            bars: [...document.querySelectorAll('figure .bar, figure .rows')].map((bar) =>
+              Math.round(bar.getBoundingClientRect().width / bar.parentElement.clientWidth * 100)),
+            findings: document.querySelectorAll('.finding').length,
+            folded: [...document.querySelectorAll('.finding details pre')].map((pre) => pre.textContent.includes('kind: ClusterRole')),
+            overflow: document.documentElement.scrollWidth > innerWidth,
+            runOver: [...document.querySelectorAll('main *')]
+              .filter((el) => el.getBoundingClientRect().right > main.right + 0.5 || el.scrollWidth > el.clientWidth + 1 && getComputedStyle(el).overflowX !== 'visible')
+              .map((el) => el.tagName + ' ' + el.textContent.slice(0, 40)),
+          };
+        })()`,
+      });
+      expect(page.errors).toEqual([]);
+      const value = page.value as Record<string, unknown>;
+      const findings = (JSON.parse(runs.json.stdout) as Analysis).findings;
+      expect(value).toMatchObject({
+        verdict: 'NOT READY',
+        listed: findings.map((f) => `${f.severity}${f.id}`),
+        findings: INCIDENT_FINDINGS,
+        folded: [true],
+        overflow: false,
+        runOver: [],
+      });
+      expect(value.cardBottom).toBeLessThan(900);
+      // Each chart is as wide as its card, less the card's padding.
+      for (const share of value.bars as number[]) expect(share).toBeGreaterThanOrEqual(90);
+      expect((value.bars as number[]).length).toBe(2);
+      // A real PNG of the whole page, kept for a look by hand (DQA_KEEP_SCREENSHOT=dir).
+      expect(page.screenshot.subarray(1, 4).toString()).toBe('PNG');
+      expect(page.screenshot.readUInt32BE(16)).toBe(width);
+      const keep = process.env.DQA_KEEP_SCREENSHOT;
+      if (keep) await writeFile(join(keep, `report-${width}.png`), page.screenshot);
     });
-    expect(page.errors).toEqual([]);
-    expect(page.value).toEqual({
-      verdict: 'NOT READY',
-      charts: [true, true, true],
-      findings: 8,
-      overflow: false,
-    });
-    // A real PNG of the whole page, kept beside the report for a look by hand (DQA_KEEP_SCREENSHOT).
-    expect(page.screenshot.subarray(1, 4).toString()).toBe('PNG');
-    expect(page.screenshot.readUInt32BE(16)).toBe(1100);
-    expect(page.screenshot.readUInt32BE(20)).toBeGreaterThan(2000);
-    const keep = process.env.DQA_KEEP_SCREENSHOT;
-    if (keep) await writeFile(keep, page.screenshot);
-  });
+  }
 });
 
 describe('dqlite-analyze on a terminal', () => {
@@ -235,9 +362,15 @@ describe('dqlite-analyze exit codes', () => {
     ]);
   });
 
+  it('text: a warning before the infos the checks list ahead of it', () => {
+    const tags = findingTags(runs.mixed.stdout);
+    expect(tags).toEqual(mostSevereFirst(tags));
+    expect(tags).toEqual(['WARNING', 'INFO', 'INFO']);
+  });
+
   it('a healthy snapshot is READY and exits 0', () => {
     expect(runs.healthy.code).toBe(0);
-    expect(runs.healthy.stdout.split('\n')[4]).toBe('READY');
+    expect(runs.healthy.stdout.split('\n')[0]).toMatch(/^READY — /);
     expect(runs.healthy.stdout).toContain('No findings: nothing in this snapshot stands in the way');
   });
 

@@ -11,7 +11,10 @@ import { copyFile, mkdir, mkdtemp, open, readFile, rm, symlink, writeFile } from
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Analysis, ErrorCode } from '@dqlite-analyzer/core';
+import { writeHostileNames } from '@dqlite-analyzer/test-support/hostile-names';
 import { extractWithCli, sqlite } from '@dqlite-analyzer/test-support/independent';
+import { KineHistory } from '@dqlite-analyzer/test-support/kine';
+import { pastedCommands, pasteProblems } from '@dqlite-analyzer/test-support/paste';
 import {
   buildPayload,
   fixLz4HeaderChecksum,
@@ -27,7 +30,7 @@ import {
   walFrames,
   walPageSize,
 } from './formats.js';
-import type { SourceSnapshot } from './source.js';
+import { SECRET_MARKER, type SourceSnapshot } from './source.js';
 
 const run = promisify(execFile);
 
@@ -38,7 +41,8 @@ export type Group =
   | 'LZ4 frame'
   | 'dqlite payload'
   | 'SQLite WAL'
-  | 'SQLite database';
+  | 'SQLite database'
+  | 'kine content';
 
 /** Something the analysis must show; `says` is what the docs table prints. */
 export interface Marker {
@@ -192,6 +196,15 @@ const kineIntact: Marker = {
   says: 'all kine rows',
   holds: (a, c) => a.kine?.rows === c.kineRows,
 };
+// Longer than the analyzer's 1.5 MiB read limit, and than any object the API server writes.
+const OVERSIZED = 20_000_000;
+const oversizedCounted: Marker = {
+  says: 'values over 1.5 MiB counted (`too-large`, `oversized`), not read',
+  holds: (a) =>
+    a.decoding.find((d) => d.prefix === 'leases')?.reasons['too-large'] === 1 &&
+    a.decoding.find((d) => d.prefix === 'crd.projectcalico.org/ipamblocks')?.reasons['too-large'] === 1 &&
+    a.prefixes.find((p) => p.prefix === 'configmaps')?.values.oversized === 1,
+};
 const notPartial: Marker = { says: 'not partial', holds: (a) => !a.partial && a.warnings.length === 0 };
 const partialWal = (database: string): Marker => ({
   says: `${database} walCommittedFrames < walFrames`,
@@ -270,6 +283,17 @@ export const CORPUS: readonly CorpusCase[] = [
     },
   },
   {
+    id: 'path-unknown-private-bytes',
+    group: 'path',
+    damage: 'a symlink to a file that is none of the formats (say /etc/shadow): its bytes must not be quoted',
+    expect: { error: 'DQA_INPUT_UNKNOWN', says: '`DQA_INPUT_UNKNOWN`, no byte of the file in the message' },
+    build: async (_c, dir) => {
+      await writeFile(join(dir, 'private'), `${SECRET_MARKER}:$6$salt$hash:19000:0:99999:7:::\n`);
+      await symlink(join(dir, 'private'), join(dir, 'snapshot-1-2-3'));
+      return [{ path: join(dir, 'snapshot-1-2-3'), label: 'symlink' }];
+    },
+  },
+  {
     id: 'path-symlink-loop',
     group: 'path',
     damage: 'a symlink loop (a → b → a)',
@@ -332,6 +356,21 @@ export const CORPUS: readonly CorpusCase[] = [
           return sub;
         },
       ),
+  },
+  {
+    id: 'dir-many-incomplete',
+    group: 'data directory',
+    damage: 'a data directory with 2,000 `.meta` files and no data file beside any of them',
+    expect: {
+      error: 'DQA_DIR_NO_SNAPSHOT',
+      says: '`DQA_DIR_NO_SNAPSHOT`, naming the first 10 and the count',
+    },
+    build: async (c, dir) => {
+      const [, term, index, ts] = /^snapshot-(\d+)-(\d+)-(\d+)$/.exec(c.source.name)!;
+      for (let i = 0; i < 2_000; i++)
+        await writeFile(join(dir, `snapshot-${term}-${Number(index) + i}-${ts}.meta`), '');
+      return [{ path: dir, label: '2,000 .meta' }];
+    },
   },
   {
     id: 'dir-directory-as-data',
@@ -1356,6 +1395,40 @@ export const CORPUS: readonly CorpusCase[] = [
     },
   },
   {
+    id: 'sqlite-freelist-count-max',
+    group: 'SQLite database',
+    damage: "the header's freelist count set to 0xFFFFFFFF (SQLite reads it as -1)",
+    expect: {
+      partial: true,
+      markers: [
+        kineIntact,
+        {
+          says: 'k8s freelistCount within page_count, no negative size',
+          holds: (a) => {
+            const db = a.databases.find((d) => d.name === 'k8s');
+            return (
+              db !== undefined &&
+              db.freelistCount >= 0 &&
+              db.freelistCount <= db.pageCount &&
+              db.freeBytes >= 0
+            );
+          },
+        },
+        {
+          says: 'a warning names quick_check',
+          holds: (a) => a.warnings.some((w) => w.includes('quick_check')),
+        },
+      ],
+    },
+    build: async (c, dir) => {
+      const dbs = mergedK8sWith(c, (main) => {
+        main.writeUInt32BE(0xffffffff, 36);
+        return main;
+      });
+      return [{ path: await pair(c, dir, await c.lz4(buildPayload(dbs))), label: '0xFFFFFFFF' }];
+    },
+  },
+  {
     id: 'sqlite-bad-header',
     group: 'SQLite database',
     damage: 'a SQLite header with page size 3 or an unknown read format version',
@@ -1384,6 +1457,32 @@ export const CORPUS: readonly CorpusCase[] = [
       const pages = c.mergedK8s.length / c.pageSize;
       const dbs = mergedK8sWith(c, (main) => main.subarray(0, Math.ceil(pages / 2) * c.pageSize));
       return [{ path: await pair(c, dir, await c.lz4(buildPayload(dbs))), label: 'half' }];
+    },
+  },
+  {
+    id: 'kine-value-over-read-limit',
+    group: 'SQLite database',
+    damage:
+      'kine values far longer than any object: a 20 MB Lease, ConfigMap and IPAM block (zeros; the last starts with `{`)',
+    expect: { partial: false, markers: [notPartial, oversizedCounted] },
+    build: async (c, dir) => {
+      const path = join(dir, 'k8s.db');
+      await writeFile(path, c.mergedK8s);
+      const insert = (name: string, value: string) =>
+        'INSERT INTO kine(name, created, deleted, create_revision, prev_revision, lease, value, old_value) ' +
+        `VALUES ('${name}', 1, 0, 0, 0, 0, ${value}, NULL);`;
+      await run('sqlite3', [
+        path,
+        [
+          insert('/registry/leases/kube-system/huge', `zeroblob(${OVERSIZED})`),
+          insert('/registry/configmaps/default/huge', `zeroblob(${OVERSIZED})`),
+          insert('/registry/crd.projectcalico.org/ipamblocks/huge', `X'7b' || zeroblob(${OVERSIZED})`),
+        ].join('\n'),
+      ]);
+      const main = await readFile(path);
+      const dbs = withDatabase(c, k8sIndex(c), (db) => ({ name: db.name, main, wal: Buffer.alloc(0) }));
+      await rm(path);
+      return [{ path: await pair(c, dir, await c.lz4(buildPayload(dbs))), label: '3 × 20 MB' }];
     },
   },
   {
@@ -1420,6 +1519,40 @@ export const CORPUS: readonly CorpusCase[] = [
       return [{ path: join(dir, 'state.db'), label: 'state.db' }];
     },
   },
+  {
+    id: 'kine-hostile-names',
+    group: 'kine content',
+    damage:
+      'object and key names made to run a pasted command: `$(touch F)`, `;touch F;`, backticks, quotes, ' +
+      '`<` `>`, builtins writing a file, in a hot key, Lease namespaces and names, webhook configurations ' +
+      'and the Services they call',
+    expect: {
+      partial: false,
+      markers: [
+        {
+          says: 'every remediation and verify line, pasted into bash, runs only the tools it names',
+          holds: (a) =>
+            a.findings.length >= 3 && pastedCommands(a).every((p) => pasteProblems(p.script).length === 0),
+        },
+      ],
+    },
+    build: async (c, dir) => {
+      // The source's k8s database, its kine rows replaced by the hostile history, packed again as raft does.
+      const db = join(dir, 'k8s.db');
+      await writeFile(db, c.mergedK8s);
+      const history = new KineHistory();
+      writeHostileNames(history);
+      const sql = ['DELETE FROM kine;', "DELETE FROM sqlite_sequence WHERE name = 'kine';"];
+      for (const statement of history.takeStatements()) sql.push(`${statement};`);
+      await writeFile(`${db}.sql`, sql.join('\n'));
+      await run('sh', ['-c', 'sqlite3 -bail "$1" < "$1.sql"', 'sh', db]);
+      const main = await readFile(db);
+      await rm(db);
+      await rm(`${db}.sql`);
+      const dbs = withDatabase(c, k8sIndex(c), (k8s) => ({ name: k8s.name, main, wal: Buffer.alloc(0) }));
+      return [{ path: await pair(c, dir, await c.lz4(buildPayload(dbs))), label: 'names' }];
+    },
+  },
 ];
 
 // ---------------------------------------------------------------- case helpers
@@ -1430,6 +1563,8 @@ const HOSTILE_NAMES = [
   '../../../../tmp/dqa-corpus-escape',
   '/tmp/dqa-corpus-absolute',
   '\u001b[31mred\u001b[0m\u0007',
+  // CSI as one C1 character: JSON.stringify leaves U+0080-U+009F raw, terminals act on it.
+  '\u009b31mc1\u009b0m',
   'a\nb\r\nc',
   'x'.repeat(4000),
   '',

@@ -29,6 +29,10 @@ const TABLE_START = '<!-- hostile-input:start (generated from test/corpus/genera
 const TABLE_END = '<!-- hostile-input:end -->';
 /** Far more than any case needs (the slowest analyses a ~600 KB snapshot in well under a second). */
 const HANG_MS = 15_000;
+// An error is one line: its path and a few facts (the longest message in the corpus is ~300 chars).
+const MESSAGE_LIMIT = 2048;
+// How a message would quote the first bytes of a file starting with the marker.
+const SECRET_MARKER_HEX = Buffer.from(SECRET_MARKER).subarray(0, 8).toString('hex');
 
 let scratch: string;
 let temp: string;
@@ -129,6 +133,13 @@ describe('hostile-input corpus', () => {
             expect
               .soft(controlCharacters(outcome.message), `${where}: control characters in the message`)
               .toEqual([]);
+            // One line a user can read, however many files or bytes the input has; and never bytes
+            // of the input itself (a symlink may point at a file the user must not show).
+            expect.soft(outcome.message.length, `${where}: message length`).toBeLessThan(MESSAGE_LIMIT);
+            for (const secret of [SECRET_MARKER, SECRET_MARKER_BASE64, SECRET_MARKER_HEX])
+              expect
+                .soft(outcome.message.includes(secret), `${where}: input bytes in the message`)
+                .toBe(false);
           }
         } else {
           expect.soft(describeOutcome(outcome), `${where}: expected an analysis`).toMatch(/^analysis/);

@@ -1,13 +1,13 @@
 import { EventEmitter } from 'node:events';
 import { existsSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
-import type { Analysis } from '@dqlite-analyzer/core';
+import { type Analysis, bundledModuleUrl } from '@dqlite-analyzer/core';
 import type { AnalysisJob, AnalysisReply } from './analysis-worker.js';
 
 export interface AnalysisRunnerOptions {
   tempDir: string | undefined;
   nice: number;
-  /** The compiled worker module; defaults to analysis-worker.js beside this file. */
+  /** The worker module; defaults to analysis-worker.js beside this file. */
   workerUrl?: URL;
   /** A run taking longer is stopped and counted as failed (ms). */
   timeoutMs?: number;
@@ -33,13 +33,24 @@ export interface AnalysisOutcome {
   finishedAt: number;
 }
 
-// Under vitest this file runs from src/*.ts, and a worker cannot load TypeScript on Node 20:
-// use the compiled worker in dist/ (tsc -b runs before the tests).
-function defaultWorkerUrl(): URL {
+/** The worker analysing one job: the bundled one in the single executable, analysis-worker.js beside this file, or `workerUrl`. */
+function startWorker(job: AnalysisJob, workerUrl: URL | undefined): Worker {
+  // The single executable has the worker bundled (docs/binary.md).
+  const bundled = workerUrl ?? bundledModuleUrl('analysis-worker.mjs');
+  if (bundled) return new Worker(bundled, { workerData: job });
   const here = import.meta.url;
-  return here.endsWith('.ts')
-    ? new URL('../dist/analysis-worker.js', here)
-    : new URL('./analysis-worker.js', here);
+  if (!here.endsWith('.ts')) return new Worker(new URL('./analysis-worker.js', here), { workerData: job });
+  // Under vitest this file runs from src/*.ts, and a worker cannot load TypeScript on Node 20: it
+  // registers tsx (a dev dependency, there wherever the sources are) and resolves the core to its
+  // source too (the export condition in packages/core/package.json), so tests never run a stale dist/.
+  const tsx = import.meta.resolve('tsx/esm/api');
+  const worker = new URL('./analysis-worker.ts', here).href;
+  const code = `import(${JSON.stringify(tsx)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(worker)}); });`;
+  return new Worker(code, {
+    eval: true,
+    workerData: job,
+    execArgv: [...process.execArgv, '--conditions=@dqlite-analyzer/source'],
+  });
 }
 
 /**
@@ -110,7 +121,7 @@ export class AnalysisRunner extends EventEmitter {
       nice: this.options.nice,
       previous: previous !== undefined && previous !== path && existsSync(previous) ? previous : undefined,
     };
-    const worker = new Worker(this.options.workerUrl ?? defaultWorkerUrl(), { workerData: job });
+    const worker = startWorker(job, this.options.workerUrl);
     this.worker = worker;
     let reply: AnalysisReply | undefined;
     const timer = setTimeout(

@@ -1,7 +1,15 @@
 import { existsSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { EXIT } from './exit-codes.js';
-import { FORMATS, type Format, resolveFormat, showProgress, type Terminal, useColor } from './terminal.js';
+import {
+  FORMATS,
+  type Format,
+  resolveFormat,
+  showProgress,
+  type Terminal,
+  textWidth,
+  useColor,
+} from './terminal.js';
 
 export const FAIL_ON = ['warning', 'critical', 'none'] as const;
 export type FailOn = (typeof FAIL_ON)[number];
@@ -13,6 +21,8 @@ export interface OutputOptions {
   /** Rows per table. */
   top: number;
   color: boolean;
+  /** Columns of the text report: 80, or the terminal's with --wide. */
+  width: number;
   progress: boolean;
   quiet: boolean;
   debug: boolean;
@@ -28,6 +38,10 @@ export interface AnalyzeCommand extends OutputOptions {
   failOn: FailOn;
   integrity: Integrity;
   keepCopies: string | undefined;
+  /** Only the first screen (--summary). */
+  summary: boolean;
+  /** Long manifests in full in the text report. */
+  fullRemediation: boolean;
 }
 
 export type Integrity = 'quick' | 'full' | 'none';
@@ -97,6 +111,11 @@ function addOutputOptions(command: Command): Command {
     .option('-o, --output <file>', 'write the report to a file instead of stdout')
     .option('--top <n>', 'rows per table', parsePositiveInteger, DEFAULT_TOP)
     .option('--no-color', 'no colour (also NO_COLOR=1); colour is only ever used on a terminal')
+    .option(
+      '--wide',
+      'text: lay out for the terminal’s width instead of 80 columns (160 when not a terminal)',
+      false,
+    )
     .option('--temp-dir <dir>', 'where the private copy goes (default: the OS temp dir)')
     .option('-q, --quiet', 'no progress on stderr', false)
     .option('--debug', 'stack traces for internal errors; step timings on stderr', false);
@@ -111,6 +130,7 @@ function outputOptions(options: Record<string, unknown>, terminal: Terminal): Ou
     output,
     top: options.top as number,
     color: useColor(format, output, options.color !== false, terminal),
+    width: textWidth(Boolean(options.wide), output, terminal),
     progress: showProgress(quiet, terminal),
     quiet,
     debug: Boolean(options.debug),
@@ -144,6 +164,12 @@ export function buildProgram(
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   addOutputOptions(program)
+    .option('--summary', 'only the first screen: verdict, one line per finding, the storage figures', false)
+    .option(
+      '--full-remediation',
+      'text: print long manifests (a corrected ClusterRole) in full instead of a pointer to them',
+      false,
+    )
     .option('--vacuum', 'measure the exact size after VACUUM on the private copy (slower)', false)
     .addOption(
       new Option('--fail-on <severity>', 'lowest finding severity that makes the exit code non-zero')
@@ -176,6 +202,8 @@ export function buildProgram(
         failOn: options.failOn as FailOn,
         integrity: options.integrity as Integrity,
         keepCopies: options.keepCopies as string | undefined,
+        summary: Boolean(options.summary),
+        fullRemediation: Boolean(options.fullRemediation),
         ...outputOptions(options, terminal),
       });
     });

@@ -7,7 +7,7 @@ import { RENDERERS, type RenderContext } from './formats.js';
 import { createProgressLine } from './progress.js';
 import { escapeControlCharacters } from './render/control-characters.js';
 import { formatSeconds } from './report/format.js';
-import { buildVerdict } from './report/verdict.js';
+import { buildSummary } from './report/summary.js';
 
 /** The process streams, passed in so the commands never touch globals. */
 export interface Io {
@@ -37,13 +37,14 @@ export async function runAnalyze(command: AnalyzeCommand, io: Io, generatedBy: s
   } finally {
     progress.clear();
   }
-  const report = RENDERERS[command.format].analysis(
-    humanSafe(analysis, command),
-    context(command, generatedBy),
-  );
+  const report = RENDERERS[command.format].analysis(humanSafe(analysis, command), {
+    ...context(command, generatedBy),
+    summary: command.summary,
+    fullRemediation: command.fullRemediation,
+  });
   emit(report, command, io);
   if (command.output && command.progress) {
-    const verdict = buildVerdict(analysis.findings, analysis.partial);
+    const { verdict } = buildSummary(analysis);
     io.stderr.write(`dqlite-analyze: ${verdict.label}; report written to ${command.output}\n`);
   }
   if (command.debug) writeTimings(io, analysis.timings);
@@ -73,7 +74,7 @@ export async function runCompare(command: CompareCommand, io: Io, generatedBy: s
 }
 
 function context(options: OutputOptions, generatedBy: string): RenderContext {
-  return { generatedBy, top: options.top, color: options.color };
+  return { generatedBy, top: options.top, color: options.color, width: options.width };
 }
 
 // Fail before a long analysis, not after it, when the report could not be saved anyway.
@@ -107,7 +108,7 @@ function writeTimings(io: Io, timings: Analysis['timings']): void {
   io.stderr.write(`dqlite-analyze: timings: ${steps.join(', ')}\n`);
 }
 
-// JSON keeps the exact values (JSON.stringify escapes control characters); every other format is
+// JSON keeps the exact values (\u-escaped, C1 controls too: render/json.ts); every other format is
 // read by people, on terminals, so control characters from the snapshot are escaped first.
 function humanSafe<T>(value: T, command: { format: string }): T {
   return command.format === 'json' ? value : escapeControlCharacters(value);

@@ -1,10 +1,11 @@
 import type { Analysis, Comparison } from '@dqlite-analyzer/core';
-import { renderCompareHtml, renderHtml } from './render/html.js';
+import { renderCompareHtml, renderHtml, renderSummaryHtml } from './render/html.js';
 import { renderCompareJson, renderJson } from './render/json.js';
-import { renderCompareMarkdown, renderMarkdown } from './render/markdown.js';
+import { renderCompareMarkdown, renderMarkdown, renderSummaryMarkdown } from './render/markdown.js';
 import { renderCompareText, renderText } from './render/text.js';
 import { buildReport } from './report/analysis-report.js';
 import { buildCompareReport } from './report/compare-report.js';
+import { buildSummary } from './report/summary.js';
 import type { Format } from './terminal.js';
 
 // Where the two halves meet: report/ builds one report model from the core's result, render/ lays
@@ -18,6 +19,12 @@ export interface RenderContext {
   top: number;
   /** ANSI colours; only the text format uses them. */
   color: boolean;
+  /** Only the first screen: verdict, findings, top writer, storage (--summary). */
+  summary?: boolean;
+  /** Columns of the text report (80; --wide: the terminal's). */
+  width?: number;
+  /** Long manifests in full in the text report (--full-remediation). */
+  fullRemediation?: boolean;
 }
 
 /** One output format: pure functions from the core's result to the whole document. */
@@ -33,15 +40,15 @@ export const RENDERERS: Record<Format, Renderer> = {
     comparison: (x, c) => renderCompareText(buildCompareReport(x, c), c),
   },
   json: {
-    analysis: (a) => renderJson(a),
+    analysis: (a, c) => renderJson(buildSummary(a), c.summary ? undefined : a),
     comparison: (x) => renderCompareJson(x),
   },
   markdown: {
-    analysis: (a, c) => renderMarkdown(buildReport(a, c)),
+    analysis: (a, c) => (c.summary ? renderSummaryMarkdown : renderMarkdown)(buildReport(a, c)),
     comparison: (x, c) => renderCompareMarkdown(buildCompareReport(x, c)),
   },
   html: {
-    analysis: (a, c) => renderHtml(buildReport(a, c)),
+    analysis: (a, c) => (c.summary ? renderSummaryHtml : renderHtml)(buildReport(a, c)),
     comparison: (x, c) => renderCompareHtml(buildCompareReport(x, c)),
   },
 };

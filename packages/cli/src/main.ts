@@ -8,13 +8,19 @@ import { EXIT, exitCodeFor } from './exit-codes.js';
 // The core and the renderers load on first use: --help, --version and usage errors need neither.
 const loadCommands = () => import('./commands.js');
 
-const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
-  version: string;
-};
+// The single executable has no package.json beside it: its build defines DQA_BUILD, and its
+// version carries the commit as SemVer build metadata, e.g. 0.1.0+3f2a9c1d0b7e (docs/binary.md).
+declare const DQA_BUILD: { version: string; commit: string } | undefined;
+const version =
+  typeof DQA_BUILD === 'undefined'
+    ? (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string })
+        .version
+    : `${DQA_BUILD.version}+${DQA_BUILD.commit}`;
 const io: Io = { stdout: process.stdout, stderr: process.stderr };
 const terminal = {
   stdoutIsTTY: process.stdout.isTTY === true,
   stderrIsTTY: process.stderr.isTTY === true,
+  columns: process.stdout.columns,
   env: process.env,
 };
 // Known before parsing, so even a usage error in the middle of the arguments can show its stack.

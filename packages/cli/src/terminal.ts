@@ -4,6 +4,8 @@ import { extname } from 'node:path';
 export interface Terminal {
   stdoutIsTTY: boolean;
   stderrIsTTY: boolean;
+  /** stdout's columns when it is a terminal. */
+  columns?: number;
   env: Readonly<Record<string, string | undefined>>;
 }
 
@@ -48,4 +50,11 @@ export function useColor(
 /** Progress goes to stderr only when a person watches it: a terminal, and not --quiet. */
 export function showProgress(quiet: boolean, terminal: Terminal): boolean {
   return !quiet && terminal.stderrIsTTY;
+}
+
+/** The text report's width: 80 columns; --wide: the terminal's (at least 80), or 160 into a file or pipe. */
+export function textWidth(wide: boolean, output: string | undefined, terminal: Terminal): number {
+  if (!wide) return 80;
+  if (output === undefined && terminal.stdoutIsTTY && terminal.columns) return Math.max(80, terminal.columns);
+  return 160;
 }

@@ -1,3 +1,4 @@
+import type { FindingId } from './finding-id.js';
 import type { HotKey } from './kine/hot-keys.js';
 import type { PrefixUsage } from './kine/prefixes.js';
 import type { KineRevisions } from './kine/revisions.js';
@@ -79,8 +80,8 @@ export type FindingValue = number | string | boolean | null | readonly string[] 
 
 /** One conclusion of a check: what is wrong, the facts to verify it by hand, and what to run. */
 export interface Finding {
-  /** Stable identifier of the check, e.g. `fragmentation`, `abandoned-webhook`. */
-  id: string;
+  /** Stable identifier of the check that raised it (FINDING_IDS), e.g. `fragmentation`, `abandoned-webhook`. */
+  id: FindingId;
   severity: Severity;
   title: string;
   /** Facts an operator can verify by hand: numbers, keys, and the query or command that shows them. */

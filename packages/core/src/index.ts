@@ -1,7 +1,8 @@
 export * from './analysis-types.js';
 export { type AnalyzeOptions, analyze } from './analyze.js';
+export { bundledModuleUrl } from './bundled.js';
 export { CHECKS, type Check, runChecks } from './checks/index.js';
-export { type ControllerRequirement, RBAC_REQUIREMENTS } from './checks/rbac-requirements.js';
+export { type SnapshotCost, type SnapshotCosts, snapshotCosts } from './checks/lock-window.js';
 export * from './checks/thresholds.js';
 export {
   isStorm,
@@ -12,6 +13,7 @@ export {
 } from './checks/write-storm.js';
 export { type CompareOptions, compare } from './compare.js';
 export * from './errors.js';
+export { FINDING_IDS, type FindingId, isFindingId } from './finding-id.js';
 export { INTERVAL_HINT, MIN_INTERVAL_SECONDS } from './kine/compare.js';
 export { HOT_KEYS_LIMIT, type HotKey } from './kine/hot-keys.js';
 export type { KeyGroupUsage, NamespaceUsage, PrefixUsage, ValueClassCounts } from './kine/prefixes.js';

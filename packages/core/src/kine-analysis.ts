@@ -1,5 +1,4 @@
 import type { KineAnalysis } from './analysis-types.js';
-import { RBAC_REQUIREMENTS } from './checks/rbac-requirements.js';
 import type { HotKey } from './kine/hot-keys.js';
 import type { PrefixUsage } from './kine/prefixes.js';
 import type { KineSchema } from './kine/schema.js';
@@ -50,7 +49,7 @@ export function analyzeKine(
     ),
   );
   const revisions = { ...scanned, sequence: readSequence(db) };
-  const scan = timed(timings, 'objects', () => guard(() => scanObjects(db, RBAC_REQUIREMENTS), label));
+  const scan = timed(timings, 'objects', () => guard(() => scanObjects(db), label));
   return {
     kine: {
       database: name,

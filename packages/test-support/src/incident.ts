@@ -6,8 +6,10 @@
 // assert the same numbers.
 
 import {
+  clusterInformation,
   clusterRole,
   clusterRoleBinding,
+  deployment,
   encrypted,
   ipamBlock,
   ipamHandle,
@@ -37,12 +39,16 @@ export function jsonValue(value: Uint8Array): KineValue {
 const CALICO = 'crd.projectcalico.org';
 const ALL_IPAM = ['get', 'list', 'create', 'update', 'delete', 'watch'];
 
-/** The calico-kube-controllers ClusterRole of Calico 3.29, but with only `get` on pods. */
+/** The calico-kube-controllers ClusterRole of Calico 3.29 (the cluster runs v3.29.3), but with only `get` on pods. */
 export const BROKEN_CALICO_RULES: Rule[] = [
   { apiGroups: [''], resources: ['nodes'], verbs: ['watch', 'list', 'get'] },
   { apiGroups: [''], resources: ['pods'], verbs: ['get'] },
   { apiGroups: [CALICO], resources: ['ipreservations'], verbs: ['list'] },
-  { apiGroups: [CALICO], resources: ['blockaffinities', 'ipamblocks', 'ipamhandles'], verbs: ALL_IPAM },
+  {
+    apiGroups: [CALICO],
+    resources: ['blockaffinities', 'ipamblocks', 'ipamhandles', 'tiers'],
+    verbs: ALL_IPAM,
+  },
   { apiGroups: [CALICO], resources: ['ippools'], verbs: ['list', 'watch'] },
   { apiGroups: [CALICO], resources: ['hostendpoints'], verbs: ['get', 'list', 'create', 'update', 'delete'] },
   {
@@ -165,6 +171,26 @@ export function writeIncident(h: KineHistory): void {
         { kind: 'ServiceAccount', name: 'calico-kube-controllers', namespace: 'kube-system' },
       ]),
     ),
+  );
+
+  h.create(
+    '/registry/deployments/kube-system/calico-kube-controllers',
+    bytesValue(
+      deployment({
+        namespace: 'kube-system',
+        name: 'calico-kube-controllers',
+        serviceAccountName: 'calico-kube-controllers',
+        container: {
+          name: 'calico-kube-controllers',
+          image: 'docker.io/calico/kube-controllers:v3.29.3',
+          env: { ENABLED_CONTROLLERS: 'node', DATASTORE_TYPE: 'kubernetes' },
+        },
+      }),
+    ),
+  );
+  h.create(
+    '/registry/crd.projectcalico.org/clusterinformations/default',
+    jsonValue(clusterInformation('v3.29.3')),
   );
 
   h.create(

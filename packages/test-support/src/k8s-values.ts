@@ -245,3 +245,64 @@ export function podHandleId(seed: number): string {
 export function sqlBlob(value: Uint8Array): string {
   return `X'${Buffer.from(value).toString('hex')}'`;
 }
+
+export interface DeploymentFields {
+  namespace: string;
+  name: string;
+  serviceAccountName: string;
+  container: { name: string; image: string; env: Record<string, string> };
+}
+
+/**
+ * apps/v1 Deployment {metadata = 1, spec = 2 {replicas = 1, selector = 2 {matchLabels = 1}, template = 3
+ * {metadata = 1, spec = 2}}} with a core/v1 PodSpec {containers = 2 {name = 1, image = 2, env = 7 {name = 1, value = 2}},
+ * serviceAccountName = 8} (kubernetes/api apps/v1 and core/v1 generated.proto @10b39a39).
+ */
+export function deployment(d: DeploymentFields): Uint8Array {
+  // map<string, string> entries {key = 1, value = 2}: ObjectMeta.labels = 11, LabelSelector.matchLabels = 1.
+  const label = [str(1, 'k8s-app'), str(2, d.name)];
+  return stored(
+    'apps/v1',
+    'Deployment',
+    encode([
+      meta(d.name, d.namespace),
+      msg(2, [
+        int(1, 1),
+        msg(2, [msg(1, label)]),
+        msg(3, [
+          msg(1, [str(1, d.name), str(3, d.namespace), msg(11, label)]),
+          msg(2, [
+            msg(2, [
+              str(1, d.container.name),
+              str(2, d.container.image),
+              ...Object.entries(d.container.env).map(([name, value]) =>
+                msg(7, [str(1, name), str(2, value)]),
+              ),
+            ]),
+            str(8, d.serviceAccountName),
+          ]),
+        ]),
+      ]),
+    ]),
+  );
+}
+
+/**
+ * Calico's ClusterInformation `default` as the Kubernetes datastore stores it (JSON,
+ * crd.projectcalico.org/v1; spec fields of projectcalico/calico api/pkg/apis/projectcalico/v3/clusterinfo.go).
+ */
+export function clusterInformation(calicoVersion: string): Uint8Array {
+  return Buffer.from(
+    JSON.stringify({
+      apiVersion: 'crd.projectcalico.org/v1',
+      kind: 'ClusterInformation',
+      metadata: { name: 'default', uid: 'uid--default' },
+      spec: {
+        calicoVersion,
+        clusterGUID: '6f1c0f3e2b8d4a7c9e5f1a2b3c4d5e6f',
+        clusterType: 'k8s,bgp,kubeadm,kdd',
+        datastoreReady: true,
+      },
+    }),
+  );
+}

@@ -1,6 +1,6 @@
 // Names and keys in a report come from the snapshot, which may be damaged or crafted: a database
 // name holding ESC or BEL would drive the operator's terminal. Every string of the analysis is
-// escaped before a human-readable renderer sees it; JSON needs nothing, JSON.stringify escapes them.
+// escaped before a human-readable renderer sees it; JSON keeps exact values, \u-escaped (render/json.ts).
 
 // C0 controls except tab and newline (remediation text is multi-line), DEL, and the C1 controls.
 const isControl = (code: number): boolean =>

@@ -1,5 +1,6 @@
 import type { CompareReport, Plan, Report, Section, Table } from '../report/model.js';
-import { bytesChart, escapeHtml as e, findingsChart, revisionsChart, SEVERITY_COLOURS } from './svg.js';
+import { bytesChart, CHART_STYLE, escapeHtml as e, revisionsChart, SEVERITY_COLOURS } from './charts.js';
+import { LONG_MANIFEST_LINES, longestManifest } from './remediation.js';
 
 // One self-contained HTML file: inline CSS and SVG, no script, and a Content-Security-Policy that
 // forbids every fetch, so the report opens the same offline, in a ticket attachment or years later.
@@ -22,12 +23,16 @@ code, pre { font: 13px/1.45 ui-monospace, "SFMono-Regular", Menlo, Consolas, mon
 .verdict.not-ready { background: #ffebe9; border-color: ${SEVERITY_COLOURS.critical}; }
 .verdict.ready-with-warnings { background: #fff4e5; border-color: ${SEVERITY_COLOURS.warning}; }
 .verdict.ready { background: #e8f5e9; border-color: #2e7d32; }
+.verdict.storage-only { background: var(--bg-soft); border-color: var(--muted); }
+.verdict ul { list-style: none; margin: 10px 0 0; padding: 0; }
+.verdict li { margin: 4px 0; overflow-wrap: anywhere; }
+.verdict li a { color: inherit; }
+.verdict dl { margin: 10px 0 0; }
 .verdict.headline { background: #eef4fb; border-color: ${SEVERITY_COLOURS.info}; }
 .warning { background: #fff8c5; padding: 8px 12px; border-radius: 6px; }
 .charts { display: grid; grid-template-columns: 1fr; gap: 16px; }
 figure { margin: 0; padding: 12px 16px; border: 1px solid var(--line); border-radius: 8px; }
 figcaption { font-weight: 600; margin-bottom: 6px; }
-svg { width: 100%; max-width: 640px; height: auto; display: block; }
 dl { display: grid; grid-template-columns: max-content 1fr; gap: 4px 16px; margin: 0 0 12px; }
 dt { font-weight: 600; }
 dd { margin: 0; overflow-wrap: anywhere; }
@@ -35,7 +40,10 @@ table { border-collapse: collapse; margin: 4px 0 16px; width: 100%; font-size: 1
 caption { text-align: left; font-weight: 600; padding: 4px 0; }
 th, td { padding: 4px 10px; border-bottom: 1px solid var(--line); text-align: left; }
 th { background: var(--bg-soft); }
-td { overflow-wrap: anywhere; }
+td { white-space: nowrap; }
+@media (max-width: 700px) { th, td { padding: 4px 5px; } table { font-size: 13px; } }
+td.key { white-space: normal; overflow-wrap: break-word; }
+.table { overflow-x: auto; }
 td.num, th.num { text-align: right; white-space: nowrap; }
 .note, .omitted { color: var(--muted); font-size: 14px; }
 .finding { border: 1px solid var(--line); border-left: 6px solid; border-radius: 8px; padding: 12px 16px; margin: 14px 0; }
@@ -51,6 +59,7 @@ td.num, th.num { text-align: right; white-space: nowrap; }
 .finding li { overflow-wrap: anywhere; }
 pre { background: var(--bg-soft); border: 1px solid var(--line); border-radius: 6px; padding: 10px 12px;
   white-space: pre-wrap; overflow-wrap: anywhere; margin: 4px 0 0; }
+details summary { cursor: pointer; color: var(--muted); }
 .plan li { margin-bottom: 6px; }
 .caution { border-left: 4px solid ${SEVERITY_COLOURS.critical}; background: #ffebe9; padding: 8px 12px;
   border-radius: 4px; margin: 8px 0; }
@@ -66,7 +75,7 @@ function page(title: string, body: string[]): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta http-equiv="Content-Security-Policy" content="${CSP}">
 <title>${e(title)}</title>
-<style>${STYLE}</style>
+<style>${STYLE}${CHART_STYLE}</style>
 </head>
 <body>
 <main>
@@ -77,16 +86,40 @@ ${body.join('\n')}
 `;
 }
 
+const KEY_SEPARATORS = new Set(['/', '-', '.', '_', ':', ',', '|']);
+/** Characters of a key between two places it may wrap. */
+const KEY_RUN = 20;
+
+/**
+ * A key with a line-break opportunity (<wbr>) after each separator and inside long runs without
+ * one (a 64-hex-digit ID), so a narrow page wraps it whole instead of cutting or overflowing it.
+ */
+function keyHtml(key: string): string {
+  let out = '';
+  let run = 0;
+  for (const char of key) {
+    out += e(char);
+    run = KEY_SEPARATORS.has(char) ? 0 : run + 1;
+    if (run === 0 || run === KEY_RUN) {
+      out += '<wbr>';
+      run = 0;
+    }
+  }
+  return out;
+}
+
 function tableHtml(table: Table): string {
-  const cls = (i: number) => (table.columns[i]?.align === 'right' ? ' class="num"' : '');
+  const cls = (i: number) =>
+    table.columns[i]?.align === 'right' ? ' class="num"' : table.columns[i]?.shrink ? ' class="key"' : '';
   const head = table.columns.map((c, i) => `<th scope="col"${cls(i)}>${e(c.header)}</th>`).join('');
   const rows = table.rows.map(
-    (row) => `<tr>${row.map((cell, i) => `<td${cls(i)}>${e(cell)}</td>`).join('')}</tr>`,
+    (row) =>
+      `<tr>${row.map((cell, i) => `<td${cls(i)}>${table.columns[i]?.shrink ? keyHtml(cell) : e(cell)}</td>`).join('')}</tr>`,
   );
   const omitted =
     table.omitted > 0 ? `<p class="omitted">… and ${table.omitted} more (--top to show more)</p>` : '';
   if (table.rows.length === 0) return `<p><strong>${e(table.title)}</strong>: none</p>`;
-  return `<table><caption>${e(table.title)}</caption><thead><tr>${head}</tr></thead><tbody>${rows.join('')}</tbody></table>${omitted}`;
+  return `<div class="table"><table><caption>${e(table.title)}</caption><thead><tr>${head}</tr></thead><tbody>${rows.join('')}</tbody></table></div>${omitted}`;
 }
 
 function sectionHtml(section: Section): string {
@@ -110,9 +143,43 @@ function planHtml(plan: Plan): string {
   return `<section id="plan"><h2>Upgrade plan</h2><ol class="plan">${steps.join('')}</ol>${cautions.join('')}</section>`;
 }
 
+/** The top card: the verdict, every finding by name and severity, the figures that matter. */
+function firstScreenHtml(report: Report, link: boolean): string {
+  const { verdict, firstScreen } = report;
+  const items = firstScreen.findings.map((f, i) => {
+    const id = link ? `<a href="#finding-${i + 1}"><code>${e(f.id)}</code></a>` : `<code>${e(f.id)}</code>`;
+    return `<li><span class="badge ${f.severity}">${f.severity}</span>${id}: ${e(f.headline)}</li>`;
+  });
+  const facts = firstScreen.facts.map((f) => `<dt>${e(f.label)}</dt><dd>${e(f.value)}</dd>`).join('');
+  return (
+    `<section class="verdict ${verdict.level}"><strong>${e(verdict.label)}</strong><p>${e(verdict.summary)}</p>` +
+    (items.length > 0 ? `<ul>${items.join('')}</ul>` : '') +
+    (facts ? `<dl>${facts}</dl>` : '') +
+    '</section>'
+  );
+}
+
+function remediationHtml(remediation: string): string {
+  const block = `<pre><code>${e(remediation)}</code></pre>`;
+  const manifest = longestManifest(remediation);
+  if (manifest <= LONG_MANIFEST_LINES) return block;
+  const lines = remediation.split('\n').length;
+  return `<details><summary>${lines} lines, with a ${manifest}-line manifest</summary>${block}</details>`;
+}
+
+/** Only the top card (--summary). */
+export function renderSummaryHtml(report: Report): string {
+  return page(`${report.title}: ${report.subject}`, [
+    `<header><h1>${e(report.title)}</h1><p class="subject"><code>${e(report.subject)}</code></p></header>`,
+    firstScreenHtml(report, false),
+    ...report.warnings.map((w) => `<p class="warning">${e(w)}</p>`),
+    `<footer>${e(report.generatedBy)}</footer>`,
+  ]);
+}
+
 /** The report as one self-contained HTML page with charts. */
 export function renderHtml(report: Report): string {
-  const { verdict, charts } = report;
+  const { charts } = report;
   const figures: string[] = [];
   if (charts.bytes) {
     figures.push(`<figure><figcaption>Where the bytes are</figcaption>${bytesChart(charts.bytes)}</figure>`);
@@ -122,22 +189,21 @@ export function renderHtml(report: Report): string {
       `<figure><figcaption>Revisions per resource</figcaption>${revisionsChart(charts.revisions)}</figure>`,
     );
   }
-  figures.push(`<figure><figcaption>Findings</figcaption>${findingsChart(verdict.counts)}</figure>`);
   const findings = report.findings.map(
     (f, i) =>
       `<article class="finding ${f.severity}" id="finding-${i + 1}"><h3><span class="badge ${f.severity}">${f.severity}</span>` +
       `${e(f.title)}</h3><p class="note"><code>${e(f.id)}</code></p><strong>Evidence</strong>` +
       `<ul>${f.evidence.map((line) => `<li>${e(line)}</li>`).join('')}</ul>` +
-      `<strong>Remediation</strong><pre><code>${e(f.remediation)}</code></pre></article>`,
+      `<strong>Remediation</strong>${remediationHtml(f.remediation)}</article>`,
   );
   return page(`${report.title}: ${report.subject}`, [
     `<header><h1>${e(report.title)}</h1><p class="subject"><code>${e(report.subject)}</code></p></header>`,
-    `<section class="verdict ${verdict.level}"><strong>${e(verdict.label)}</strong><p>${e(verdict.summary)}</p></section>`,
+    firstScreenHtml(report, true),
     ...report.warnings.map((w) => `<p class="warning">${e(w)}</p>`),
-    `<section class="charts">${figures.join('')}</section>`,
+    figures.length > 0 ? `<section class="charts">${figures.join('')}</section>` : '',
     ...report.sections.map(sectionHtml),
     `<section id="findings"><h2>Findings (${report.findings.length})</h2>${findings.join('') || '<p>None.</p>'}</section>`,
-    planHtml(report.plan),
+    report.plan ? planHtml(report.plan) : '',
     `<footer>${e(report.generatedBy)}</footer>`,
   ]);
 }

@@ -5,7 +5,12 @@ import type { CompareReport, Plan, Report, Section, Table } from '../report/mode
 // key holding `|` or `*` cannot break a table or turn bold.
 
 const SEVERITY_MARK = { critical: '🔴', warning: '🟠', info: '🔵' } as const;
-const VERDICT_MARK = { 'not-ready': '🔴', 'ready-with-warnings': '🟠', ready: '🟢' } as const;
+const VERDICT_MARK = {
+  'not-ready': '🔴',
+  'ready-with-warnings': '🟠',
+  ready: '🟢',
+  'storage-only': '⚪',
+} as const;
 
 /**
  * Escape what Markdown would read as syntax inside a line: emphasis, code, links, HTML, table cells
@@ -56,13 +61,32 @@ function planLines(plan: Plan): string[] {
   return out;
 }
 
-/** The report as paste-ready Markdown. */
-export function renderMarkdown(report: Report): string {
-  const { verdict } = report;
+/** The first screen: verdict, one line per finding, the figures that matter. */
+function firstScreenLines(report: Report): string[] {
+  const { verdict, firstScreen } = report;
   const out = [`# ${escapeMarkdown(report.title)}`, ''];
   out.push(`\`${report.subject.replace(/`/g, "'")}\` · ${escapeMarkdown(report.generatedBy)}`, '');
   out.push(`> ${VERDICT_MARK[verdict.level]} **${verdict.label}** — ${escapeMarkdown(verdict.summary)}`, '');
   for (const warning of report.warnings) out.push(`> **Warning:** ${escapeMarkdown(warning)}`, '');
+  for (const f of firstScreen.findings) {
+    out.push(`- ${SEVERITY_MARK[f.severity]} **${f.severity}** \`${f.id}\`: ${escapeMarkdown(f.headline)}`);
+  }
+  if (firstScreen.findings.length > 0) out.push('');
+  for (const fact of firstScreen.facts) {
+    out.push(`- **${escapeMarkdown(fact.label)}:** ${escapeMarkdown(fact.value)}`);
+  }
+  if (firstScreen.facts.length > 0) out.push('');
+  return out;
+}
+
+/** Only the first screen (--summary), for a chat message or a ticket's first lines. */
+export function renderSummaryMarkdown(report: Report): string {
+  return `${firstScreenLines(report).join('\n').trimEnd()}\n`;
+}
+
+/** The report as paste-ready Markdown. */
+export function renderMarkdown(report: Report): string {
+  const out = firstScreenLines(report);
   for (const section of report.sections) out.push(...sectionLines(section));
   out.push(`## Findings (${report.findings.length})`, '');
   if (report.findings.length === 0) out.push('None.', '');
@@ -72,7 +96,7 @@ export function renderMarkdown(report: Report): string {
     out.push(...f.evidence.map((line) => `- ${escapeMarkdown(line)}`), '');
     out.push('**Remediation**', '', ...codeBlock(f.remediation, 'sh'), '');
   });
-  out.push(...planLines(report.plan), '');
+  if (report.plan) out.push(...planLines(report.plan), '');
   return out.join('\n');
 }
 

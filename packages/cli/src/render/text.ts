@@ -1,6 +1,7 @@
-import type { CompareReport, Plan, Report, Section, Table } from '../report/model.js';
+import type { CompareReport, Fact, Plan, Report, Section, Table } from '../report/model.js';
 import { createPalette, type Palette, paintSeverity, paintVerdict } from './colors.js';
 import { layoutTable } from './columns.js';
+import { shortenRemediation } from './remediation.js';
 import { wrapShell, wrapWords } from './wrap.js';
 
 export interface TextOptions {
@@ -8,23 +9,46 @@ export interface TextOptions {
   color: boolean;
   /** Columns to fit; the report is written for 80. */
   width?: number;
+  /** Only the first screen (--summary). */
+  summary?: boolean;
+  /** Long manifests in the remediations in full (--full-remediation) instead of a pointer to them. */
+  fullRemediation?: boolean;
 }
 
 const INDENT = '  ';
 
-/** The report for a terminal: 80 columns, tables, colour only when asked. */
+/**
+ * The report for a terminal: 80 columns, tables, colour only when asked. The first screen is the
+ * answer (verdict, one line per finding, the figures that matter); the details follow.
+ */
 export function renderText(report: Report, options: TextOptions): string {
   const p = createPalette(options.color);
   const width = options.width ?? 80;
-  const out: string[] = [];
-  out.push(p.bold(report.title), ...wrapWords(report.subject, width), p.dim(report.generatedBy), '');
-  out.push(paintVerdict(p, report.verdict.level, report.verdict.label));
+  const out = firstScreenLines(report, p, width);
+  if (options.summary) return `${out.join('\n')}\n`;
+  for (const section of report.sections) out.push('', ...sectionLines(section, p, width));
+  out.push('', ...findingLines(report, p, width, options.fullRemediation === true));
+  if (report.plan) out.push('', ...planLines(report.plan, p, width));
+  out.push('', p.dim(`${report.title} · ${report.generatedBy}`));
+  return `${out.join('\n')}\n`;
+}
+
+function firstScreenLines(report: Report, p: Palette, width: number): string[] {
+  // The verdict opens the report, on the line naming what was analysed.
+  const { label, level } = report.verdict;
+  const [first, ...rest] = wrapWords(`${label} — ${report.subject}`, width);
+  const out = [first!.replace(label, paintVerdict(p, level, label)), ...rest];
   out.push(...wrapWords(report.verdict.summary, width));
   out.push(...warningLines(report.warnings, p, width));
-  for (const section of report.sections) out.push('', ...sectionLines(section, p, width));
-  out.push('', ...findingLines(report, p, width));
-  out.push('', ...planLines(report.plan, p, width));
-  return `${out.join('\n')}\n`;
+  const { findings, facts } = report.firstScreen;
+  if (findings.length > 0) out.push('');
+  for (const f of findings) {
+    const tag = `${f.severity.toUpperCase()} ${f.id}`;
+    const [first, ...rest] = hanging(`${tag}: ${f.headline}`, INDENT, width, `${INDENT}    `);
+    out.push(first!.replace(tag, paintSeverity(p, f.severity, tag)), ...rest);
+  }
+  if (facts.length > 0) out.push('', ...factLines(facts, p, width));
+  return out;
 }
 
 /** The compare report for a terminal. */
@@ -47,22 +71,31 @@ function heading(title: string, p: Palette): string {
   return p.bold(title.toUpperCase());
 }
 
-/** A line with a prefix, continued under the text: `  1. text…` / `     …text`. */
-function hanging(text: string, prefix: string, width: number): string[] {
-  const pad = ' '.repeat(prefix.length);
-  return wrapWords(text, width - prefix.length).map((line, i) => (i === 0 ? prefix : pad) + line);
+/**
+ * A line with a prefix, continued under the text: `  1. text…` / `     …text`; `pad` (default: as wide
+ * as the prefix) starts the continuation lines.
+ */
+function hanging(text: string, prefix: string, width: number, pad = ' '.repeat(prefix.length)): string[] {
+  return wrapWords(text, width - pad.length, width - prefix.length).map(
+    (line, i) => (i === 0 ? prefix : pad) + line,
+  );
 }
 
-export function sectionLines(section: Section, p: Palette, width: number): string[] {
-  const out = [heading(section.title, p)];
-  const labelWidth = Math.max(0, ...section.facts.map((f) => f.label.length)) + 2;
-  for (const fact of section.facts) {
+function factLines(facts: Fact[], p: Palette, width: number): string[] {
+  const out: string[] = [];
+  const labelWidth = Math.max(0, ...facts.map((f) => f.label.length)) + 2;
+  for (const fact of facts) {
     const lines = wrapWords(fact.value, width - INDENT.length - labelWidth);
     lines.forEach((line, i) => {
       const label = i === 0 ? fact.label.padEnd(labelWidth) : ' '.repeat(labelWidth);
       out.push(INDENT + (i === 0 ? p.bold(label) : label) + line);
     });
   }
+  return out;
+}
+
+export function sectionLines(section: Section, p: Palette, width: number): string[] {
+  const out = [heading(section.title, p), ...factLines(section.facts, p, width)];
   for (const table of section.tables) out.push('', ...tableLines(table, p, width));
   if (section.notes.length > 0) out.push('');
   for (const note of section.notes) out.push(...hanging(note, INDENT, width).map((l) => p.dim(l)));
@@ -73,12 +106,12 @@ function tableLines(table: Table, p: Palette, width: number): string[] {
   const out = [INDENT + p.bold(table.title)];
   if (table.rows.length === 0) return [...out, `${INDENT}${p.dim('(none)')}`];
   const { header, rows } = layoutTable(table, width - INDENT.length);
-  out.push(INDENT + p.dim(header), ...rows.map((row) => INDENT + row));
+  out.push(INDENT + p.dim(header), ...rows.flat().map((line) => INDENT + line));
   if (table.omitted > 0) out.push(INDENT + p.dim(`… and ${table.omitted} more (--top to show more)`));
   return out;
 }
 
-function findingLines(report: Report, p: Palette, width: number): string[] {
+function findingLines(report: Report, p: Palette, width: number, full: boolean): string[] {
   const out = [heading(`Findings (${report.findings.length})`, p)];
   if (report.findings.length === 0) out.push(`${INDENT}None.`);
   report.findings.forEach((finding, i) => {
@@ -91,7 +124,8 @@ function findingLines(report: Report, p: Palette, width: number): string[] {
     for (const line of finding.evidence) out.push(...hanging(line, `${body}- `, width));
     out.push(`${body}Remediation:`);
     const code = `${body}  `;
-    out.push(...wrapShell(finding.remediation, width - code.length).map((l) => (l ? code + l : '')));
+    const remediation = full ? finding.remediation : shortenRemediation(finding.remediation);
+    out.push(...wrapShell(remediation, width - code.length).map((l) => (l ? code + l : '')));
   });
   return out;
 }

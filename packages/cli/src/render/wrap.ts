@@ -15,27 +15,36 @@ export function truncateMiddle(text: string, width: number): string {
   return `${chars.slice(0, head).join('')}…${chars.slice(chars.length - tail).join('')}`;
 }
 
-/** Word-wrap to `width` columns; a word longer than a line is cut into line-sized pieces. */
-export function wrapWords(text: string, width: number): string[] {
+/**
+ * Word-wrap to `width` columns (the first line to `firstWidth`); a word longer than a line is cut
+ * into line-sized pieces. Linear in the text's length, however long one word is.
+ */
+export function wrapWords(text: string, width: number, firstWidth = width): string[] {
   const lines: string[] = [];
+  const room = () => Math.max(1, lines.length === 0 ? firstWidth : width);
   let line = '';
-  for (const word of text.split(/\s+/).filter(Boolean)) {
-    let rest = word;
-    while (widthOf(rest) > width) {
+  for (const word of text.split(/\s+/)) {
+    if (!word) continue;
+    const chars = [...word];
+    let at = 0;
+    while (at < chars.length) {
+      const left = chars.length - at;
+      if (line && widthOf(line) + 1 + left <= room()) {
+        line += ` ${at === 0 ? word : chars.slice(at).join('')}`;
+        break;
+      }
       if (line) {
         lines.push(line);
         line = '';
+        continue;
       }
-      const chars = [...rest];
-      lines.push(chars.slice(0, width).join(''));
-      rest = chars.slice(width).join('');
-    }
-    if (!rest) continue;
-    if (!line) line = rest;
-    else if (widthOf(line) + 1 + widthOf(rest) <= width) line += ` ${rest}`;
-    else {
-      lines.push(line);
-      line = rest;
+      if (left <= room()) {
+        line = at === 0 ? word : chars.slice(at).join('');
+        break;
+      }
+      const size = room();
+      lines.push(chars.slice(at, at + size).join(''));
+      at += size;
     }
   }
   if (line || lines.length === 0) lines.push(line);

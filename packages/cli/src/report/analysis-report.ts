@@ -1,17 +1,27 @@
-import type { Analysis, DatabaseAnalysis } from '@dqlite-analyzer/core';
+import type { Analysis } from '@dqlite-analyzer/core';
 import {
   formatBytes,
   formatCount,
   formatDuration,
   formatPercent,
+  formatRate,
   formatRatio,
+  formatSeconds,
   formatTime,
   plural,
 } from './format.js';
 import { buildKineSection, buildRevisionBars } from './kine-section.js';
-import { type Charts, type Fact, type Report, type Section, type Table, topRows } from './model.js';
+import {
+  type Charts,
+  type Fact,
+  type FirstScreen,
+  type Report,
+  type Section,
+  type Table,
+  topRows,
+} from './model.js';
 import { buildPlan } from './plan.js';
-import { buildVerdict } from './verdict.js';
+import { buildSummary, type Summary, storageDatabase } from './summary.js';
 import { buildWritesSection } from './writes-section.js';
 
 /** What a report needs besides the analysis. */
@@ -28,11 +38,13 @@ export function buildReport(analysis: Analysis, options: ReportOptions): Report 
   const kine = buildKineSection(analysis, options.top);
   if (kine) sections.push(kine);
   if (analysis.kine) sections.push(buildWritesSection(analysis, options.top));
+  const summary = buildSummary(analysis);
   return {
     title: 'dqlite snapshot report',
     subject: analysis.source.dataFile,
     generatedBy: options.generatedBy,
-    verdict: buildVerdict(analysis.findings, analysis.partial),
+    verdict: summary.verdict,
+    firstScreen: buildFirstScreen(summary),
     warnings: analysis.kine
       ? [...analysis.warnings]
       : [
@@ -48,7 +60,7 @@ export function buildReport(analysis: Analysis, options: ReportOptions): Report 
       evidence: [...evidence],
       remediation,
     })),
-    plan: buildPlan(analysis.findings),
+    plan: analysis.kine ? buildPlan(analysis.findings) : null,
     charts: buildCharts(analysis, options.top),
   };
 }
@@ -57,10 +69,10 @@ function buildSnapshotSection(analysis: Analysis, options: ReportOptions): Secti
   const { source, raft, dataDir } = analysis;
   const facts: Fact[] = [{ label: 'File', value: source.dataFile }];
   if (dataDir) {
-    const incomplete = dataDir.incomplete.length > 0 ? `, ${dataDir.incomplete.length} incomplete` : '';
+    const incomplete = dataDir.incompleteCount > 0 ? `, ${dataDir.incompleteCount} incomplete` : '';
     facts.push({
       label: 'Data directory',
-      value: `${dataDir.path}: the newest of ${plural(dataDir.snapshots.length, 'complete snapshot')}${incomplete}`,
+      value: `${dataDir.path}: the newest of ${plural(dataDir.snapshotCount, 'complete snapshot')}${incomplete}`,
     });
   }
   if (raft) {
@@ -128,11 +140,32 @@ function compressionFact(analysis: Analysis): string {
   return `not a snapshot: a SQLite file of ${formatBytes(source.bytesOnDisk)}`;
 }
 
-/** The kine database, or the largest one when none is kine (--storage-only). */
-function storageDatabase(analysis: Analysis): DatabaseAnalysis | undefined {
-  const kine = analysis.kine?.database;
-  const named = kine === undefined ? undefined : analysis.databases.find((d) => d.name === kine);
-  return named ?? [...analysis.databases].sort((a, b) => b.fileBytes - a.fileBytes)[0];
+/** The summary's figures in words: the top writer, then the three sizes and the lock window. */
+function buildFirstScreen(summary: Summary): FirstScreen {
+  const facts: Fact[] = [];
+  const writer = summary.topWriter;
+  if (writer) {
+    const rate = writer.perMinute === null ? '' : `, ${formatRate(writer.perMinute)}`;
+    facts.push({
+      label: 'Top writer',
+      value: `${writer.key}: ${plural(writer.revisions, 'revision')}${rate} between the two newest snapshots`,
+    });
+  }
+  const s = summary.storage;
+  if (s) {
+    const live = s.liveBytes === null ? '' : `, ${formatBytes(s.liveBytes)} live data`;
+    const after = `${s.vacuumedExact ? '' : '~'}${formatBytes(s.vacuumedBytes)} after VACUUM`;
+    facts.push({ label: 'Storage', value: `${formatBytes(s.fileBytes)} file${live}, ${after}` });
+    if (s.lockWindowSeconds !== null) {
+      facts.push({
+        label: 'Lock window',
+        value:
+          `~${formatSeconds(s.lockWindowSeconds)} per snapshot, against kine's ${s.retryBudgetSeconds} s ` +
+          `retry budget (${formatPercent(s.lockWindowSeconds / s.retryBudgetSeconds)})`,
+      });
+    }
+  }
+  return { findings: summary.findings, facts };
 }
 
 function buildStorageSection(analysis: Analysis, options: ReportOptions): Section {

@@ -1,5 +1,6 @@
 import type { Analysis } from '@dqlite-analyzer/core';
 import { formatBytes, formatCount, formatPercent, formatTime, plural } from './format.js';
+import { keyName } from './key-name.js';
 import { type Charts, type Fact, type Section, type Table, topRows } from './model.js';
 
 /** The kine history section; null when no database is kine (--storage-only). */
@@ -82,13 +83,15 @@ function hotKeyTable(analysis: Analysis, top: number): Table {
   return {
     title: 'Hot keys (most retained revisions)',
     columns: [
-      { header: 'key', align: 'left', shrink: true },
+      { header: 'resource', align: 'left', shrink: true },
+      { header: 'name', align: 'left', shrink: true },
       { header: 'revisions', align: 'right' },
       { header: 'share', align: 'right' },
       { header: 'bytes', align: 'right' },
     ],
     ...topRows(analysis.hotKeys, top, (k) => [
-      k.deleted ? `${k.key} (deleted)` : k.key,
+      k.resource,
+      `${keyName(k.key, k.prefix)}${k.deleted ? ' (deleted)' : ''}`,
       formatCount(k.revisions),
       formatPercent(k.share),
       formatBytes(k.bytes),

@@ -1,4 +1,4 @@
-import type { Severity } from '@dqlite-analyzer/core';
+import type { FindingId, Severity } from '@dqlite-analyzer/core';
 
 // The report as formatted strings, built once (analysis-report.ts, compare-report.ts) and laid out by
 // each format in render/: text, markdown and HTML print the same figures the same way (etcdutl's
@@ -35,7 +35,8 @@ export interface Section {
   notes: string[];
 }
 
-export type VerdictLevel = 'ready' | 'ready-with-warnings' | 'not-ready';
+/** `storage-only`: no kine table (--storage-only), so no cluster and no upgrade verdict. */
+export type VerdictLevel = 'ready' | 'ready-with-warnings' | 'not-ready' | 'storage-only';
 
 export interface Verdict {
   level: VerdictLevel;
@@ -47,7 +48,7 @@ export interface Verdict {
 }
 
 export interface FindingView {
-  id: string;
+  id: FindingId;
   severity: Severity;
   title: string;
   evidence: string[];
@@ -60,7 +61,7 @@ export interface PlanStep {
   /** Why this step comes here, in plain words. */
   why: string;
   /** Ids of the findings this step resolves (whose remediation holds the commands). */
-  findings: string[];
+  findings: FindingId[];
 }
 
 export interface Plan {
@@ -83,6 +84,14 @@ export interface Charts {
   revisions: { label: string; latest: number; history: number }[];
 }
 
+/** What every format shows first, and all that --summary shows (summary.ts has the figures). */
+export interface FirstScreen {
+  /** One line per finding, most severe first. */
+  findings: { severity: Severity; id: string; headline: string }[];
+  /** The top writer (when write figures exist) and the storage figures that matter, worded. */
+  facts: Fact[];
+}
+
 /** The analysis report, ready to lay out. */
 export interface Report {
   title: string;
@@ -90,11 +99,13 @@ export interface Report {
   subject: string;
   generatedBy: string;
   verdict: Verdict;
+  firstScreen: FirstScreen;
   /** Partial reads and other caveats that apply to every figure. */
   warnings: string[];
   sections: Section[];
   findings: FindingView[];
-  plan: Plan;
+  /** null without a kine table: no cluster, nothing to upgrade. */
+  plan: Plan | null;
   charts: Charts;
 }
 

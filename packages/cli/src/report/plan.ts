@@ -1,4 +1,4 @@
-import type { Finding } from '@dqlite-analyzer/core';
+import type { Finding, FindingId } from '@dqlite-analyzer/core';
 import type { Plan, PlanStep } from './model.js';
 
 // The order an operator should work through the findings in. It is operational policy, not analysis:
@@ -8,7 +8,7 @@ interface StepRule {
   title: string;
   why: string;
   /** Finding ids this step takes care of; the step is listed only when one of them was raised. */
-  ids: readonly string[];
+  ids: readonly FindingId[];
   /** The title from the raised findings' data, when the step names what they found. */
   titleFrom?: (raised: readonly Finding[]) => string;
 }

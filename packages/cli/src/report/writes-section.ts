@@ -1,6 +1,7 @@
 import type { Analysis, Comparison } from '@dqlite-analyzer/core';
 import { describeSnapshot } from './compare-report.js';
 import { formatBytes, formatCount, formatPercent, formatRate, formatSeconds, plural } from './format.js';
+import { keyName } from './key-name.js';
 import { type Fact, type Section, type Table, topRows } from './model.js';
 
 export const WRITES_NOTE =
@@ -14,14 +15,16 @@ export function writesTables(c: Comparison, top: number): Table[] {
     {
       title: 'Top writers (keys)',
       columns: [
-        { header: 'key', align: 'left', shrink: true },
+        { header: 'resource', align: 'left', shrink: true },
+        { header: 'name', align: 'left', shrink: true },
         { header: 'revisions', align: 'right' },
         { header: 'share', align: 'right' },
         { header: 'rate', align: 'right' },
         { header: 'bytes', align: 'right' },
       ],
       ...topRows(c.writes, top, (w) => [
-        w.key,
+        w.resource,
+        keyName(w.key, w.prefix),
         formatCount(w.revisions),
         share(w.revisions),
         formatRate(w.perMinute),

@@ -19,13 +19,25 @@ describe('text tables', () => {
   it('right-aligns numbers and keeps natural widths when they fit', () => {
     const { header, rows } = layoutTable(table, 80);
     expect(header).toBe(`key${' '.repeat(49)}  revisions`);
-    expect(rows[1]).toBe(`/registry/pods/default/web-1${' '.repeat(24)}          3`);
+    expect(rows[1]).toEqual([`/registry/pods/default/web-1${' '.repeat(24)}          3`]);
   });
 
-  it('middle-truncates the shrinking column to fit the width, and no further', () => {
+  it('wraps the shrinking column to fit the width, never cutting a key, and no narrower than its floor', () => {
     const { rows } = layoutTable(table, 40);
-    for (const row of rows) expect([...row].length).toBeLessThanOrEqual(40);
-    expect(rows[0]).toBe('/registry…-controller-manager     10,501');
-    expect(layoutTable(table, 5).rows[1]).toMatch(/^.{14} {2} +3$/u);
+    for (const line of rows.flat()) expect([...line].length).toBeLessThanOrEqual(40);
+    // Broken after a `/`, every character kept; the number on the row's first line.
+    expect(rows[0]).toEqual(['/registry/leases/kube-system/     10,501', 'kube-controller-manager']);
+    const narrow = layoutTable(table, 5).rows[1]!;
+    expect(narrow[0]).toMatch(/^.{14} {2} +3$/u);
+    expect(narrow.map((l) => l.slice(0, 14).trim()).join('')).toBe('/registry/pods/default/web-1');
+  });
+
+  it('breaks a key with no separator into full-width pieces, in time linear in its length', () => {
+    const long = { ...table, rows: [['x'.repeat(200_000), '1']] };
+    const started = performance.now();
+    const { rows } = layoutTable(long, 40);
+    expect(performance.now() - started).toBeLessThan(2000);
+    expect(rows[0]!.join('').replace(/[ 1]/g, '')).toHaveLength(200_000);
+    expect(Math.max(...rows[0]!.map((l) => l.length))).toBeLessThanOrEqual(40);
   });
 });

@@ -32,8 +32,12 @@ describe('golden reports', () => {
     });
   }
 
-  it('json: the Analysis object unchanged (the --format json contract)', () => {
-    expect(JSON.parse(RENDERERS.json.analysis(SAMPLE, CONTEXT))).toEqual(SAMPLE);
+  it('json: the first screen as `summary`, then the Analysis object unchanged (the --format json contract)', () => {
+    const { summary, ...analysis } = JSON.parse(RENDERERS.json.analysis(SAMPLE, CONTEXT));
+    expect(analysis).toEqual(SAMPLE);
+    expect(Object.keys(summary)).toEqual(['verdict', 'findings', 'topWriter', 'storage']);
+    // --summary: the same object alone.
+    expect(JSON.parse(RENDERERS.json.analysis(SAMPLE, { ...CONTEXT, summary: true }))).toEqual(summary);
     expect(JSON.parse(RENDERERS.json.comparison(COMPARISON, CONTEXT))).toEqual(COMPARISON);
   });
 });

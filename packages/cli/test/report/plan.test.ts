@@ -1,9 +1,9 @@
-import type { Finding, Severity } from '@dqlite-analyzer/core';
+import type { Finding, FindingId, Severity } from '@dqlite-analyzer/core';
 import { describe, expect, it } from 'vitest';
 import { buildPlan } from '../../src/report/plan.js';
 import { buildVerdict } from '../../src/report/verdict.js';
 
-const finding = (id: string, severity: Severity = 'critical'): Finding => ({
+const finding = (id: FindingId, severity: Severity = 'critical'): Finding => ({
   id,
   severity,
   title: id,
@@ -24,9 +24,9 @@ describe('upgrade plan', () => {
 
   it('stops the write storm before compaction, and shrinks the file only after both', () => {
     const plan = buildPlan(
-      ['fragmentation', 'compaction-backlog', 'write-hot-spot', 'rbac-gap', 'abandoned-webhook'].map((id) =>
-        finding(id),
-      ),
+      (
+        ['fragmentation', 'compaction-backlog', 'write-hot-spot', 'rbac-gap', 'abandoned-webhook'] as const
+      ).map((id) => finding(id)),
     );
     expect(plan.steps.map((s) => [s.title, s.findings])).toEqual([
       ['Back up every node', []],
@@ -57,7 +57,7 @@ describe('upgrade plan', () => {
   });
 
   it('keeps a finding it has no rule for in a step of its own', () => {
-    const titles = buildPlan([finding('something-new', 'info')]).steps.map((s) => s.title);
+    const titles = buildPlan([finding('something-new' as FindingId, 'info')]).steps.map((s) => s.title);
     expect(titles).toContain('Resolve the remaining findings');
     expect(titles.at(-1)).toBe('Upgrade one node at a time');
   });
@@ -65,12 +65,16 @@ describe('upgrade plan', () => {
 
 describe('verdict', () => {
   it('is not ready on any critical, ready with warnings on any warning, ready otherwise', () => {
-    expect(buildVerdict([finding('a', 'warning'), finding('b')], false).label).toBe('NOT READY');
-    expect(buildVerdict([finding('a', 'warning'), finding('c', 'info')], false)).toMatchObject({
+    expect(buildVerdict([finding('fragmentation', 'warning'), finding('rbac-gap')], false).label).toBe(
+      'NOT READY',
+    );
+    expect(
+      buildVerdict([finding('fragmentation', 'warning'), finding('kine-bookkeeping', 'info')], false),
+    ).toMatchObject({
       level: 'ready-with-warnings',
       summary: expect.stringMatching(/^1 warning, 1 info: /),
     });
-    expect(buildVerdict([finding('c', 'info')], false).level).toBe('ready');
+    expect(buildVerdict([finding('kine-bookkeeping', 'info')], false).level).toBe('ready');
     expect(buildVerdict([], true).summary).toMatch(/^No findings: .*could not be read/);
   });
 });

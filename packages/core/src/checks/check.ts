@@ -1,9 +1,10 @@
 import type { Analysis, Finding } from '../analysis-types.js';
+import type { FindingId } from '../finding-id.js';
 
 /** A check: a pure function of the Analysis returning zero or more findings. No I/O. */
 export interface Check {
-  /** The id its findings carry. */
-  id: string;
+  /** The id its findings carry; the check's file is named after it. */
+  id: FindingId;
   run(analysis: Analysis): Finding[];
 }
 

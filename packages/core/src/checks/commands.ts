@@ -1,5 +1,5 @@
 import type { Analysis } from '../analysis-types.js';
-import { shellQuote } from './format.js';
+import { shellQuote } from './shell.js';
 
 /** Where a distribution keeps things; remediation commands are written for the one the input came from. */
 export interface Distribution {

@@ -2,6 +2,7 @@ import type { Analysis, Finding } from '../analysis-types.js';
 import type { Check } from './check.js';
 import { distributionOf } from './commands.js';
 import { bytes, percent } from './format.js';
+import { sqliteVerify } from './shell.js';
 
 // k8s-dqlite compacts every 5 minutes up to (current revision − 100), so a healthy table holds the
 // last few minutes of writes as history. A backlog means compaction is not keeping up or not running.
@@ -42,7 +43,12 @@ export const compactionBacklogCheck: Check = {
               `prefix /registry/${p.prefix}/: ${p.historyRows} history rows (${percent(p.historyRows / kine.historyRows)}), ${bytes(p.historyBytes)}`,
           ),
           `k8s-dqlite compacts every ${interval} s (leader only since v1.5.0), up to the current revision − 100`,
-          'verify: sqlite3 <copy> "SELECT count(*) FROM kine WHERE id < (SELECT max(id) FROM kine AS l WHERE l.name = kine.name)"',
+          // kine's own rows (a second compact_rev_key, gap-*) are not history: they are not counted.
+          `history rows: ${sqliteVerify(
+            "SELECT count(*) FROM kine WHERE name <> 'compact_rev_key' AND substr(name, 1, 4) <> 'gap-' " +
+              'AND id < (SELECT max(id) FROM kine AS l WHERE l.name = kine.name)',
+            [kine.historyRows],
+          )}`,
         ],
         remediation: [
           '# Is compaction running? The leader logs each pass:',

@@ -22,13 +22,3 @@ export function percent(share: number): string {
 export function seconds(s: number): string {
   return `${s.toFixed(2)} s`;
 }
-
-/** Quote a string for a POSIX shell. */
-export function shellQuote(text: string): string {
-  return /^[A-Za-z0-9_./:=@%+-]+$/.test(text) ? text : `'${text.replaceAll("'", `'\\''`)}'`;
-}
-
-/** Quote a string as a SQL literal. */
-export function sqlQuote(text: string): string {
-  return `'${text.replaceAll("'", "''")}'`;
-}

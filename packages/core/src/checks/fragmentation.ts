@@ -2,6 +2,7 @@ import type { Analysis, Finding } from '../analysis-types.js';
 import { type Check, kineDatabase } from './check.js';
 import { distributionOf, dqliteShell } from './commands.js';
 import { bytes, percent } from './format.js';
+import { sqliteVerify } from './shell.js';
 
 // etcd-mixin's etcdDatabaseHighFragmentationRatio (etcd-io/etcd:contrib/mixin/alerts/alerts.libsonnet):
 // in_use / total < 0.5 and in_use > 104857600, for 10m, severity warning. Here "total" is the
@@ -30,8 +31,8 @@ export const fragmentationCheck: Check = {
         severity: 'warning',
         title: `Database "${db.name}" is ${percent(1 - inUseRatio)} free pages: ${bytes(db.fileBytes)} on disk, ${bytes(inUseBytes)} in use`,
         evidence: [
-          `page_size ${db.pageSize}, page_count ${db.pageCount}, freelist_count ${db.freelistCount} ` +
-            `(sqlite3 <copy> 'PRAGMA page_count; PRAGMA freelist_count;')`,
+          `page_size ${db.pageSize}, page_count ${db.pageCount}, freelist_count ${db.freelistCount}; ` +
+            sqliteVerify('PRAGMA page_count; PRAGMA freelist_count', [db.pageCount, db.freelistCount]),
           `in use ${bytes(inUseBytes)} / total ${bytes(db.fileBytes)} = ${inUseRatio.toFixed(3)} ` +
             `(fires below ${FRAGMENTATION_IN_USE_RATIO} with more than ${bytes(FRAGMENTATION_MIN_FILE_BYTES)}, as etcd's fragmentation alert)`,
           `live kine data ${bytes(kine.liveBytes)} in ${kine.liveKeys} keys; file / live = ${
@@ -53,6 +54,7 @@ export const fragmentationCheck: Check = {
           fileBytes: db.fileBytes,
           inUseBytes,
           inUseRatio,
+          pageCount: db.pageCount,
           freelistPages: db.freelistCount,
           liveBytes: kine.liveBytes,
           compactedBytes: compacted,

@@ -1,25 +1,25 @@
 import type { Analysis, Finding, Severity } from '../analysis-types.js';
-import { abandonedWebhooksCheck } from './abandoned-webhooks.js';
+import { abandonedWebhookCheck } from './abandoned-webhook.js';
 import type { Check } from './check.js';
 import { compactionBacklogCheck } from './compaction-backlog.js';
 import { fragmentationCheck } from './fragmentation.js';
 import { kineBookkeepingCheck } from './kine-bookkeeping.js';
-import { leaderChurnCheck } from './leader-churn.js';
+import { leaderElectionChurnCheck } from './leader-election-churn.js';
 import { leakedIpamCheck } from './leaked-ipam.js';
 import { plaintextSecretsCheck } from './plaintext-secrets.js';
-import { rbacGapsCheck } from './rbac-gaps.js';
-import { snapshotSizeCheck } from './snapshot-size.js';
+import { rbacGapCheck } from './rbac-gap.js';
+import { snapshotLockWindowCheck } from './snapshot-lock-window.js';
 import { writeHotSpotCheck } from './write-hot-spot.js';
 import { writeStormCheck } from './write-storm.js';
 
 /** Every check, in report order. Adding one means adding it here: nothing registers itself. */
 export const CHECKS: readonly Check[] = [
   fragmentationCheck,
-  snapshotSizeCheck,
+  snapshotLockWindowCheck,
   compactionBacklogCheck,
-  leaderChurnCheck,
-  rbacGapsCheck,
-  abandonedWebhooksCheck,
+  leaderElectionChurnCheck,
+  rbacGapCheck,
+  abandonedWebhookCheck,
   leakedIpamCheck,
   writeStormCheck,
   writeHotSpotCheck,

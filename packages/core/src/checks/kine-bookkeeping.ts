@@ -1,6 +1,7 @@
 import type { Analysis, Finding } from '../analysis-types.js';
 import type { Check } from './check.js';
 import { distributionOf, dqliteShell } from './commands.js';
+import { sqliteVerify } from './shell.js';
 
 // Gap rows: k8s-dqlite ≤ 1.5.0 filled missing ids with `gap-<rev>` tombstones; users found 147k
 // (canonical/microk8s#3227) and 353,953 (k3s-io/k3s#10619). A handful is harmless history.
@@ -26,14 +27,14 @@ export const kineBookkeepingCheck: Check = {
       raise(kine.gapRows >= GAP_ROWS_WARNING ? 'warning' : 'info');
       problems.push(
         `${kine.gapRows} gap-* rows (filler tombstones of k8s-dqlite <= 1.5.0); ` +
-          `verify: sqlite3 <copy> "SELECT count(*) FROM kine WHERE name LIKE 'gap-%'"`,
+          sqliteVerify("SELECT count(*) FROM kine WHERE substr(name, 1, 4) = 'gap-'", [kine.gapRows]),
       );
       commands.push(
         '# k8s-dqlite >= 1.3.5 deletes old gap rows in compaction (canonical/k8s-dqlite#313): upgrade first.',
         '# On older versions, delete the ones below the compact revision (they are tombstones already):',
         dqliteShell(
           d,
-          "DELETE FROM kine WHERE name LIKE 'gap-%' AND id <= (SELECT MAX(prev_revision) FROM kine WHERE name = 'compact_rev_key')",
+          "DELETE FROM kine WHERE substr(name, 1, 4) = 'gap-' AND id <= (SELECT MAX(prev_revision) FROM kine WHERE name = 'compact_rev_key')",
           600_000,
         ),
       );
@@ -42,7 +43,7 @@ export const kineBookkeepingCheck: Check = {
       raise('warning');
       problems.push(
         `${kine.compactRevKeyRows} compact_rev_key rows (there must be one; a known k8s-dqlite bug, cleaned up at start); ` +
-          `verify: sqlite3 <copy> "SELECT id, prev_revision FROM kine WHERE name = 'compact_rev_key'"`,
+          sqliteVerify("SELECT count(*) FROM kine WHERE name = 'compact_rev_key'", [kine.compactRevKeyRows]),
       );
       commands.push('# k8s-dqlite removes the duplicates when it starts (compactStart):', d.restartDqlite);
     }
@@ -52,7 +53,10 @@ export const kineBookkeepingCheck: Check = {
       problems.push(
         `compact revision ${neverCompacted ? 'none (never compacted)' : kine.compactRevision} is ${kine.revisionsSinceCompaction} ` +
           `revisions behind the current revision ${kine.currentRevision}; ` +
-          `verify: sqlite3 <copy> "SELECT MAX(prev_revision) FROM kine WHERE name = 'compact_rev_key'; SELECT MAX(id) FROM kine"`,
+          sqliteVerify(
+            "SELECT coalesce(MAX(prev_revision), 'none') FROM kine WHERE name = 'compact_rev_key'; SELECT MAX(id) FROM kine",
+            [kine.compactRevision ?? 'none', kine.currentRevision],
+          ),
       );
       commands.push(
         '# Compaction runs on the dqlite leader only; check that its k8s-dqlite compacts:',

@@ -1,7 +1,8 @@
 import type { Analysis, Finding } from '../analysis-types.js';
+import { calicoRun, freesAddressesOfDeletedPods } from './calico-requirements.js';
 import type { Check } from './check.js';
 import { distributionOf } from './commands.js';
-import { controllerGaps } from './rbac-gaps.js';
+import { controllerGaps } from './rbac-gap.js';
 
 // calico-kube-controllers releases an address only after it has looked leaked for 15 minutes
 // (projectcalico/calico#5044 logs "Confirmed IP leak after 15m"), so a busy cluster always shows a
@@ -24,9 +25,9 @@ export const leakedIpamCheck: Check = {
     if (leaks === 0) return [];
     const d = distributionOf(analysis);
     const handlesPrefix = analysis.prefixes.find((p) => p.prefix === 'crd.projectcalico.org/ipamhandles');
-    const calicoGap = controllerGaps(analysis).find(
-      (g) => g.requirement.controller === 'calico-kube-controllers',
-    );
+    const [calicoGap] = controllerGaps(analysis);
+    const controller = analysis.objects?.controllers.find((c) => c.controller === 'calico-kube-controllers');
+    const run = controller?.deployed ? calicoRun(analysis, controller) : null;
     const kubeconfig =
       d.name === 'microk8s'
         ? '/var/snap/microk8s/current/credentials/client.config'
@@ -56,8 +57,17 @@ export const leakedIpamCheck: Check = {
             ),
           ...(calicoGap
             ? [
-                `calico-kube-controllers lacks ${calicoGap.missing.map((n) => `${n.verbs.join('/')} ${n.resource}`).join(', ')} ` +
+                `calico-kube-controllers ${calicoGap.grantedNothing ? 'is granted nothing' : `lacks ${calicoGap.missing.map((n) => `${n.verbs.join('/')} ${n.resource}`).join(', ')}`} ` +
                   '(see the rbac-gap finding): its IPAM garbage collector cannot do its job until that is fixed',
+              ]
+            : []),
+          // v3.13.2 only gets pods to check an allocation of a deleted node; v3.20.0 starts a pod informer
+          // (projectcalico/kube-controllers:cmd/kube-controllers/main.go@v3.20.0).
+          ...(run && freesAddressesOfDeletedPods(run) === false
+            ? [
+                `Calico ${run.version} (${run.versionSource}) frees addresses only of deleted nodes and gets pods one at a time ` +
+                  '(projectcalico/kube-controllers:pkg/controllers/node/ipam.go@v3.13.2); it never frees the address of a deleted pod ' +
+                  'on a live node: that came with v3.20 (a pod informer, hence list/watch on pods), so no ClusterRole change stops this leak',
               ]
             : []),
         ],

@@ -2,6 +2,15 @@ import type { Analysis, Finding } from '../analysis-types.js';
 import type { Check } from './check.js';
 import { distributionOf } from './commands.js';
 import { bytes } from './format.js';
+import { sqliteVerify } from './shell.js';
+
+const ENC = "CAST('k8s:enc:' AS BLOB)";
+const plain = (col: string) => `length(${col}) > 0 AND substr(CAST(${col} AS BLOB), 1, 8) <> ${ENC}`;
+// plaintextHistoryRows in plain SQL: rows up to each Secret's newest encrypted one that hold plaintext.
+const VERIFY_SQL =
+  "WITH e AS (SELECT name, max(id) AS last FROM kine WHERE name >= '/registry/secrets/' AND name < '/registry/secrets0' " +
+  `AND substr(CAST(value AS BLOB), 1, 8) = ${ENC} GROUP BY name) ` +
+  `SELECT count(*) FROM kine AS k JOIN e ON e.name = k.name WHERE k.id <= e.last AND (${plain('k.value')} OR ${plain('k.old_value')})`;
 
 /** 10. Secret revisions kept in plaintext although newer revisions of the same Secret are encrypted. */
 export const plaintextSecretsCheck: Check = {
@@ -21,9 +30,7 @@ export const plaintextSecretsCheck: Check = {
             `encrypted revision, hold plaintext in value or old_value: ${bytes(secrets.plaintextHistoryBytes)} (counted, never decoded)`,
           `latest revisions: ${secrets.liveEncrypted} encrypted, ${secrets.livePlaintext} not encrypted, of ${secrets.liveKeys} Secrets`,
           'old_value keeps the previous value after each update, so the first encrypted write still carries the plaintext (canonical/microk8s#2532)',
-          "verify: sqlite3 <copy> \"SELECT count(*) FROM kine WHERE name LIKE '/registry/secrets/%' AND " +
-            "(substr(value,1,8) <> CAST('k8s:enc:' AS BLOB) OR substr(old_value,1,8) <> CAST('k8s:enc:' AS BLOB))\" " +
-            '(a superset: it also counts Secrets never encrypted)',
+          `plaintext rows: ${sqliteVerify(VERIFY_SQL, [secrets.plaintextHistoryRows])}`,
         ],
         remediation: [
           '# Rewrite every Secret twice: the first rewrite encrypts the value, the second pushes the',

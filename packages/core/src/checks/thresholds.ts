@@ -8,7 +8,7 @@ export {
 } from './compaction-backlog.js';
 export { FRAGMENTATION_IN_USE_RATIO, FRAGMENTATION_MIN_FILE_BYTES } from './fragmentation.js';
 export { COMPACT_REVISION_LAG_WARNING, GAP_ROWS_WARNING } from './kine-bookkeeping.js';
-export { LEASE_TRANSITIONS_CRITICAL, LEASE_TRANSITIONS_WARNING } from './leader-churn.js';
+export { LEASE_TRANSITIONS_CRITICAL, LEASE_TRANSITIONS_WARNING } from './leader-election-churn.js';
 export { IPAM_LEAK_CRITICAL, IPAM_LEAK_WARNING } from './leaked-ipam.js';
 export {
   ASSUMED_LZ4_RATIO,
@@ -17,7 +17,7 @@ export {
   KINE_RETRY_TRIES,
   LZ4_COMPRESS_BYTES_PER_SECOND,
 } from './lock-window.js';
-export { LOCK_WINDOW_CRITICAL_SECONDS, LOCK_WINDOW_WARNING_SECONDS } from './snapshot-size.js';
+export { LOCK_WINDOW_CRITICAL_SECONDS, LOCK_WINDOW_WARNING_SECONDS } from './snapshot-lock-window.js';
 export {
   HOT_KEY_CRITICAL_SHARE,
   HOT_KEY_MIN_REVISIONS,

@@ -1,8 +1,10 @@
 import type { Analysis, Finding } from '../analysis-types.js';
 import { parseRegistryKey } from '../k8s/keys.js';
+import { isDns1123Label, isDns1123Subdomain, isValidObjectName } from '../k8s/names.js';
 import type { Check } from './check.js';
 import { distributionOf } from './commands.js';
-import { bytes, percent, sqlQuote } from './format.js';
+import { bytes, percent } from './format.js';
+import { notAValidName, pasteable, shellQuote, sqliteVerify, sqlQuote } from './shell.js';
 
 // A lease renewed every 2 s writes 150 revisions in one 5-minute compaction interval; a key with
 // thousands retained is written far faster than anything healthy, or compaction stopped long ago.
@@ -17,12 +19,29 @@ export const HOT_PREFIX_MIN_SHARE = 0.5;
 /** Critical when one key holds at least this share of all retained rows. */
 export const HOT_KEY_CRITICAL_SHARE = 0.5;
 
-/** `kubectl get` arguments for a registry key, when it names one object. */
-function kubectlTarget(key: string): string | null {
+/**
+ * `kubectl get` arguments for a registry key, when it names one object by a valid name; null when it
+ * names none, `invalid` when a part of it is not a name the apiserver accepts.
+ */
+export function kubectlTarget(key: string): string | null | { invalid: string } {
   const parsed = parseRegistryKey(key);
   if (!parsed?.name || parsed.group === undefined) return null;
+  if (parsed.namespace !== undefined && !isDns1123Label(parsed.namespace)) return { invalid: 'namespace' };
+  if (!isDns1123Label(parsed.resource) || (parsed.group !== '' && !isDns1123Subdomain(parsed.group)))
+    return { invalid: 'resource' };
+  // A path-segment name (RBAC) may start with "-", which kubectl would read as an option.
+  const name = parsed.name;
+  if (!isValidObjectName(parsed.group, parsed.resource, name) || !pasteable(name) || name.startsWith('-'))
+    return { invalid: 'name' };
   const resource = parsed.group === '' ? parsed.resource : `${parsed.resource}.${parsed.group}`;
-  return `${parsed.namespace ? `-n ${parsed.namespace} ` : ''}get ${resource} ${parsed.name}`;
+  const namespace = parsed.namespace === undefined ? '' : `-n ${shellQuote(parsed.namespace)} `;
+  return `${namespace}get ${shellQuote(resource)} ${shellQuote(name)}`;
+}
+
+/** The sqlite3 line that counts a key's rows, or why there is none. */
+function keyVerify(key: string, revisions: number): string {
+  if (!pasteable(key)) return 'verify: none, the key holds characters that cannot be pasted on one line';
+  return sqliteVerify(`SELECT count(*) FROM kine WHERE name = ${sqlQuote(key)}`, [revisions]);
 }
 
 /** 8. One key or resource carries a disproportionate share of the retained history. */
@@ -56,7 +75,7 @@ export const writeHotSpotCheck: Check = {
             (k) =>
               `${k.key}: ${k.revisions} revisions (${percent(k.share)} of retained rows), ${bytes(k.bytes)}, ` +
               `kine ids ${k.oldestRevision}..${k.latestRevision}${k.deleted ? ', latest row is a tombstone' : ''}; ` +
-              `verify: sqlite3 <copy> "SELECT count(*) FROM kine WHERE name = ${sqlQuote(k.key)}"`,
+              keyVerify(k.key, k.revisions),
           ),
           ...prefixes.map(
             (p) =>
@@ -70,7 +89,11 @@ export const writeHotSpotCheck: Check = {
           ...keys.flatMap((k) => {
             const target = kubectlTarget(k.key);
             if (!target)
-              return [`# ${k.key} is not an API object key; look for its writer in the k8s-dqlite debug log`];
+              return [
+                `# ${JSON.stringify(k.key)} is not an API object key; look for its writer in the k8s-dqlite debug log`,
+              ];
+            if (typeof target !== 'string')
+              return [notAValidName(`key (its ${target.invalid} is not valid)`, k.key)];
             return [
               `${d.kubectl} ${target} --show-managed-fields -o jsonpath='{range .metadata.managedFields[*]}{.manager}{" "}{.operation}{" "}{.time}{"\\n"}{end}'`,
               `${d.kubectl} ${target} --watch --output-watch-events`,

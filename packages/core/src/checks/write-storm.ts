@@ -1,8 +1,10 @@
 import type { Analysis, Comparison, Finding } from '../analysis-types.js';
 import { parseRegistryKey } from '../k8s/keys.js';
+import { isDns1123Label, isValidObjectName } from '../k8s/names.js';
 import type { Check } from './check.js';
 import { distributionOf } from './commands.js';
-import { shellQuote, sqlQuote } from './format.js';
+import { notAValidName, pasteable, shellQuote, sqliteVerify, sqlQuote } from './shell.js';
+import { kubectlTarget } from './write-hot-spot.js';
 
 // What "too fast" means, from what a healthy cluster writes. Its fastest writers are Leases: each
 // kubelet renews its node Lease every 10 s (6/min: kubernetes/kubernetes pkg/kubelet/nodelease, a
@@ -118,6 +120,11 @@ function label(w: StormWriter): string {
   return w.key;
 }
 
+function verifyLine(w: StormWriter, since: number): string {
+  if (!pasteable(w.key)) return 'verify: none, the key holds characters that cannot be pasted on one line';
+  return sqliteVerify(verifySql(w, since), [w.revisions]);
+}
+
 function verifySql(w: StormWriter, since: number): string {
   const where =
     w.kind === 'resource'
@@ -128,27 +135,40 @@ function verifySql(w: StormWriter, since: number): string {
   return `SELECT count(*) FROM kine WHERE id > ${since} AND ${where}`;
 }
 
-/** Commands that show who writes, for the writer at the top. */
+/** Commands that show who writes, for the writer at the top; a name that is not valid gets none. */
 export function findWriterCommands(w: StormWriter, kubectl: string): string[] {
   const parsed = w.kind === 'resource' ? null : parseRegistryKey(w.key);
-  const ns = parsed?.namespace ? `-n ${shellQuote(parsed.namespace)} ` : '';
-  if (w.kind === 'lease' && parsed?.name) {
-    return [
-      `${kubectl} ${ns}get lease ${shellQuote(parsed.name)} -o jsonpath='{.spec.holderIdentity}{"\\n"}'`,
-    ];
+  if ((w.kind === 'lease' || w.kind === 'events') && parsed?.name) {
+    if (parsed.namespace === undefined || !isDns1123Label(parsed.namespace)) {
+      return [notAValidName('namespace', parsed.namespace ?? '')];
+    }
+    const group = w.kind === 'lease' ? 'coordination.k8s.io' : '';
+    const resource = w.kind === 'lease' ? 'leases' : 'pods';
+    // The Events' involved object may be of any kind; a pod's name rules are the strictest we know.
+    if (
+      !pasteable(parsed.name) ||
+      parsed.name.startsWith('-') ||
+      !isValidObjectName(group, resource, parsed.name)
+    ) {
+      return [notAValidName(w.kind === 'lease' ? 'Lease name' : 'object name', parsed.name)];
+    }
+    const ns = `-n ${shellQuote(parsed.namespace)}`;
+    return w.kind === 'lease'
+      ? [`${kubectl} ${ns} get lease ${shellQuote(parsed.name)} -o jsonpath='{.spec.holderIdentity}{"\\n"}'`]
+      : [
+          `${kubectl} ${ns} get events --field-selector ${shellQuote(`involvedObject.name=${parsed.name}`)} --sort-by=.lastTimestamp`,
+        ];
   }
-  if (w.kind === 'events' && parsed?.name) {
-    return [
-      `${kubectl} ${ns}get events --field-selector ${shellQuote(`involvedObject.name=${parsed.name}`)} --sort-by=.lastTimestamp`,
-    ];
+  if (w.kind === 'key') {
+    const target = kubectlTarget(w.key);
+    if (typeof target === 'string') {
+      return [
+        `${kubectl} ${target} --show-managed-fields -o jsonpath='{range .metadata.managedFields[*]}{.manager}{" "}{.operation}{" "}{.time}{"\\n"}{end}'`,
+      ];
+    }
+    if (target) return [notAValidName(target.invalid, w.key)];
   }
-  if (w.kind === 'key' && parsed?.name && parsed.group !== undefined) {
-    const resource = parsed.group === '' ? parsed.resource : `${parsed.resource}.${parsed.group}`;
-    return [
-      `${kubectl} ${ns}get ${shellQuote(resource)} ${shellQuote(parsed.name)} --show-managed-fields -o jsonpath='{range .metadata.managedFields[*]}{.manager}{" "}{.operation}{" "}{.time}{"\\n"}{end}'`,
-    ];
-  }
-  return [`# ${label(w)}: look for its writer in the k8s-dqlite debug log (kine logs each write)`];
+  return ['# look for the writer in the k8s-dqlite debug log (kine logs each write)'];
 }
 
 /** 11. One key, the Events about one object, or one resource is written faster than a healthy cluster writes. */
@@ -177,7 +197,7 @@ export const writeStormCheck: Check = {
           ...writers.map(
             (w) =>
               `${label(w)}: ${w.revisions} revisions in ${interval} = ${rate(w.perMinute)}, threshold ${w.threshold}/min` +
-              `${w.writer ? `; written by ${w.writer}` : ''}; verify: sqlite3 <copy> "${verifySql(w, since)}"`,
+              `${w.writer ? `; written by ${w.writer}` : ''}; ${verifyLine(w, since)}`,
           ),
           `all writes: ${writes.revisionsWritten} revisions (kine's revision counter ${since} → ${writes.newer.currentRevision})` +
             `, ${writes.retainedRows} still attributed to a key, ${writes.compactedRevisions} compacted in between`,

@@ -48,9 +48,10 @@ export function createPrivateDir(parent = tmpdir()): PrivateDir {
     // mkdtemp creates the directory with mode 0700.
     path = mkdtempSync(join(parent, 'dqlite-analyzer-'));
   } catch (cause) {
+    const code = (cause as NodeJS.ErrnoException).code ?? 'error';
     throw new AnalyzerError(
       'DQA_TEMP_FAILED',
-      `cannot create a private directory in ${parent}`,
+      `cannot create a private directory in ${parent} (${code})`,
       { parent },
       { cause },
     );

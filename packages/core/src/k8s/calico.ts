@@ -221,3 +221,24 @@ export function decodeBlockAffinity(value: Uint8Array): BlockAffinity {
   if (type) affinity.type = type;
   return affinity;
 }
+
+/** Calico's ClusterInformation `default`: calico-node writes the release it runs into it at start-up. */
+export interface ClusterInformation {
+  apiVersion: string;
+  kind: 'ClusterInformation';
+  metadata: CalicoMeta;
+  /** e.g. `v3.13.2` (projectcalico/calico api/pkg/apis/projectcalico/v3/clusterinfo.go calicoVersion). */
+  calicoVersion?: string;
+  clusterType?: string;
+}
+
+/** Decode a stored ClusterInformation (JSON); throws ValueDecodeError. */
+export function decodeClusterInformation(value: Uint8Array): ClusterInformation {
+  const { apiVersion, metadata, spec } = parseObject(value, 'ClusterInformation');
+  const info: ClusterInformation = { apiVersion, kind: 'ClusterInformation', metadata };
+  const calicoVersion = optString(spec, 'calicoVersion');
+  if (calicoVersion) info.calicoVersion = calicoVersion;
+  const clusterType = optString(spec, 'clusterType');
+  if (clusterType) info.clusterType = clusterType;
+  return info;
+}

@@ -6,6 +6,7 @@
  * - `unsupported`: a well-formed envelope we do not read (e.g. a non-empty contentEncoding).
  * - `refused`: a kind we never decode on purpose (Secrets).
  * - `invalid-json`: a JSON value that does not parse or lacks the fields its kind requires.
+ * - `too-large`: longer than VALUE_READ_LIMIT (kine/value-sql.ts); measured, never read.
  */
 export type ValueDecodeReason =
   | 'not-protobuf'
@@ -13,7 +14,8 @@ export type ValueDecodeReason =
   | 'wrong-kind'
   | 'unsupported'
   | 'refused'
-  | 'invalid-json';
+  | 'invalid-json'
+  | 'too-large';
 
 /** A value that cannot be decoded as asked. Never fatal: count it by `reason` and move on. */
 export class ValueDecodeError extends Error {

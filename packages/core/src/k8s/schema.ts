@@ -4,7 +4,7 @@ import { ValueDecodeError } from './decode-error.js';
 // Only the fields we read, with the field numbers of the upstream go-to-protobuf output:
 //   k8s.io/apimachinery pkg/runtime/generated.proto          (TypeMeta, Unknown)
 //   k8s.io/apimachinery pkg/apis/meta/v1/generated.proto     (ObjectMeta, Time, MicroTime, OwnerReference, LabelSelector)
-//   k8s.io/api coordination/v1, rbac/v1, admissionregistration/v1, core/v1 generated.proto
+//   k8s.io/api coordination/v1, rbac/v1, admissionregistration/v1, core/v1, apps/v1 generated.proto
 // protobufjs skips every field not listed here (managedFields, containers, caBundle contents are never
 // materialised beyond what we name), so adding upstream fields never breaks decoding.
 // Secret is deliberately absent: its data must never be decoded.
@@ -168,6 +168,17 @@ const TYPES = {
     fields: { ports: msgs(1, 'ServicePort'), selector: stringMap(2), clusterIP: str(3), type: str(4) },
   },
   Service: { fields: { metadata: msg(1, 'ObjectMeta'), spec: msg(2, 'ServiceSpec') } },
+  // apps/v1 Deployment {metadata = 1, spec = 2 {replicas = 1, template = 3}}; its PodTemplateSpec
+  // {metadata = 1, spec = 2} holds a core/v1 PodSpec of which only containers (2) and serviceAccountName
+  // (8) are read, each Container {name = 1, image = 2, env = 7 {name = 1, value = 2}}
+  // (kubernetes/api apps/v1 and core/v1 generated.proto). A PodSpec of its own, so decoding a Pod never
+  // materialises containers.
+  EnvVar: { fields: { name: str(1), value: str(2) } },
+  Container: { fields: { name: str(1), image: str(2), env: msgs(7, 'EnvVar') } },
+  TemplatePodSpec: { fields: { containers: msgs(2, 'Container'), serviceAccountName: str(8) } },
+  PodTemplateSpec: { fields: { metadata: msg(1, 'ObjectMeta'), spec: msg(2, 'TemplatePodSpec') } },
+  DeploymentSpec: { fields: { replicas: num(1, 'int32'), template: msg(3, 'PodTemplateSpec') } },
+  Deployment: { fields: { metadata: msg(1, 'ObjectMeta'), spec: msg(2, 'DeploymentSpec') } },
   NamespaceStatus: { fields: { phase: str(1) } },
   Namespace: { fields: { metadata: msg(1, 'ObjectMeta'), status: msg(3, 'NamespaceStatus') } },
 } satisfies Record<string, { fields: Record<string, FieldJson> }>;

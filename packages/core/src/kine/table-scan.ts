@@ -21,6 +21,7 @@ const VALUE_CLASSES: ReadonlyArray<keyof ValueClassCounts> = [
   'encrypted',
   'empty',
   'other',
+  'oversized',
 ];
 
 // Pass 1 walks the name index alone (every kine schema has an index led by name): each key's latest
@@ -45,7 +46,7 @@ const ROWS_SQL = `
       ${VALUE_CLASSES.map((name, i) => `WHEN '${name}' THEN ${i}`).join(' ')} END END))
   FROM kine`;
 const TOTALS_SQL = `
-  SELECT coalesce(max(id), 0) AS currentRevision,
+  SELECT coalesce(max(id), 0) AS currentRevision, coalesce(min(id), 0) AS lowestRevision,
          (SELECT max(prev_revision) FROM kine WHERE name = '${COMPACT_KEY}') AS compactRevision
   FROM kine`;
 // A hot key's name, from its latest revision.
@@ -72,11 +73,13 @@ export function scanKineTable(
   db: SqliteDatabase,
   options: { byNamespace?: boolean; hotKeys?: number } = {},
 ): KineTableScan {
-  const { currentRevision, compactRevision } = db.prepare(TOTALS_SQL).get() as {
+  const { currentRevision, lowestRevision, compactRevision } = db.prepare(TOTALS_SQL).get() as {
     currentRevision: number;
+    lowestRevision: number;
     compactRevision: number | null;
   };
-  const { latest, hot } = readKeys(db, currentRevision, options.hotKeys ?? HOT_KEYS_LIMIT);
+  const latest = new RevisionSet(lowestRevision, currentRevision);
+  const hot = readKeys(db, latest, options.hotKeys ?? HOT_KEYS_LIMIT);
   const groups = new KeyGroups(options.byNamespace ?? false);
   const totals = scanRows(db, latest, groups, hot);
   const retained = groups.total();
@@ -117,14 +120,9 @@ export function scanKineTable(
 }
 
 // Pass 1: the latest revision of every key, and the hot keys (their bytes are counted by pass 2).
-function readKeys(
-  db: SqliteDatabase,
-  currentRevision: number,
-  limit: number,
-): { latest: RevisionSet; hot: Map<string, HotKeyTally> } {
+function readKeys(db: SqliteDatabase, latest: RevisionSet, limit: number): Map<string, HotKeyTally> {
   const keys = db.prepare(KEYS_SQL).get() as { latest: string; revisions: string };
   const latestIds = JSON.parse(keys.latest) as number[];
-  const latest = new RevisionSet(currentRevision);
   for (const id of latestIds) latest.add(id);
   const keyName = db.prepare(KEY_NAME_SQL).pluck();
   const revisions = JSON.parse(keys.revisions) as number[];
@@ -139,7 +137,7 @@ function readKeys(
       deleted: false,
     });
   }
-  return { latest, hot };
+  return hot;
 }
 
 // Pass 2: every row into its group's figures, and into its hot key's.
@@ -208,12 +206,16 @@ function topKeys(revisions: number[], limit: number): number[] {
 // Up to this many revisions the set is a bitmap (32 MiB at most); beyond, a Set of the latest ids.
 const MAX_BITMAP_REVISIONS = 1 << 28;
 
-/** The latest revision of every key: one bit per revision up to the current one. */
+/**
+ * The latest revision of every key: one bit per revision up to the current one. kine's ids start at
+ * 1, but a damaged or crafted table may hold ids below 0 (a bitmap cannot): those get the Set.
+ */
 class RevisionSet {
   private readonly bits: Uint8Array | undefined;
   private readonly set: Set<number> | undefined;
-  constructor(maxRevision: number) {
-    if (maxRevision <= MAX_BITMAP_REVISIONS) this.bits = new Uint8Array(Math.floor(maxRevision / 8) + 1);
+  constructor(minRevision: number, maxRevision: number) {
+    if (minRevision >= 0 && maxRevision <= MAX_BITMAP_REVISIONS)
+      this.bits = new Uint8Array(Math.floor(maxRevision / 8) + 1);
     else this.set = new Set();
   }
   add(id: number): void {

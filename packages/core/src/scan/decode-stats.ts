@@ -1,5 +1,4 @@
-import type { ValueDecodeReason } from '../k8s/decode-error.js';
-import { ValueDecodeError } from '../k8s/decode-error.js';
+import { ValueDecodeError, type ValueDecodeReason } from '../k8s/decode-error.js';
 import { classifyValue } from '../k8s/value.js';
 
 /** What happened when the analyzer decoded the latest values of one resource. */
@@ -23,7 +22,8 @@ const FAILED_KEYS_KEPT = 3;
 /** A counter for one prefix; `decode` returns undefined for a value it could not read. */
 export interface DecodeCounter {
   stats: DecodeStats;
-  decode<T>(key: string, value: Uint8Array, decoder: (value: Uint8Array) => T): T | undefined;
+  /** `value` null: longer than VALUE_READ_LIMIT, never read; counted as failed (`too-large`). */
+  decode<T>(key: string, value: Uint8Array | null, decoder: (value: Uint8Array) => T): T | undefined;
 }
 
 /** Count decodes by outcome; ValueDecodeErrors are counted, anything else is a bug and rethrown. */
@@ -37,10 +37,17 @@ export function createDecodeCounter(prefix: string): DecodeCounter {
     reasons: {},
     failedKeys: [],
   };
+  const fail = (key: string, reason: ValueDecodeReason) => {
+    stats.failed++;
+    stats.reasons[reason] = (stats.reasons[reason] ?? 0) + 1;
+    if (stats.failedKeys.length < FAILED_KEYS_KEPT) stats.failedKeys.push(key);
+    return undefined;
+  };
   return {
     stats,
     decode(key, value, decoder) {
       stats.values++;
+      if (value === null) return fail(key, 'too-large');
       if (classifyValue(value) === 'encrypted') {
         stats.encrypted++;
         return undefined;
@@ -51,10 +58,7 @@ export function createDecodeCounter(prefix: string): DecodeCounter {
         return decoded;
       } catch (error) {
         if (!(error instanceof ValueDecodeError)) throw error;
-        stats.failed++;
-        stats.reasons[error.reason] = (stats.reasons[error.reason] ?? 0) + 1;
-        if (stats.failedKeys.length < FAILED_KEYS_KEPT) stats.failedKeys.push(key);
-        return undefined;
+        return fail(key, error.reason);
       }
     },
   };

@@ -1,5 +1,7 @@
 import type { SqliteDatabase } from '../sqlite/open.js';
 import { type IpamSummary, scanCalicoIpam } from './calico.js';
+import { type ClusterInformationRecord, scanClusterInformation } from './cluster-information.js';
+import { CONTROLLER_QUERIES } from './controller-queries.js';
 import type { DecodeStats } from './decode-stats.js';
 import { type LeaseRecord, scanLeases } from './leases.js';
 import { type ControllerRbac, type RbacSubjectQuery, scanControllerRbac } from './rbac.js';
@@ -9,8 +11,10 @@ import { scanWebhooks, type WebhookRecord } from './webhooks.js';
 /** The decoded Kubernetes objects the findings need, read from the latest values only. */
 export interface ClusterObjects {
   webhooks: WebhookRecord[];
-  /** Cluster-wide grants of the controllers in the RBAC requirements table. */
+  /** Cluster-wide grants and Deployments of the controllers in CONTROLLER_QUERIES. */
   controllers: ControllerRbac[];
+  /** Calico's ClusterInformation `default` (the Calico version calico-node wrote); null when absent. */
+  clusterInformation: ClusterInformationRecord | null;
   /** Calico IPAM against the pods; null when the snapshot has no Calico IPAM objects. */
   ipam: IpamSummary | null;
   secrets: SecretHistory;
@@ -28,26 +32,33 @@ export interface ObjectScan {
  * Decode the few resources the findings need. Each step streams its prefix with an index range
  * scan; a value that does not decode is counted, never fatal.
  */
-export function scanObjects(db: SqliteDatabase, rbac: readonly RbacSubjectQuery[]): ObjectScan {
+export function scanObjects(
+  db: SqliteDatabase,
+  rbac: readonly RbacSubjectQuery[] = CONTROLLER_QUERIES,
+): ObjectScan {
   const leases = scanLeases(db);
   const webhooks = scanWebhooks(db);
   const controllers = scanControllerRbac(db, rbac);
   const ipam = scanCalicoIpam(db);
+  const info = scanClusterInformation(db);
   return {
     leases: leases.leases,
     objects: {
       webhooks: webhooks.webhooks,
       controllers: controllers.controllers,
+      clusterInformation: info.clusterInformation,
       ipam: ipam.ipam,
       secrets: scanSecrets(db),
     },
-    decoding: [leases.stats, ...webhooks.stats, ...controllers.stats, ...ipam.stats],
+    decoding: [leases.stats, ...webhooks.stats, ...controllers.stats, ...ipam.stats, info.stats],
   };
 }
 
 export type { IpamLeak, IpamLeakReason, IpamSummary } from './calico.js';
+export type { ClusterInformationRecord } from './cluster-information.js';
+export { CONTROLLER_QUERIES } from './controller-queries.js';
 export type { DecodeStats } from './decode-stats.js';
 export type { LeaseRecord } from './leases.js';
-export type { ControllerRbac, RbacSubjectQuery, StoredClusterRole } from './rbac.js';
+export type { ControllerDeployment, ControllerRbac, RbacSubjectQuery, StoredClusterRole } from './rbac.js';
 export type { SecretHistory } from './secrets.js';
 export type { WebhookRecord } from './webhooks.js';

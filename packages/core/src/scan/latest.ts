@@ -1,3 +1,4 @@
+import { boundedValueSql } from '../kine/value-sql.js';
 import type { SqliteDatabase } from '../sqlite/open.js';
 
 /** The latest, not deleted, revision of one key. */
@@ -5,12 +6,17 @@ export interface LatestValue {
   key: string;
   /** kine id of the row: the object's resourceVersion. */
   revision: number;
-  value: Uint8Array;
+  /** The value's bytes; null when it is longer than VALUE_READ_LIMIT, then it was never read. */
+  value: Uint8Array | null;
+  /** Its length in bytes (measured even when it was not read). */
+  bytes: number;
 }
 
 // The latest row per key within a key range, live ones only; the range uses kine's name index.
+// A value is read only up to VALUE_READ_LIMIT bytes; a longer one stays in SQLite, measured.
 const LATEST_SQL = `
-  SELECT k.name AS key, k.id AS revision, k.value AS value
+  SELECT k.name AS key, k.id AS revision, ${boundedValueSql('k.value')} AS value,
+         coalesce(octet_length(k.value), 0) AS bytes
   FROM kine AS k
   JOIN (SELECT name, max(id) AS id FROM kine WHERE name >= ? AND name < ? GROUP BY name) AS l ON l.id = k.id
   WHERE k.deleted = 0
@@ -27,14 +33,22 @@ function upperBound(prefix: string): string {
  */
 export function* iterateLatest(db: SqliteDatabase, prefix: string): Generator<LatestValue> {
   const statement = db.prepare(LATEST_SQL);
-  for (const row of statement.iterate(prefix, upperBound(prefix)) as Iterable<{
-    key: string;
-    revision: number;
-    value: Uint8Array | string | null;
-  }>) {
-    const value = typeof row.value === 'string' ? Buffer.from(row.value) : (row.value ?? new Uint8Array(0));
-    yield { key: String(row.key), revision: row.revision, value };
+  for (const row of statement.iterate(prefix, upperBound(prefix)) as Iterable<BoundedRow>) {
+    yield { key: String(row.key), revision: row.revision, value: boundedValue(row), bytes: row.bytes };
   }
+}
+
+interface BoundedRow {
+  key: string;
+  revision: number;
+  value: Uint8Array | string | null;
+  bytes: number;
+}
+
+// NULL is an empty value unless its length says it was too long to read.
+function boundedValue(row: Pick<BoundedRow, 'value' | 'bytes'>): Uint8Array | null {
+  if (typeof row.value === 'string') return Buffer.from(row.value);
+  return row.value ?? (row.bytes > 0 ? null : new Uint8Array(0));
 }
 
 /** Looks keys up: does the key exist (its latest row is not a tombstone) in this snapshot? */
@@ -57,13 +71,15 @@ export function createRevisionCounter(db: SqliteDatabase): (key: string) => numb
 
 /** Read the latest live value of one key; null when the key is absent or deleted. */
 export function createLatestReader(db: SqliteDatabase): (key: string) => LatestValue | null {
-  const statement = db.prepare('SELECT id, deleted, value FROM kine WHERE name = ? ORDER BY id DESC LIMIT 1');
+  const statement = db.prepare(
+    `SELECT id, deleted, ${boundedValueSql('value')} AS value, coalesce(octet_length(value), 0) AS bytes
+     FROM kine WHERE name = ? ORDER BY id DESC LIMIT 1`,
+  );
   return (key) => {
     const row = statement.get(key) as
-      | { id: number; deleted: number; value: Uint8Array | string | null }
+      | { id: number; deleted: number; value: Uint8Array | string | null; bytes: number }
       | undefined;
     if (!row || Number(row.deleted) !== 0) return null;
-    const value = typeof row.value === 'string' ? Buffer.from(row.value) : (row.value ?? new Uint8Array(0));
-    return { key, revision: row.id, value };
+    return { key, revision: row.id, value: boundedValue(row), bytes: row.bytes };
   };
 }

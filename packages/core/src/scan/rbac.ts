@@ -1,13 +1,29 @@
+import { decodeDeployment } from '../k8s/deployment.js';
 import { decodeRbacBinding, decodeRbacRole, type PolicyRule, type RbacBinding } from '../k8s/rbac.js';
 import type { SqliteDatabase } from '../sqlite/open.js';
 import { createDecodeCounter, type DecodeStats } from './decode-stats.js';
 import { createKeyLookup, createLatestReader, iterateLatest } from './latest.js';
 
-/** Which ServiceAccount to look for and the ClusterRole its manifests normally create. */
+/** Which ServiceAccount to look for, the ClusterRole its manifests normally create and its Deployment. */
 export interface RbacSubjectQuery {
   controller: string;
   serviceAccount: { name: string; namespaces: readonly string[] };
   clusterRole: string;
+  /** The Deployment that runs it, looked for in the ServiceAccount's namespaces, and its container. */
+  deployment: { name: string; container: string };
+  /** Environment variables of that container to keep (literal values only). */
+  env: readonly string[];
+}
+
+/** The controller's Deployment as stored: the image that runs and the variables asked for. */
+export interface ControllerDeployment {
+  key: string;
+  revision: number;
+  namespace: string;
+  /** The image of the controller's container (or of the only container); null when it has none. */
+  image: string | null;
+  /** The variables of `RbacSubjectQuery.env` the container sets to a literal value. */
+  env: Record<string, string>;
 }
 
 /** A ClusterRole as stored, with its rules. */
@@ -23,8 +39,12 @@ export interface ControllerRbac {
   controller: string;
   /** The ServiceAccount found (`<namespace>/<name>`), or null when neither it nor a binding exists. */
   serviceAccount: string | null;
-  /** Why the controller counts as installed; empty means it is not, and nothing is checked. */
+  /** What of the controller the snapshot holds (ServiceAccount, Deployment, binding, ClusterRole), for evidence. */
   installedBecause: string[];
+  /** Its ServiceAccount or its Deployment exists: it is deployed. A leftover ClusterRole or binding alone is not. */
+  deployed: boolean;
+  /** Its Deployment, when the snapshot has one. */
+  deployment: ControllerDeployment | null;
   /** ClusterRoleBindings that name the ServiceAccount as a subject. */
   bindings: { name: string; key: string; clusterRole: string }[];
   /** The ClusterRoles those bindings grant (and the expected one when it exists unbound). */
@@ -65,11 +85,14 @@ export function scanControllerRbac(
 ): { controllers: ControllerRbac[]; stats: DecodeStats[] } {
   const bindingCounter = createDecodeCounter('clusterrolebindings');
   const roleCounter = createDecodeCounter('clusterroles');
+  const deploymentCounter = createDecodeCounter('deployments');
   const exists = createKeyLookup(db);
   const results: ControllerRbac[] = queries.map((q) => ({
     controller: q.controller,
     serviceAccount: null,
     installedBecause: [],
+    deployed: false,
+    deployment: null,
     bindings: [],
     roles: [],
     expectedRoleBound: false,
@@ -97,6 +120,26 @@ export function scanControllerRbac(
     return role ? { name, key: found.key, revision: found.revision, rules: role.rules } : 'unreadable';
   };
 
+  // Only the container's image and the asked-for variables leave this function.
+  const readDeployment = (q: RbacSubjectQuery): ControllerDeployment | null => {
+    for (const namespace of q.serviceAccount.namespaces) {
+      const found = latest(`/registry/deployments/${namespace}/${q.deployment.name}`);
+      if (!found) continue;
+      const deployment = deploymentCounter.decode(found.key, found.value, decodeDeployment);
+      const { containers = [] } = deployment ?? {};
+      const container =
+        containers.find((c) => c.name === q.deployment.container) ??
+        (containers.length === 1 ? containers[0] : undefined);
+      const env: Record<string, string> = {};
+      for (const name of q.env) {
+        const value = container?.env[name];
+        if (value !== undefined) env[name] = value;
+      }
+      return { key: found.key, revision: found.revision, namespace, image: container?.image || null, env };
+    }
+    return null;
+  };
+
   queries.forEach((q, i) => {
     const result = results[i]!;
     for (const namespace of q.serviceAccount.namespaces) {
@@ -104,7 +147,16 @@ export function scanControllerRbac(
       if (exists(key)) {
         result.serviceAccount ??= `${namespace}/${q.serviceAccount.name}`;
         result.installedBecause.push(`ServiceAccount ${namespace}/${q.serviceAccount.name} exists (${key})`);
+        result.deployed = true;
       }
+    }
+    result.deployment = readDeployment(q);
+    if (result.deployment) {
+      const { namespace, key, image } = result.deployment;
+      result.installedBecause.push(
+        `Deployment ${namespace}/${q.deployment.name} exists (${key}${image ? `, image ${image}` : ''})`,
+      );
+      result.deployed = true;
     }
     if (result.bindings.length > 0) {
       result.installedBecause.push(
@@ -127,5 +179,8 @@ export function scanControllerRbac(
     }
     result.expectedRoleBound = result.bindings.some((b) => b.clusterRole === q.clusterRole);
   });
-  return { controllers: results, stats: [bindingCounter.stats, roleCounter.stats] };
+  return {
+    controllers: results,
+    stats: [bindingCounter.stats, roleCounter.stats, deploymentCounter.stats],
+  };
 }

@@ -38,8 +38,8 @@ const HISTORY_SQL = `
   SELECT (SELECT count(*) FROM encrypted) AS keysWithEncryption,
          count(*) AS plaintextHistoryRows,
          count(DISTINCT k.name) AS plaintextHistoryKeys,
-         coalesce(sum(CASE WHEN ${isPlaintextSql('k.value')} THEN length(k.value) ELSE 0 END
-                    + CASE WHEN ${isPlaintextSql('k.old_value')} THEN length(k.old_value) ELSE 0 END), 0)
+         coalesce(sum(CASE WHEN ${isPlaintextSql('k.value')} THEN octet_length(k.value) ELSE 0 END
+                    + CASE WHEN ${isPlaintextSql('k.old_value')} THEN octet_length(k.old_value) ELSE 0 END), 0)
            AS plaintextHistoryBytes
   FROM kine AS k JOIN encrypted AS e ON e.name = k.name
   WHERE k.id <= e.lastEncrypted AND (${isPlaintextSql('k.value')} OR ${isPlaintextSql('k.old_value')})`;

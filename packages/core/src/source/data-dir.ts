@@ -43,9 +43,14 @@ export interface IncompleteSnapshot {
 
 export interface DataDirListing {
   path: string;
-  /** Complete snapshots, newest first (raft's order: term, index, timestamp). */
+  /** Complete snapshots, newest first (raft's order: term, index, timestamp); the first LISTED_FILES. */
   snapshots: SnapshotFiles[];
+  /** How many complete snapshots there are in all. */
+  snapshotCount: number;
+  /** Snapshot files not (yet) usable, in name order; the first LISTED_FILES. */
   incomplete: IncompleteSnapshot[];
+  /** How many there are in all. */
+  incompleteCount: number;
   node: NodeInfo | undefined;
   members: NodeInfo[] | undefined;
   tuning: Tuning;
@@ -58,6 +63,10 @@ export const DEFAULT_TUNING: Tuning = {
   snapshotTrailing: 4096,
   compactIntervalSeconds: 300,
 };
+
+// raft keeps two snapshots (and one being written): a directory with thousands is damage or a
+// crafted input, and its listing must not make the analysis (or an error line) grow with it.
+export const LISTED_FILES = 10;
 
 const CLUSTER_ROLES: Record<string, NodeInfo['role']> = { '0': 'voter', '1': 'standby', '2': 'spare' };
 
@@ -113,8 +122,10 @@ export async function readDataDir(path: string): Promise<DataDirListing> {
   snapshots.sort((a, b) => compareSnapshotNames(b.name, a.name));
   return {
     path,
-    snapshots,
-    incomplete,
+    snapshots: snapshots.slice(0, LISTED_FILES),
+    snapshotCount: snapshots.length,
+    incomplete: incomplete.slice(0, LISTED_FILES),
+    incompleteCount: incomplete.length,
     node: toNode(await readYaml(join(path, 'info.yaml'))),
     members: toMembers(await readYaml(join(path, 'cluster.yaml'))),
     tuning: toTuning(await readYaml(join(path, 'tuning.yaml'))),

@@ -32,10 +32,12 @@ export async function detectInput(path: string): Promise<DetectedInput> {
   if (head.subarray(0, 8).equals(RAW_PAYLOAD_MAGIC))
     return { kind: 'snapshot', compression: 'none', bytesOnDisk: info.size };
   if (head.equals(SQLITE_MAGIC)) return { kind: 'sqlite', compression: undefined, bytesOnDisk: info.size };
+  // The bytes themselves are not quoted: the path may be a symlink to a file the user may not show
+  // (a symlink to /etc/shadow put 8 of its bytes in the message).
   throw new AnalyzerError(
     'DQA_INPUT_UNKNOWN',
-    `${path} starts with ${head.subarray(0, 8).toString('hex')}: not an LZ4 frame, a dqlite payload or a SQLite file`,
-    { path, found: head.subarray(0, 8).toString('hex') },
+    `${path} is not an LZ4 frame, a dqlite payload or a SQLite file (its first bytes are none of theirs)`,
+    { path },
   );
 }
 

@@ -32,7 +32,10 @@ export async function resolveInput(path: string): Promise<ResolvedInput> {
     dataDir = await readDataDir(path);
     const newest = dataDir.snapshots[0];
     if (!newest) {
-      const pending = dataDir.incomplete.map((item) => `${item.file} (${item.reason})`).join(', ');
+      const more = dataDir.incompleteCount - dataDir.incomplete.length;
+      const pending =
+        dataDir.incomplete.map((item) => `${item.file} (${item.reason})`).join(', ') +
+        (more > 0 ? ` and ${more} more` : '');
       throw new AnalyzerError(
         'DQA_DIR_NO_SNAPSHOT',
         `${path} holds no complete snapshot${pending ? `; incomplete: ${pending}` : ''}`,

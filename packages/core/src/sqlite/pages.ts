@@ -15,10 +15,13 @@ export interface PageFigures {
 /** Read the page figures of an open database. */
 export function readPageFigures(db: SqliteDatabase): PageFigures {
   const pragma = (name: string) => Number(db.pragma(name, { simple: true }));
+  const pageCount = pragma('page_count');
   return {
     pageSize: pragma('page_size'),
-    pageCount: pragma('page_count'),
-    freelistCount: pragma('freelist_count'),
+    pageCount,
+    // SQLite returns the header's u32 as a signed int (0xFFFFFFFF is -1). A count above page_count
+    // is damage, which quick_check reports; the figure is kept within what the file can hold.
+    freelistCount: Math.min(pragma('freelist_count') >>> 0, pageCount),
     userVersion: pragma('user_version'),
     autoVacuum: pragma('auto_vacuum'),
   };

@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { bundledModuleUrl } from '../bundled.js';
 
 /** What one query returned on the side thread, and how long it took there. */
 export interface SideResult {
@@ -42,7 +43,12 @@ const WORKER_CODE = `
 })();
 `;
 
-const driver = pathToFileURL(createRequire(import.meta.url).resolve('better-sqlite3')).href;
+// In the single executable the driver is a bundled module, not a file (docs/binary.md).
+const driverUrl = () =>
+  (
+    bundledModuleUrl('better-sqlite3.mjs') ??
+    pathToFileURL(createRequire(import.meta.url).resolve('better-sqlite3'))
+  ).href;
 
 type Reply = { results?: SideResult[]; error?: { code?: string; message: string } };
 
@@ -60,7 +66,7 @@ export class SideThread {
   private idle: Promise<unknown> = Promise.resolve();
 
   constructor() {
-    this.worker = new Worker(WORKER_CODE, { eval: true, workerData: { driver } });
+    this.worker = new Worker(WORKER_CODE, { eval: true, workerData: { driver: driverUrl() } });
     this.exited = new Promise((resolve) => this.worker.once('exit', () => resolve()));
     this.worker.on('message', (message: Reply) => {
       const pending = this.pending;

@@ -84,6 +84,7 @@ export function analysis(over: Partial<Analysis> = {}): Analysis {
     objects: {
       webhooks: [],
       controllers: [],
+      clusterInformation: null,
       ipam: null,
       secrets: {
         liveKeys: 0,

@@ -11,7 +11,7 @@ import {
   LZ4_COMPRESS_BYTES_PER_SECOND,
   snapshotCosts,
 } from '../../src/checks/lock-window.js';
-import { snapshotSizeCheck } from '../../src/checks/snapshot-size.js';
+import { snapshotLockWindowCheck } from '../../src/checks/snapshot-lock-window.js';
 import { analysis, database, kine } from './fixture.js';
 
 const MiB = 1024 * 1024;
@@ -58,7 +58,7 @@ describe('snapshot lock window', () => {
     );
     expect(costs.afterVacuum.payloadBytes).toBe(400 * MiB);
     expect(costs.afterCompactionAndVacuum.payloadBytes).toBe(100 * MiB);
-    const [f] = snapshotSizeCheck.run(a);
+    const [f] = snapshotLockWindowCheck.run(a);
     // 629 MB / 780 MB/s + 75 MiB / 125 MiB/s = 0.81 + 0.60 s: over kine's one-second budget.
     expect(f).toMatchObject({ id: 'snapshot-lock-window', severity: 'critical', data: { budgetSeconds: 1 } });
     expect(f!.evidence.join('\n')).toContain('after compaction of the 195 history rows and VACUUM');
@@ -68,7 +68,7 @@ describe('snapshot lock window', () => {
     const a = analysis();
     a.source = { ...a.source, kind: 'sqlite', compression: null };
     expect(snapshotCosts(a)).toMatchObject({ ratioAssumed: true, ratio: 1 / 8 });
-    expect(snapshotSizeCheck.run(a)).toEqual([]);
+    expect(snapshotLockWindowCheck.run(a)).toEqual([]);
   });
 
   it('warns from half the budget', () => {
@@ -76,7 +76,7 @@ describe('snapshot lock window', () => {
     const a = analysis({ databases: [db] });
     a.source.bytesOnDisk = 40 * MiB;
     a.source.payloadBytes = 300 * MiB;
-    const [f] = snapshotSizeCheck.run(a);
+    const [f] = snapshotLockWindowCheck.run(a);
     expect(f?.severity).toBe('warning');
     expect(f!.data.estimatedSeconds).toBeGreaterThanOrEqual(0.5);
     expect(f!.data.estimatedSeconds).toBeLessThan(1);

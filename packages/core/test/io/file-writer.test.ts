@@ -34,8 +34,9 @@ describe('FileWriter', () => {
     expect(readFileSync(path).equals(Buffer.concat(expected))).toBe(true);
   });
 
-  it('turns a full disk into DQA_TEMP_NO_SPACE and still closes the file, once', async () => {
-    if (!existsSync('/dev/full')) return;
+  it('turns a full disk into DQA_TEMP_NO_SPACE and still closes the file, once', async (context) => {
+    // /dev/full fails every write with ENOSPC (full(4)).
+    if (!existsSync('/dev/full')) return context.skip('no /dev/full on this machine');
     const before = openFds();
     const writer = new FileWriter(openSync('/dev/full', 'w'));
     writer.write(Buffer.alloc(100_000));

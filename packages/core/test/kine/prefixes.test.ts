@@ -104,6 +104,7 @@ describe('readPrefixUsage', () => {
       encrypted: 1,
       empty: 0,
       other: 0,
+      oversized: 0,
     });
     expect(prefixes.find((p) => p.prefix === 'crd.projectcalico.org/ipamhandles')).toMatchObject({
       group: 'crd.projectcalico.org',

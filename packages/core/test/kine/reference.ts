@@ -116,7 +116,7 @@ function readRows(db: SqliteDatabase): { rows: Row[]; latest: Map<string, number
       bytes: name.length + (value?.length ?? 0) + (oldValue?.length ?? 0),
       value,
     });
-    latest.set(key, Math.max(latest.get(key) ?? 0, Number(r.id)));
+    latest.set(key, Math.max(latest.get(key) ?? Number.NEGATIVE_INFINITY, Number(r.id)));
   }
   return { rows, latest };
 }
@@ -192,8 +192,10 @@ function resourceOf(prefix: string): { group: string | null; resource: string } 
 
 // Kubernetes' protobuf envelope starts with `k8s\0`; values encrypted at rest with `k8s:enc:`
 // (k8s.io/apimachinery runtime/serializer/protobuf, k8s.io/apiserver storage/value).
+// A value over 1.5 MiB (the analyzer's read limit, docs/security.md) is 'oversized', never classified.
 function valueClass(value: Buffer | null): keyof ValueClassCounts {
   if (value === null || value.length === 0) return 'empty';
+  if (value.length > 1.5 * 1024 * 1024) return 'oversized';
   if (value.subarray(0, 4).equals(Buffer.from('k8s\0', 'latin1'))) return 'protobuf';
   if (value.subarray(0, 8).equals(Buffer.from('k8s:enc:', 'latin1'))) return 'encrypted';
   // JSON: an object after optional whitespace, looked for in the first 64 bytes only.
@@ -210,7 +212,7 @@ const zeroUsage = (): KeyGroupUsage => ({
   historyBytes: 0,
   tombstones: 0,
   deletedKeys: 0,
-  values: { protobuf: 0, json: 0, encrypted: 0, empty: 0, other: 0 },
+  values: { protobuf: 0, json: 0, encrypted: 0, empty: 0, other: 0, oversized: 0 },
 });
 
 function count(usage: KeyGroupUsage, row: Row, isLatest: boolean): void {

@@ -76,3 +76,36 @@ describe('scanKineTable on awkward keys', () => {
     });
   }
 });
+
+// A damaged or crafted table: ids below zero (kine starts at 1), and a value past the read limit.
+describe('scanKineTable on hostile rows', () => {
+  const insert = (id: number, name: string, value: string, prev = 0) =>
+    'INSERT INTO kine(id, name, created, deleted, create_revision, prev_revision, lease, value, old_value) ' +
+    `VALUES (${id}, '${name}', 1, 0, 0, ${prev}, 0, ${value}, NULL)`;
+
+  it('negative ids are counted like any other (was: RangeError "Invalid typed array length: -12")', () => {
+    const rows = [
+      insert(-100, '/registry/pods/default/a', "X'6b387300'"),
+      insert(-12, '/registry/pods/default/a', "X'6b387300'", -100),
+      insert(-50, '/registry/pods/default/b', "X'6b387300'"),
+    ];
+    const db = kineDb(() => {}, 'v1', rows);
+    const scan = scanKineTable(db, { hotKeys: 4 });
+    const { sequence: _sequence, ...revisions } = readKineRevisions(db);
+    expect({ ...scan.revisions, sequence: undefined }).toEqual({ ...revisions, sequence: undefined });
+    expect(scan.revisions).toMatchObject({ rows: 3, liveKeys: 2, historyRows: 1, currentRevision: -12 });
+    expect(scan.prefixes).toEqual(readPrefixUsage(db));
+  });
+
+  it('a value longer than 1.5 MiB is measured and classed oversized, as the reference says', () => {
+    const rows = [
+      insert(1, '/registry/configmaps/default/big', `zeroblob(${2 * 1024 * 1024})`),
+      insert(2, '/registry/configmaps/default/small', "X'6b387300'"),
+    ];
+    const db = kineDb(() => {}, 'v1', rows);
+    const scan = scanKineTable(db);
+    expect(scan.prefixes).toEqual(readPrefixUsage(db));
+    expect(scan.prefixes[0]?.values).toMatchObject({ oversized: 1, protobuf: 1 });
+    expect(scan.revisions.liveValueBytes).toBe(2 * 1024 * 1024 + 4);
+  });
+});

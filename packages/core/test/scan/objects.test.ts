@@ -1,13 +1,12 @@
 import { INCIDENT, INCIDENT_TRAILER, writeIncident } from '@dqlite-analyzer/test-support/incident';
 import { lease } from '@dqlite-analyzer/test-support/k8s-values';
 import { describe, expect, it } from 'vitest';
-import { RBAC_REQUIREMENTS } from '../../src/checks/rbac-requirements.js';
 import { scanObjects } from '../../src/scan/index.js';
 import { bytesValue, kineDb, kineValue } from '../kine/kine-db.js';
 
 describe('scanObjects on the incident history', () => {
   const db = kineDb(writeIncident, 'v1', INCIDENT_TRAILER);
-  const scan = scanObjects(db, RBAC_REQUIREMENTS);
+  const scan = scanObjects(db);
 
   it('decodes every Lease, most transitions first, with its retained revisions', () => {
     expect(scan.leases.map((l) => [l.namespace, l.name, l.leaseTransitions, l.retainedRevisions])).toEqual([
@@ -54,7 +53,21 @@ describe('scanObjects on the incident history', () => {
       missingRoles: [],
       unreadableRoles: [],
     });
-    expect(calico!.installedBecause).toHaveLength(3);
+    expect(calico!.installedBecause).toHaveLength(4);
+    expect(calico).toMatchObject({
+      deployed: true,
+      deployment: {
+        key: '/registry/deployments/kube-system/calico-kube-controllers',
+        namespace: 'kube-system',
+        image: 'docker.io/calico/kube-controllers:v3.29.3',
+        // Only the variables asked for: DATASTORE_TYPE is set too, and left out.
+        env: { ENABLED_CONTROLLERS: 'node' },
+      },
+    });
+    expect(scan.objects.clusterInformation).toMatchObject({
+      key: '/registry/crd.projectcalico.org/clusterinformations/default',
+      calicoVersion: 'v3.29.3',
+    });
     expect(calico!.roles[0]!.rules.find((r) => r.resources.includes('pods'))?.verbs).toEqual(['get']);
   });
 
@@ -107,7 +120,7 @@ describe('scanObjects on damaged and encrypted values', () => {
       h.create('/registry/leases/a/ok', bytesValue(lease({ namespace: 'a', name: 'ok', transitions: 2 })));
       h.create('/registry/clusterroles/calico-kube-controllers', kineValue.json({ not: 'protobuf' }));
     });
-    const scan = scanObjects(db, RBAC_REQUIREMENTS);
+    const scan = scanObjects(db);
     expect(scan.leases.map((l) => l.name)).toEqual(['ok']);
     expect(scan.decoding.find((s) => s.prefix === 'leases')).toMatchObject({
       values: 3,
@@ -118,6 +131,8 @@ describe('scanObjects on damaged and encrypted values', () => {
     });
     expect(scan.objects.controllers[0]).toMatchObject({
       unreadableRoles: ['calico-kube-controllers'],
+      deployed: false,
+      deployment: null,
       installedBecause: [
         'ClusterRole calico-kube-controllers exists (/registry/clusterroles/calico-kube-controllers)',
       ],
@@ -128,9 +143,9 @@ describe('scanObjects on damaged and encrypted values', () => {
 
 describe('scanObjects on the other kine layouts', () => {
   it('reads the same objects from a k8s-dqlite 1.0 table (name INTEGER) and a v1.0-schema one', () => {
-    const reference = scanObjects(kineDb(writeIncident, 'v1', INCIDENT_TRAILER), RBAC_REQUIREMENTS);
+    const reference = scanObjects(kineDb(writeIncident, 'v1', INCIDENT_TRAILER));
     for (const variant of ['legacy', 'v65536'] as const) {
-      const scan = scanObjects(kineDb(writeIncident, variant, INCIDENT_TRAILER), RBAC_REQUIREMENTS);
+      const scan = scanObjects(kineDb(writeIncident, variant, INCIDENT_TRAILER));
       expect(scan).toEqual(reference);
     }
   });

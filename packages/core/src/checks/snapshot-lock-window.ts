@@ -21,7 +21,7 @@ const describe = (cost: SnapshotCost): string =>
   `${seconds(cost.writeSeconds)} disk = ${seconds(cost.seconds)}`;
 
 /** 2. Each snapshot takes long enough to serialise that writes queued behind it can run out of retries. */
-export const snapshotSizeCheck: Check = {
+export const snapshotLockWindowCheck: Check = {
   id: 'snapshot-lock-window',
   run(analysis: Analysis): Finding[] {
     const costs = snapshotCosts(analysis);

@@ -1,7 +1,9 @@
 import type { Analysis, Finding } from '../analysis-types.js';
+import { isDns1123Label, isDns1123Subdomain } from '../k8s/names.js';
 import type { LeaseRecord } from '../scan/index.js';
 import type { Check } from './check.js';
 import { distributionOf } from './commands.js';
+import { notAValidName, shellQuote } from './shell.js';
 
 // Every control-plane restart or upgrade hands leader-election leases over once, so a cluster that
 // has lived a year collects some tens of transitions. Hundreds mean leaders keep losing their lease
@@ -19,8 +21,26 @@ function perDay(lease: LeaseRecord): number | null {
   return days > 0 ? lease.leaseTransitions / days : null;
 }
 
+/** `kubectl get lease … -o yaml` per namespace; a note instead for a namespace or name that is not valid. */
+function leaseCommands(kubectl: string, leases: readonly LeaseRecord[]): string[] {
+  const lines: string[] = [];
+  for (const ns of new Set(leases.map((l) => l.namespace))) {
+    if (!isDns1123Label(ns)) {
+      lines.push(notAValidName('namespace', ns));
+      continue;
+    }
+    const names = leases.filter((l) => l.namespace === ns).map((l) => l.name);
+    for (const name of names.filter((n) => !isDns1123Subdomain(n)))
+      lines.push(notAValidName('Lease name', name));
+    const valid = names.filter(isDns1123Subdomain);
+    if (valid.length > 0)
+      lines.push(`${kubectl} -n ${shellQuote(ns)} get lease ${valid.map(shellQuote).join(' ')} -o yaml`);
+  }
+  return lines;
+}
+
 /** 4. Leader-election leases that change hands far too often. */
-export const leaderChurnCheck: Check = {
+export const leaderElectionChurnCheck: Check = {
   id: 'leader-election-churn',
   run(analysis: Analysis): Finding[] {
     const churning = analysis.leases.filter((l) => (l.leaseTransitions ?? 0) >= LEASE_TRANSITIONS_WARNING);
@@ -28,7 +48,6 @@ export const leaderChurnCheck: Check = {
     const d = distributionOf(analysis);
     const worst = churning[0]!;
     const critical = churning.some((l) => (l.leaseTransitions ?? 0) >= LEASE_TRANSITIONS_CRITICAL);
-    const names = churning.map((l) => l.name);
     return [
       {
         id: 'leader-election-churn',
@@ -49,10 +68,7 @@ export const leaderChurnCheck: Check = {
         }),
         remediation: [
           '# Who holds the leases now, and since when:',
-          ...[...new Set(churning.map((l) => l.namespace))].map(
-            (ns) =>
-              `${d.kubectl} -n ${ns} get lease ${names.filter((_, i) => churning[i]!.namespace === ns).join(' ')} -o yaml`,
-          ),
+          ...leaseCommands(d.kubectl, churning),
           '# Why leaders lose them (missed renew deadline, "database is locked"):',
           `sudo journalctl -u ${d.journal.controlPlane} --since -1h | grep -E 'leaderelection|failed to renew|database is locked'`,
           '# Give the leases more slack (canonical/microk8s#2203): add to the kube-scheduler and',
