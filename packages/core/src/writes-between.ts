@@ -47,17 +47,18 @@ export async function readOlderSnapshot(
 ): Promise<OlderSnapshot> {
   const older = listing.snapshots[1];
   if (older) return readOlderSnapshotFile(older, listing.node?.id ?? null, options);
-  {
-    const pending = listing.incomplete.filter((i) => i.reason !== 'temporary-file');
-    const unavailable =
-      pending.length > 0
-        ? `no write rate: the only other snapshot file is incomplete (${pending
-            .map((i) => `${i.file}: ${i.reason}`)
-            .join(', ')})`
-        : 'no write rate: the data directory holds one complete snapshot (raft keeps the previous one ' +
-          'beside the next; analyse again after the next snapshot, or compare two with dqlite-analyze compare)';
-    return { snapshot: null, unavailable };
-  }
+  const pending = listing.incomplete.filter((i) => i.reason !== 'temporary-file');
+  const shown = pending
+    .slice(0, 3)
+    .map((i) => `${i.file}: ${i.reason}`)
+    .join(', ');
+  const more = pending.length > 3 ? ` and ${pending.length - 3} more` : '';
+  const unavailable =
+    pending.length > 0
+      ? `no write rate: no older complete snapshot; incomplete: ${shown}${more}`
+      : 'no write rate: the data directory holds one complete snapshot (raft keeps the previous one ' +
+        'beside the next; analyse again after the next snapshot, or compare two with dqlite-analyze compare)';
+  return { snapshot: null, unavailable };
 }
 
 /**
