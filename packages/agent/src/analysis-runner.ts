@@ -133,7 +133,15 @@ export class AnalysisRunner extends EventEmitter {
   private run(path: string): void {
     this.running = path;
     const started = performance.now();
-    const job: AnalysisJob = { path, tempDir: this.options.tempDir, nice: this.options.nice };
+    // The writes since the previous snapshot analysed; the worker falls back to the one raft kept
+    // before this one when that is gone (the agent started, or raft pruned it while we were busy).
+    const previous = this.lastSuccessPath;
+    const job: AnalysisJob = {
+      path,
+      tempDir: this.options.tempDir,
+      nice: this.options.nice,
+      previous: previous !== undefined && previous !== path && existsSync(previous) ? previous : undefined,
+    };
     const worker = startWorker(job, this.options.workerUrl);
     this.worker = worker;
     let reply: AnalysisReply | undefined;

@@ -18,10 +18,13 @@ export function readiness(sources: AgentParts, staleAfterSeconds: number, now = 
   const runner = sources.runner;
   if (newest && runner.lastSuccessPath !== newest.dataFile) {
     const waiting = (now - newest.seenAt) / 1000;
-    if (runner.lastSuccessAt === undefined && waiting <= staleAfterSeconds) {
+    const last = runner.lastOutcome;
+    if (runner.lastSuccessAt === undefined && last && !last.ok) {
+      // Not "not finished yet": it finished, and failed; the code says what to do.
+      reasons.push(`first analysis of ${last.path} failed: ${last.code}: ${last.message}`);
+    } else if (runner.lastSuccessAt === undefined && waiting <= staleAfterSeconds) {
       reasons.push(`first analysis of ${newest.file} not finished yet`);
     } else if (waiting > staleAfterSeconds) {
-      const last = runner.lastOutcome;
       const why = last && !last.ok ? ` (last attempt: ${last.code}: ${last.message})` : '';
       reasons.push(`${newest.file} has waited ${Math.round(waiting)} s for a successful analysis${why}`);
     }

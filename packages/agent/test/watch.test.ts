@@ -120,6 +120,21 @@ describe('snapshot watcher', { timeout: 60_000 }, () => {
     );
   });
 
+  // Before: "first analysis of … not finished yet" for as long as analysis.staleAfter, after it failed.
+  it('says on /readyz that a failed first analysis failed, with its code', async () => {
+    const dir = copySample();
+    const sample = sampleFiles(dir);
+    truncateSync(sample.data, 200_000);
+    running = await startTestAgent({ dataDir: dir });
+    const { runner } = running.agent.sources;
+    await waitFor(() => runner.results.get('error') === 1 && !runner.running, 30_000, 'the failed analysis');
+    const ready = await running.app.inject({ url: '/readyz' });
+    expect(ready.statusCode).toBe(503);
+    const [reason] = ready.json().reasons as string[];
+    expect(reason).toMatch(/ failed: DQA_LZ4_[A-Z_]+: /);
+    expect(reason!.startsWith(`first analysis of ${sample.data} failed: `)).toBe(true);
+  });
+
   it('survives a snapshot truncated while it is being read', async () => {
     const dir = copySample();
     const sample = sampleFiles(dir);

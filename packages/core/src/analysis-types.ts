@@ -3,7 +3,7 @@ import type { HotKey } from './kine/hot-keys.js';
 import type { PrefixUsage } from './kine/prefixes.js';
 import type { KineRevisions } from './kine/revisions.js';
 import type { KineSchema } from './kine/schema.js';
-import type { KeyWrites, PrefixWrites } from './kine/writes.js';
+import type { EventObjectWrites, KeyWrites, PrefixWrites } from './kine/writes.js';
 import type { RaftServer } from './raft/meta.js';
 import type { ClusterObjects, DecodeStats, LeaseRecord } from './scan/index.js';
 import type { DataDirListing } from './source/data-dir.js';
@@ -48,6 +48,15 @@ export interface Analysis {
    * null without any database.
    */
   lockWindowEstimate: LockWindow | null;
+   * What was written between the data directory's two newest snapshots (raft keeps both): per
+   * resource (`writesByPrefix`), per key (`writes`, top writers first) and per involved object of
+   * Events, per minute over the interval from the file names. The total (`revisionsWritten`) is
+   * exact, from kine's revision counter; `compactedRevisions` of it cannot be attributed to a key.
+   * Null when there is no write rate; `writesUnavailable` then says why.
+   */
+  writes: Comparison | null;
+  /** Why `writes` is null (one snapshot, an incomplete or unreadable older one, …); null when measured. */
+  writesUnavailable: string | null;
   /** What the checks concluded, most severe first. */
   findings: Finding[];
   /**
@@ -190,6 +199,8 @@ export interface ComparedSnapshot {
   dataFile: string;
   /** Directory holding the data file: one directory means one node. */
   directory: string;
+  /** The node's id from the info.yaml beside the data file; null when there is none (a copied file). */
+  nodeId: string | null;
   term: number | null;
   index: number | null;
   /** libuv monotonic milliseconds from the file name; comparable only within one boot of one node. */
@@ -198,6 +209,8 @@ export interface ComparedSnapshot {
   modifiedAt: string;
   currentRevision: number;
   compactRevision: number | null;
+  /** The kine database's kept copy (keepCopiesIn), for checking the counts with sqlite3. */
+  copyPath?: string;
 }
 
 /** Where the time between two snapshots came from. */
@@ -217,6 +230,13 @@ export interface Comparison {
   revisionsWritten: number;
   /** Rows written in between that the newer snapshot still holds (kine's bookkeeping rows excluded). */
   retainedRows: number;
+  /** kine's own rows written in between (gap-* fillers, compact_rev_key): not a client's write. */
+  bookkeepingRows: number;
+  /**
+   * Revisions written in between whose rows compaction removed before the newer snapshot:
+   * revisionsWritten − retainedRows − bookkeepingRows. Counted in the total, attributed to no key.
+   */
+  compactedRevisions: number;
   revisionsPerMinute: number | null;
   /**
    * True when the newer snapshot was compacted past the older one's current revision: rows written in
@@ -227,4 +247,6 @@ export interface Comparison {
   writes: KeyWrites[];
   /** The same per storage prefix (all of them). */
   writesByPrefix: PrefixWrites[];
+  /** Events per involved object, most first (top 50): a failing controller's Events land here. */
+  eventObjects: EventObjectWrites[];
 }

@@ -3,8 +3,11 @@ import { ANALYSIS_SCHEMA_VERSION, type Analysis, type DatabaseAnalysis } from '.
 import { type Check, runChecks } from './checks/index.js';
 import { lockWindowOf } from './checks/lock-window.js';
 import { AnalyzerError } from './errors.js';
+import type { ExtractedDatabase } from './fsm/extract.js';
 import { copyOut } from './io/copy-file.js';
 import { createPrivateDir } from './io/temp-dir.js';
+import { buildComparison, comparedSnapshot } from './kine/compare.js';
+import { readWritesSince, type WritesSince } from './kine/writes.js';
 import type { KineDetails } from './kine-analysis.js';
 import { type KineInspector, measureDatabase } from './measure-database.js';
 import { noteIncompleteReads } from './partial-reads.js';
@@ -16,6 +19,13 @@ import type { ProgressListener } from './source/snapshot-file.js';
 import type { IntegrityMode } from './sqlite/integrity.js';
 import { SideThread } from './sqlite/side-thread.js';
 import { type Timings, timed, timedAsync } from './timings.js';
+import {
+  type OlderReadOptions,
+  type OlderSnapshot,
+  olderSnapshotMismatch,
+  readOlderSnapshot,
+  readOlderSnapshotAt,
+} from './writes-between.js';
 
 export type { KineInspector } from './measure-database.js';
 
@@ -45,6 +55,16 @@ export interface AnalyzeOptions {
    * this one (default true). The agent turns it off to stay on one core of a busy node.
    */
   parallel?: boolean;
+  /**
+   * For a data directory, also read its older snapshot's revision counter and count the writes
+   * between the two (`Analysis.writes`); default true.
+   */
+  writes?: boolean;
+  /**
+   * For a snapshot file: an older snapshot of the same node to count the writes since (the agent
+   * passes the previous one it analysed). Ignored for a data directory, which has its own.
+   */
+  compareWith?: string;
 }
 
 /**
@@ -70,6 +90,24 @@ export async function analyzeWith(
   if (options.keepCopiesIn !== undefined)
     ensureOutsideInput(input, options.keepCopiesIn, 'the kept copies dir');
   const raft = input.kind === 'sqlite' ? null : await readRaftInfo(input.dataFile, input.metaFile);
+  // The older snapshot first, its copy removed before the newer one is extracted: one at a time.
+  const older: OlderSnapshot | undefined =
+    options.writes === false
+      ? undefined
+      : input.dataDir
+        ? await readOlderSnapshot(input.dataDir, olderOptions(options))
+        : options.compareWith && input.kind === 'snapshot'
+          ? await readOlderSnapshotAt(options.compareWith, olderOptions(options))
+          : undefined;
+  let writesSince: WritesSince | undefined;
+  const olderRevision = older?.snapshot?.currentRevision;
+  const inspectAll: KineInspector | undefined =
+    olderRevision === undefined
+      ? inspect
+      : (db, details) => {
+          if (details.kine.currentRevision >= olderRevision) writesSince = readWritesSince(db, olderRevision);
+          inspect?.(db, details);
+        };
   const dir = createPrivateDir(options.tempDir);
   // Started now so that its start-up overlaps the extraction.
   const side = options.parallel === false ? undefined : new SideThread();
@@ -80,15 +118,14 @@ export async function analyzeWith(
     const databases: DatabaseAnalysis[] = [];
     let details: KineDetails | null = null;
     for (const database of extracted.databases) {
-      const measured = await measureDatabase(database, { ...options, dir: dir.path, side, inspect }, timings);
+      const measured = await measureDatabase(
+        database,
+        { ...options, dir: dir.path, side, inspect: inspectAll },
+        timings,
+      );
       if (options.keepCopiesIn && measured.analysis.pageCount > 0) {
         // The copy is closed, so SQLite has merged its WAL into the main file: one file to hand over.
-        const target = join(
-          options.keepCopiesIn,
-          `${safeFileName(database.name) || `db${database.index}`}.db`,
-        );
-        copyOut(database.mainPath, target, `the copy of "${database.name}"`);
-        measured.analysis.copyPath = target;
+        measured.analysis.copyPath = keepCopy(database, options.keepCopiesIn, '');
       }
       databases.push(measured.analysis);
       if (measured.details && (!details || database.name === 'k8s')) details = measured.details;
@@ -126,11 +163,14 @@ export async function analyzeWith(
       objects: details?.objects ?? null,
       decoding: details?.decoding ?? [],
       lockWindowEstimate: null,
+      writes: null,
+      writesUnavailable: null,
       findings: [],
       partial: false,
       warnings: [],
       timings,
     };
+    Object.assign(analysis, writesBetween(analysis, older, writesSince));
     noteIncompleteReads(analysis);
     analysis.lockWindowEstimate = lockWindowOf(analysis);
     analysis.findings = timed(timings, 'findings', () => runChecks(analysis, options.checks));
@@ -139,6 +179,46 @@ export async function analyzeWith(
     await side?.stop();
     dir.release();
   }
+}
+
+// The copy is closed, so SQLite has merged its WAL into the main file: one file to hand over.
+function keepCopy(database: ExtractedDatabase, dir: string, suffix: string): string {
+  const target = join(dir, `${safeFileName(database.name) || `db${database.index}`}${suffix}.db`);
+  copyOut(database.mainPath, target, `the copy of "${database.name}"`);
+  return target;
+}
+
+// The older snapshot's kine database is kept beside the newer one's, as `<name>.older.db`.
+function olderOptions(options: AnalyzeOptions): OlderReadOptions {
+  const dir = options.keepCopiesIn;
+  return {
+    tempDir: options.tempDir,
+    keep: dir ? (database) => keepCopy(database, dir, '.older') : undefined,
+  };
+}
+
+function writesBetween(
+  analysis: Analysis,
+  older: OlderSnapshot | undefined,
+  since: WritesSince | undefined,
+): Pick<Analysis, 'writes' | 'writesUnavailable'> {
+  if (!older) {
+    return {
+      writes: null,
+      writesUnavailable:
+        analysis.source.kind === 'data-dir'
+          ? 'no write rate: not measured (writes: false)'
+          : 'no write rate: the input is one file; give the data directory (raft keeps its two newest ' +
+            'snapshots there), or compare two snapshots with dqlite-analyze compare',
+    };
+  }
+  if (!older.snapshot) return { writes: null, writesUnavailable: older.unavailable };
+  const newer = comparedSnapshot(analysis);
+  const mismatch = olderSnapshotMismatch(older.snapshot, newer.currentRevision);
+  if (mismatch || !since) {
+    return { writes: null, writesUnavailable: mismatch ?? 'no write rate: no kine table' };
+  }
+  return { writes: buildComparison(older.snapshot, newer, since), writesUnavailable: null };
 }
 
 // A database name is untrusted input: only a plain file name goes into the kept copy's path.

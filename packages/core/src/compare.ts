@@ -1,8 +1,10 @@
-import type { Comparison } from './analysis-types.js';
+import { dirname } from 'node:path';
+import type { Analysis, Comparison } from './analysis-types.js';
 import { type AnalyzeOptions, analyzeWith } from './analyze.js';
 import { AnalyzerError } from './errors.js';
-import { buildComparison } from './kine/compare.js';
+import { buildComparison, comparedSnapshot } from './kine/compare.js';
 import { readWritesSince, type WritesSince } from './kine/writes.js';
+import { readDataDir } from './source/data-dir.js';
 
 export interface CompareOptions extends Omit<AnalyzeOptions, 'checks'> {
   /** Seconds between the two snapshots, when the caller knows better than the files. */
@@ -20,7 +22,7 @@ export async function compare(
   newerPath: string,
   options: CompareOptions = {},
 ): Promise<Comparison> {
-  const analyzeOptions: AnalyzeOptions = { ...options, checks: [] };
+  const analyzeOptions: AnalyzeOptions = { ...options, checks: [], writes: false };
   const older = await analyzeWith(olderPath, analyzeOptions);
   const since = older.kine?.currentRevision ?? 0;
   let writes: WritesSince | undefined;
@@ -36,5 +38,14 @@ export async function compare(
       { older: olderPath, newer: newerPath, olderRevision: since, newerRevision },
     );
   }
-  return buildComparison(older, newer, writes, options.intervalSeconds);
+  const [a, b] = await Promise.all([older, newer].map(async (x) => comparedSnapshot(x, await nodeIdOf(x))));
+  return buildComparison(a!, b!, writes, options.intervalSeconds);
+}
+
+// The node a snapshot file comes from: its data directory's info.yaml, when the file still sits there.
+async function nodeIdOf(analysis: Analysis): Promise<string | null> {
+  if (analysis.dataDir) return analysis.dataDir.node?.id ?? null;
+  if (!analysis.raft) return null;
+  const listing = await readDataDir(dirname(analysis.source.dataFile)).catch(() => undefined);
+  return listing?.node?.id ?? null;
 }

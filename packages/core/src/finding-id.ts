@@ -11,6 +11,7 @@ export const FINDING_IDS = [
   'rbac-gap',
   'abandoned-webhook',
   'leaked-ipam',
+  'write-storm',
   'write-hot-spot',
   'kine-bookkeeping',
   'plaintext-secrets',

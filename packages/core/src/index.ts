@@ -5,14 +5,22 @@ export { formatBytes, formatCount, formatPercent, plural } from './checks/format
 export { CHECKS, type Check, runChecks } from './checks/index.js';
 export { type SnapshotCost, type SnapshotCosts, snapshotCosts } from './checks/lock-window.js';
 export * from './checks/thresholds.js';
+export {
+  isStorm,
+  type StormWriter,
+  stormThresholdOfKey,
+  stormWriters,
+  writeCandidates,
+} from './checks/write-storm.js';
 export { type CompareOptions, compare } from './compare.js';
 export * from './errors.js';
 export { FINDING_IDS, type FindingId, isFindingId } from './finding-id.js';
+export { INTERVAL_HINT, MIN_INTERVAL_SECONDS } from './kine/compare.js';
 export { HOT_KEYS_LIMIT, type HotKey } from './kine/hot-keys.js';
 export type { KeyGroupUsage, NamespaceUsage, PrefixUsage, ValueClassCounts } from './kine/prefixes.js';
 export type { KineRevisions } from './kine/revisions.js';
 export type { KineSchema } from './kine/schema.js';
-export type { KeyWrites, PrefixWrites } from './kine/writes.js';
+export { type EventObjectWrites, type KeyWrites, type PrefixWrites, writerOfKey } from './kine/writes.js';
 export { raftCrc32 } from './raft/crc32.js';
 export { LZ4_MAGIC, Lz4FrameDecoder, type Lz4FrameInfo } from './raft/lz4-frame.js';
 export { parseMeta, type RaftRole, type RaftServer, readMeta, type SnapshotMeta } from './raft/meta.js';

@@ -11,6 +11,7 @@ import * as raftLog from './raft-log.js';
 import * as snapshot from './snapshot.js';
 import * as storage from './storage.js';
 import type { AgentParts, Collector, CollectorFactory } from './types.js';
+import * as writes from './writes.js';
 
 export type { AgentParts, Collector } from './types.js';
 
@@ -19,6 +20,7 @@ export const COLLECTORS: { factory: CollectorFactory; metricNames: readonly stri
   { factory: snapshot.createSnapshotCollector, metricNames: snapshot.metricNames },
   { factory: storage.createStorageCollector, metricNames: storage.metricNames },
   { factory: kine.createKineCollector, metricNames: kine.metricNames },
+  { factory: writes.createWritesCollector, metricNames: writes.metricNames },
   { factory: leases.createLeasesCollector, metricNames: leases.metricNames },
   { factory: findings.createFindingsCollector, metricNames: findings.metricNames },
   { factory: analysis.createAnalysisCollector, metricNames: analysis.metricNames },

@@ -21,6 +21,7 @@ import {
 } from './model.js';
 import { buildPlan } from './plan.js';
 import { buildSummary, type Summary, storageDatabase } from './summary.js';
+import { buildWritesSection } from './writes-section.js';
 
 /** What a report needs besides the analysis. */
 export interface ReportOptions {
@@ -35,6 +36,7 @@ export function buildReport(analysis: Analysis, options: ReportOptions): Report 
   const sections = [buildSnapshotSection(analysis, options), buildStorageSection(analysis, options)];
   const kine = buildKineSection(analysis, options.top);
   if (kine) sections.push(kine);
+  if (analysis.kine) sections.push(buildWritesSection(analysis, options.top));
   const summary = buildSummary(analysis);
   return {
     title: 'dqlite snapshot report',

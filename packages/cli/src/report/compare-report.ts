@@ -1,15 +1,7 @@
 import type { ComparedSnapshot, Comparison } from '@dqlite-analyzer/core';
-import {
-  formatBytes,
-  formatCount,
-  formatPercent,
-  formatRate,
-  formatSeconds,
-  formatTime,
-  plural,
-} from './format.js';
-import { keyName } from './key-name.js';
-import { type CompareReport, type Fact, type Section, topRows } from './model.js';
+import { formatCount, formatPercent, formatRate, formatSeconds, formatTime, plural } from './format.js';
+import type { CompareReport, Fact, Section } from './model.js';
+import { WRITES_NOTE, writesTables } from './writes-section.js';
 
 export interface CompareReportOptions {
   generatedBy: string;
@@ -52,7 +44,7 @@ export function buildCompareReport(comparison: Comparison, options: CompareRepor
       label: 'Interval',
       value:
         c.intervalSeconds === null
-          ? `unknown: ${c.intervalNote}`
+          ? c.intervalNote
           : c.intervalSource === 'given' || c.intervalSource === null
             ? `${formatSeconds(c.intervalSeconds)}, given with --interval-seconds`
             : `${formatSeconds(c.intervalSeconds)}, from the ${c.intervalNote}`,
@@ -68,50 +60,8 @@ export function buildCompareReport(comparison: Comparison, options: CompareRepor
     id: 'writes',
     title: 'Writes between the snapshots',
     facts: [],
-    tables: [
-      {
-        title: 'Top writers (keys)',
-        columns: [
-          { header: 'resource', align: 'left', shrink: true },
-          { header: 'name', align: 'left', shrink: true },
-          { header: 'revisions', align: 'right' },
-          { header: 'share', align: 'right' },
-          { header: 'rate', align: 'right' },
-          { header: 'bytes', align: 'right' },
-        ],
-        ...topRows(c.writes, options.top, (w) => [
-          w.resource,
-          keyName(w.key, w.prefix),
-          formatCount(w.revisions),
-          share(w.revisions),
-          formatRate(w.perMinute),
-          formatBytes(w.bytes),
-        ]),
-      },
-      {
-        title: 'By resource',
-        columns: [
-          { header: 'resource', align: 'left', shrink: true },
-          { header: 'keys', align: 'right' },
-          { header: 'revisions', align: 'right' },
-          { header: 'share', align: 'right' },
-          { header: 'rate', align: 'right' },
-          { header: 'bytes', align: 'right' },
-        ],
-        ...topRows(c.writesByPrefix, options.top, (p) => [
-          p.prefix,
-          formatCount(p.keys),
-          formatCount(p.revisions),
-          share(p.revisions),
-          formatRate(p.perMinute),
-          formatBytes(p.bytes),
-        ]),
-      },
-    ],
-    notes: [
-      'Counts are the rows written after the older snapshot’s revision that the newer snapshot still ' +
-        'holds: every update between them, unless compaction removed some of those rows.',
-    ],
+    tables: writesTables(c, options.top),
+    notes: [WRITES_NOTE],
   };
   return {
     title: 'dqlite snapshot comparison',
@@ -123,7 +73,8 @@ export function buildCompareReport(comparison: Comparison, options: CompareRepor
   };
 }
 
-function describeSnapshot(s: ComparedSnapshot): string {
+/** One snapshot of a comparison in one line. */
+export function describeSnapshot(s: ComparedSnapshot): string {
   const raft = s.term === null ? '' : `, term ${s.term} index ${formatCount(s.index ?? 0)}`;
   const stamp = s.timestampMs === null ? '' : `, ${formatCount(s.timestampMs)} ms monotonic`;
   const compacted =

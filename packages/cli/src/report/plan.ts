@@ -66,6 +66,22 @@ const STEPS: readonly StepRule[] = [
     },
   },
   {
+    ids: ['write-storm'],
+    build: ({ 'write-storm': f }) => {
+      const key = String(f?.data.key ?? 'the hottest key');
+      const writer = typeof f?.data.writer === 'string' ? f.data.writer : undefined;
+      return {
+        title: `Stop the writer of ${key}`,
+        why: sentence([
+          `${plural(num(f, 'revisions'), 'revision')} between the two snapshots, ${formatCount(Math.round(num(f, 'perMinute')))}/min ` +
+            `against a threshold of ${formatCount(num(f, 'threshold'))}/min`,
+          writer ? `written by ${writer}` : '',
+          'history grows as fast as the writer writes, and while it runs compaction and VACUUM are undone within minutes',
+        ]),
+      };
+    },
+  },
+  {
     ids: ['rbac-gap'],
     build: ({ 'rbac-gap': f }) => ({
       title: `Give ${String(f?.data.controller ?? 'the controller')} the permissions it lacks`,

@@ -83,6 +83,27 @@ describe('upgrade plan', () => {
     );
   });
 
+  it('names the writer to stop from the write-storm finding', () => {
+    const storm: Finding = {
+      ...finding('write-storm', 'warning'),
+      data: {
+        key: '/registry/leases/kube-system/calico-kube-controllers',
+        revisions: 600,
+        perMinute: 4051.2,
+        threshold: 60,
+        writer: 'the holder of Lease kube-system/calico-kube-controllers (leader election)',
+      },
+    };
+    const step = buildPlan([storm, finding('rbac-gap')]).steps[1]!;
+    expect(step).toMatchObject({
+      title: 'Stop the writer of /registry/leases/kube-system/calico-kube-controllers',
+      findings: ['write-storm'],
+    });
+    expect(step.why).toMatch(
+      /^600 revisions between the two snapshots, 4,051\/min against a threshold of 60\/min; written by the holder of Lease kube-system\/calico-kube-controllers \(leader election\); /,
+    );
+  });
+
   it('keeps a finding it has no rule for in a step of its own', () => {
     const titles = buildPlan([finding('something-new' as FindingId, 'info')]).steps.map((s) => s.title);
     expect(titles).toContain('Resolve the remaining findings');

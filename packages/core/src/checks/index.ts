@@ -10,6 +10,7 @@ import { plaintextSecretsCheck } from './plaintext-secrets.js';
 import { rbacGapCheck } from './rbac-gap.js';
 import { snapshotLockWindowCheck } from './snapshot-lock-window.js';
 import { writeHotSpotCheck } from './write-hot-spot.js';
+import { writeStormCheck } from './write-storm.js';
 
 /** Every check, in report order. Adding one means adding it here: nothing registers itself. */
 export const CHECKS: readonly Check[] = [
@@ -20,6 +21,7 @@ export const CHECKS: readonly Check[] = [
   rbacGapCheck,
   abandonedWebhookCheck,
   leakedIpamCheck,
+  writeStormCheck,
   writeHotSpotCheck,
   kineBookkeepingCheck,
   plaintextSecretsCheck,

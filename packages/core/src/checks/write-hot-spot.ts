@@ -23,7 +23,7 @@ export const HOT_KEY_CRITICAL_SHARE = 0.5;
  * `kubectl get` arguments for a registry key, when it names one object by a valid name; null when it
  * names none, `invalid` when a part of it is not a name the apiserver accepts.
  */
-function kubectlTarget(key: string): string | null | { invalid: string } {
+export function kubectlTarget(key: string): string | null | { invalid: string } {
   const parsed = parseRegistryKey(key);
   if (!parsed?.name || parsed.group === undefined) return null;
   if (parsed.namespace !== undefined && !isDns1123Label(parsed.namespace)) return { invalid: 'namespace' };

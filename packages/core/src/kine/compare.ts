@@ -8,12 +8,18 @@ import {
 } from '../analysis-types.js';
 import type { WritesSince } from './writes.js';
 
-/** The comparable facts of one analysed snapshot. */
-export function comparedSnapshot(analysis: Analysis): ComparedSnapshot {
+/** The comparable facts of one analysed snapshot; `nodeId` from the info.yaml beside it, if any. */
+export function comparedSnapshot(
+  analysis: Analysis,
+  nodeId = analysis.dataDir?.node?.id ?? null,
+): ComparedSnapshot {
+  const copyPath = analysis.databases.find((d) => d.name === analysis.kine?.database)?.copyPath;
   return {
+    ...(copyPath ? { copyPath } : {}),
     path: analysis.source.path,
     dataFile: analysis.source.dataFile,
     directory: resolve(dirname(analysis.source.dataFile)),
+    nodeId,
     term: analysis.raft?.term ?? null,
     index: analysis.raft?.index ?? null,
     timestampMs: analysis.raft?.timestamp ?? null,
@@ -30,56 +36,77 @@ export interface Interval {
   note: string;
 }
 
+/** The shortest interval a rate is computed over: below it, clock granularity and copies dominate. */
+export const MIN_INTERVAL_SECONDS = 1;
+
+/** What to do when the interval is unknown; the CLI flag and the core option carry the same name. */
+export const INTERVAL_HINT = 'rerun with --interval-seconds <seconds between the two snapshots>';
+
 /**
  * Pick the time base: a caller-given interval; else the difference of the file names' monotonic
- * timestamps when both files sit in one data directory (one node) and the newer one's is larger (one
- * boot: libuv's clock restarts at boot); else the files' modification times.
+ * timestamps when both files come from one node (one directory, or the same node id in info.yaml)
+ * in one term and the newer one's is larger (one boot: libuv's clock restarts at boot); else the
+ * modification times, but only of files in the node's own data directory (the node wrote them
+ * there; a copy's time is when it was copied: "700 revisions in 0.00 s" came from two `cp`s 4 ms
+ * apart). Under MIN_INTERVAL_SECONDS, or with no usable time base, the interval is unknown.
  */
 export function intervalBetween(older: ComparedSnapshot, newer: ComparedSnapshot, given?: number): Interval {
   if (given !== undefined) {
     return { seconds: given, source: 'given', note: `${given} s given by the caller` };
   }
   const sameDirectory = older.directory === newer.directory;
-  if (
-    sameDirectory &&
-    older.timestampMs !== null &&
-    newer.timestampMs !== null &&
-    newer.timestampMs > older.timestampMs
-  ) {
-    return {
-      seconds: (newer.timestampMs - older.timestampMs) / 1000,
-      source: 'snapshot-timestamps',
-      note: `snapshot file names of one node (${newer.directory}): monotonic ms ${older.timestampMs} → ${newer.timestampMs}`,
-    };
+  const oneNode = sameDirectory || (older.nodeId !== null && older.nodeId === newer.nodeId);
+  const sameTerm = older.term !== null && older.term === newer.term;
+  const unknown = (why: string): Interval => ({
+    seconds: null,
+    source: null,
+    note: `unknown: ${why}; ${INTERVAL_HINT}`,
+  });
+  if (oneNode && sameTerm && older.timestampMs !== null && newer.timestampMs !== null) {
+    if (newer.timestampMs > older.timestampMs) {
+      const seconds = (newer.timestampMs - older.timestampMs) / 1000;
+      if (seconds < MIN_INTERVAL_SECONDS) {
+        return unknown(`the file names' timestamps are ${seconds} s apart, under ${MIN_INTERVAL_SECONDS} s`);
+      }
+      return {
+        seconds,
+        source: 'snapshot-timestamps',
+        note: `snapshot file names of one node (${newer.directory}), term ${newer.term}: monotonic ms ${older.timestampMs} → ${newer.timestampMs}`,
+      };
+    }
   }
-  const why = !sameDirectory
-    ? 'the snapshots come from different directories'
-    : older.timestampMs === null || newer.timestampMs === null
-      ? 'a file name carries no monotonic timestamp'
-      : 'the newer file name has the smaller monotonic timestamp (the node rebooted in between)';
+  const why = !oneNode
+    ? 'the snapshots come from different directories with no common node id'
+    : !sameTerm
+      ? 'the file names carry different terms (or none): the node may have restarted in between'
+      : older.timestampMs === null || newer.timestampMs === null
+        ? 'a file name carries no monotonic timestamp'
+        : 'the newer file name has the smaller monotonic timestamp (the node rebooted in between)';
+  // Only the node's own data directory (its info.yaml beside the files) has the times it wrote them.
+  if (!sameDirectory || older.nodeId === null) {
+    return unknown(`${why}, and the files' modification times may be those of copies`);
+  }
   const mtime = (Date.parse(newer.modifiedAt) - Date.parse(older.modifiedAt)) / 1000;
-  if (mtime > 0) {
-    return {
-      seconds: mtime,
-      source: 'file-mtimes',
-      note: `file modification times (${older.modifiedAt} → ${newer.modifiedAt}), because ${why}`,
-    };
+  if (mtime < MIN_INTERVAL_SECONDS) {
+    return unknown(`${why}, and the modification times are ${mtime} s apart`);
   }
-  return { seconds: null, source: null, note: `unknown: ${why}, and the modification times do not increase` };
+  return {
+    seconds: mtime,
+    source: 'file-mtimes',
+    note: `file modification times in the node's data directory (${older.modifiedAt} → ${newer.modifiedAt}), because ${why}`,
+  };
 }
 
 const perMinute = (count: number, seconds: number | null): number | null =>
   seconds === null || seconds <= 0 ? null : (count * 60) / seconds;
 
-/** Put together what two analyses and the rows written between them say. */
+/** Put together what two snapshots' facts and the rows written between them say. */
 export function buildComparison(
-  older: Analysis,
-  newer: Analysis,
+  a: ComparedSnapshot,
+  b: ComparedSnapshot,
   writes: WritesSince,
   intervalSeconds?: number,
 ): Comparison {
-  const a = comparedSnapshot(older);
-  const b = comparedSnapshot(newer);
   const interval = intervalBetween(a, b, intervalSeconds);
   const revisionsWritten = b.currentRevision - a.currentRevision;
   return {
@@ -91,12 +118,18 @@ export function buildComparison(
     intervalNote: interval.note,
     revisionsWritten,
     retainedRows: writes.rows,
+    bookkeepingRows: writes.bookkeepingRows,
+    compactedRevisions: Math.max(0, revisionsWritten - writes.rows - writes.bookkeepingRows),
     revisionsPerMinute: perMinute(revisionsWritten, interval.seconds),
     compactedBetween: (b.compactRevision ?? 0) > a.currentRevision,
     writes: writes.keys.map((k) => ({ ...k, perMinute: perMinute(k.revisions, interval.seconds) })),
     writesByPrefix: writes.prefixes.map((p) => ({
       ...p,
       perMinute: perMinute(p.revisions, interval.seconds),
+    })),
+    eventObjects: writes.eventObjects.map((e) => ({
+      ...e,
+      perMinute: perMinute(e.revisions, interval.seconds),
     })),
   };
 }

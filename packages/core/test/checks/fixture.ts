@@ -98,6 +98,8 @@ export function analysis(over: Partial<Analysis> = {}): Analysis {
     },
     decoding: [],
     lockWindowEstimate: null,
+    writes: null,
+    writesUnavailable: 'no write rate: the input is one file',
     findings: [],
     timings: {},
     ...over,

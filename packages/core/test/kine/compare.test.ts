@@ -8,6 +8,7 @@ const snapshot = (over: Partial<ComparedSnapshot>): ComparedSnapshot => ({
   path: '/data/snapshot-1-100-5000',
   dataFile: '/data/snapshot-1-100-5000',
   directory: '/data',
+  nodeId: '3297041220608546238',
   term: 1,
   index: 100,
   timestampMs: 5000,
@@ -33,21 +34,51 @@ describe('intervalBetween', () => {
     });
   });
 
-  it('falls back to modification times across directories or a reboot', () => {
+  it("falls back to modification times only in the node's own data directory", () => {
     const later = { modifiedAt: '2026-01-01T00:02:00.000Z' };
-    expect(
-      intervalBetween(snapshot({}), snapshot({ ...later, directory: '/other', timestampMs: 9000 })),
-    ).toMatchObject({
-      seconds: 120,
-      source: 'file-mtimes',
-    });
     const rebooted = intervalBetween(snapshot({}), snapshot({ ...later, timestampMs: 300 }));
     expect(rebooted).toMatchObject({ seconds: 120, source: 'file-mtimes' });
     expect(rebooted.note).toContain('rebooted');
+    const newTerm = intervalBetween(snapshot({}), snapshot({ ...later, term: 2, timestampMs: 9000 }));
+    expect(newTerm).toMatchObject({ seconds: 120, source: 'file-mtimes' });
+    expect(newTerm.note).toContain('different terms');
+  });
+
+  it('uses the names of one node kept in two directories (same node id, same term)', () => {
+    const newer = snapshot({ directory: '/copies/b', timestampMs: 65_000 });
+    expect(intervalBetween(snapshot({ directory: '/copies/a' }), newer)).toMatchObject({
+      seconds: 60,
+      source: 'snapshot-timestamps',
+    });
+  });
+
+  // compare of two copies 4 ms apart once said "700 revisions in 0.00 s (10,500,000/min)".
+  it('refuses file times of copies and intervals under a second, with the --interval-seconds hint', () => {
+    const copies = (over: Partial<ComparedSnapshot>) => ({ ...over, nodeId: null });
+    const copied = intervalBetween(
+      snapshot(copies({ directory: '/copies/a' })),
+      snapshot(copies({ directory: '/copies/b', timestampMs: 9000, modifiedAt: '2026-01-01T00:00:00.004Z' })),
+    );
+    expect(copied).toEqual({
+      seconds: null,
+      source: null,
+      note:
+        'unknown: the snapshots come from different directories with no common node id, and the ' +
+        "files' modification times may be those of copies; rerun with --interval-seconds <seconds between the two snapshots>",
+    });
+    const fast = intervalBetween(snapshot({}), snapshot({ timestampMs: 5400 }));
+    expect(fast).toMatchObject({ seconds: null, source: null });
+    expect(fast.note).toMatch(/0\.4 s apart, under 1 s; rerun with --interval-seconds </);
+    const sameMtime = intervalBetween(
+      snapshot({}),
+      snapshot({ term: 2, modifiedAt: '2026-01-01T00:00:00.004Z' }),
+    );
+    expect(sameMtime).toMatchObject({ seconds: null, source: null });
+    expect(sameMtime.note).toContain('0.004 s apart; rerun with --interval-seconds');
   });
 
   it('says when there is no usable time base', () => {
-    expect(intervalBetween(snapshot({}), snapshot({ directory: '/other' }))).toMatchObject({
+    expect(intervalBetween(snapshot({}), snapshot({ directory: '/other', nodeId: null }))).toMatchObject({
       seconds: null,
       source: null,
     });
@@ -76,6 +107,11 @@ describe('readWritesSince', () => {
       ['leases', 40, 1],
       ['pods', 2, 2],
     ]);
+    expect(writes.bookkeepingRows).toBe(2);
+    expect(writes.keys[0]).toMatchObject({
+      namespace: 'kube-system',
+      writer: 'the holder of Lease kube-system/kube-controller-manager (leader election)',
+    });
     expect(readWritesSince(db, 44).rows).toBe(0);
   });
 });
