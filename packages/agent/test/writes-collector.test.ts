@@ -1,6 +1,6 @@
 // The write metrics stay bounded whatever the writers: at most MAX_RESOURCES resource labels for the
 // agent's lifetime (then `other`), MAX_HOT_KEYS keys per comparison, long keys cut in the label.
-import type { Analysis, Comparison } from '@dqlite-analyzer/core';
+import { ANALYSIS_SCHEMA_VERSION, type Analysis, type Comparison } from '@dqlite-analyzer/core';
 import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import type { AgentParts } from '../src/collectors/types.js';
@@ -28,7 +28,7 @@ function comparison(prefixes: string[], keys: string[]): Comparison {
     compactRevision: null,
   };
   return {
-    schemaVersion: 1,
+    schemaVersion: ANALYSIS_SCHEMA_VERSION,
     older: snapshot,
     newer: snapshot,
     intervalSeconds: INTERVAL,

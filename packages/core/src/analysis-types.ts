@@ -48,6 +48,7 @@ export interface Analysis {
    * null without any database.
    */
   lockWindowEstimate: LockWindow | null;
+  /**
    * What was written between the data directory's two newest snapshots (raft keeps both): per
    * resource (`writesByPrefix`), per key (`writes`, top writers first) and per involved object of
    * Events, per minute over the interval from the file names. The total (`revisionsWritten`) is

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Comparison } from '../../src/analysis-types.js';
+import { ANALYSIS_SCHEMA_VERSION, type Comparison } from '../../src/analysis-types.js';
 import {
   WRITE_STORM_KEY_PER_MINUTE,
   WRITE_STORM_LEASE_PER_MINUTE,
@@ -40,7 +40,7 @@ function writes(keys: KeyWrites[], over: Partial<Comparison> = {}): Comparison {
   };
   const total = keys.reduce((n, k) => n + k.revisions, 0);
   return {
-    schemaVersion: 1,
+    schemaVersion: ANALYSIS_SCHEMA_VERSION,
     older: snapshot,
     newer: {
       ...snapshot,
