@@ -59,7 +59,9 @@ describe('errors that say the fix', () => {
   it("EACCES: dqlite's files are root's, mode 0600: run with sudo", async () => {
     const dir = join(scratch, 'root-only');
     await mkdir(dir, { mode: 0o700 });
-    for (const name of await readdir(SAMPLE)) {
+    const names = await readdir(SAMPLE);
+    const SAMPLE_SNAPSHOT = names.find((f) => /^snapshot-\d+-\d+-\d+$/.test(f))!;
+    for (const name of names) {
       await copyFile(join(SAMPLE, name), join(dir, name));
       await chmod(join(dir, name), 0o600);
     }
@@ -69,7 +71,7 @@ describe('errors that say the fix', () => {
     if (asUser.length === 0) await chmod(dir, 0o000);
     const [directory, file] = await Promise.all([
       run([...asUser, process.execPath, BIN, dir]),
-      run([...asUser, process.execPath, BIN, join(dir, 'snapshot-1-1024-2683897')]),
+      run([...asUser, process.execPath, BIN, join(dir, SAMPLE_SNAPSHOT)]),
     ]);
     await chmod(dir, 0o700);
     for (const result of [directory, file]) {
