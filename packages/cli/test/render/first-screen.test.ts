@@ -1,4 +1,10 @@
 // The first screen of every format, --summary, the storage-only report and long remediations.
+import {
+  ANALYSIS_SCHEMA_VERSION,
+  type ComparedSnapshot,
+  type Comparison,
+  type KeyWrites,
+} from '@dqlite-analyzer/core';
 import { describe, expect, it } from 'vitest';
 import { RENDERERS } from '../../src/formats.js';
 import { longestManifest, shortenRemediation } from '../../src/render/remediation.js';
@@ -72,13 +78,48 @@ describe('long remediations', () => {
 
 describe('the top writer', () => {
   it('is on the first screen once the analysis carries the writes between two snapshots (#13)', () => {
-    const analysis = Object.assign(sample(), {
-      writes: {
-        writes: [
-          { key: '/registry/leases/kube-system/kube-controller-manager', revisions: 600, perMinute: 12 },
-        ],
-      },
+    // A whole Comparison, as the core puts it in Analysis.writes for a data directory with two snapshots.
+    const snapshot = (index: number, currentRevision: number): ComparedSnapshot => ({
+      path: `examples/sample-snapshot/snapshot-1-${index}-1000`,
+      dataFile: `examples/sample-snapshot/snapshot-1-${index}-1000`,
+      directory: 'examples/sample-snapshot',
+      nodeId: '3297041220608546238',
+      term: 1,
+      index,
+      timestampMs: index === 1024 ? 1_000_000 : 4_000_000,
+      modifiedAt: '2026-01-01T00:00:00.000Z',
+      currentRevision,
+      compactRevision: 64,
     });
+    const writes: Comparison = {
+      schemaVersion: ANALYSIS_SCHEMA_VERSION,
+      older: snapshot(1024, 11_167),
+      newer: snapshot(2048, 11_767),
+      intervalSeconds: 3000,
+      intervalSource: 'snapshot-timestamps',
+      intervalNote: 'snapshot file names (one node, one term)',
+      revisionsWritten: 600,
+      retainedRows: 600,
+      bookkeepingRows: 0,
+      compactedRevisions: 0,
+      revisionsPerMinute: 12,
+      compactedBetween: false,
+      writes: [
+        {
+          key: '/registry/leases/kube-system/kube-controller-manager',
+          prefix: 'leases',
+          resource: 'leases',
+          namespace: 'kube-system',
+          writer: null,
+          revisions: 600,
+          bytes: 60_000,
+          perMinute: 12,
+        } as KeyWrites,
+      ],
+      writesByPrefix: [],
+      eventObjects: [],
+    };
+    const analysis = { ...sample(), writes, writesUnavailable: null };
     const text = RENDERERS.text.analysis(analysis, { ...CONTEXT, summary: true });
     expect(text.replace(/\s+/g, ' ')).toContain(
       'Top writer /registry/leases/kube-system/kube-controller-manager: 600 revisions, 12.0/min between the two newest snapshots',
