@@ -63,6 +63,18 @@ export interface PasteRun {
   files: string[];
 }
 
+// The stubs' log: per call, the argument count, the program and its arguments, each NUL-terminated.
+function parseCalls(log: string): string[][] {
+  const fields = log.split('\0');
+  const calls: string[][] = [];
+  for (let at = 0; at + 1 < fields.length; ) {
+    const count = Number(fields[at]);
+    calls.push(fields.slice(at + 1, at + 2 + count));
+    at += 2 + count;
+  }
+  return calls;
+}
+
 /** Check and run `script` as pasted, with only the stubs on PATH. */
 export function runPasted(script: string): PasteRun {
   const dir = mkdtempSync(join(tmpdir(), 'dqa-paste-'));
@@ -73,8 +85,10 @@ export function runPasted(script: string): PasteRun {
     spawnSync('mkdir', [bin, cwd]);
     for (const name of STUBBED) {
       const stub = join(bin, name);
-      // printf is a builtin, so the stub itself runs nothing; one NUL-separated record per call.
-      writeFileSync(stub, `#!/bin/sh\n{ printf '%s\\0' "\${0##*/}" "$@"; printf '\\n'; } >> "$STUB_LOG"\n`);
+      // printf is a builtin, so the stub itself runs nothing. One record per call, written by ONE
+      // printf (one write to an O_APPEND file), so the stubs of a pipeline, running at once, cannot
+      // interleave their records: the argument count, the program, its arguments, NUL-separated.
+      writeFileSync(stub, `#!/bin/sh\nprintf '%s\\0' "$#" "\${0##*/}" "$@" >> "$STUB_LOG"\n`);
       chmodSync(stub, 0o755);
     }
     const env = { PATH: bin, STUB_LOG: log, HOME: cwd };
@@ -82,10 +96,7 @@ export function runPasted(script: string): PasteRun {
     const run = spawnSync('/bin/bash', ['-c', script], { env, cwd, encoding: 'utf8', timeout: 10_000 });
     let calls: string[][] = [];
     try {
-      calls = readFileSync(log, 'utf8')
-        .split('\0\n')
-        .filter(Boolean)
-        .map((record) => record.split('\0'));
+      calls = parseCalls(readFileSync(log, 'utf8'));
     } catch {
       // No stub was called.
     }
