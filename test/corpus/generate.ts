@@ -199,6 +199,9 @@ async function fifo(path: string): Promise<void> {
 
 // ---------------------------------------------------------------- markers
 
+/** Databases of the payload-many-databases case (more than `ulimit -n` 1024 allowed open before). */
+export const MANY_DATABASES = 1500;
+
 const kineIntact: Marker = {
   says: 'all kine rows',
   holds: (a, c) => a.kine?.rows === c.kineRows,
@@ -1173,6 +1176,37 @@ export const CORPUS: readonly CorpusCase[] = [
         ...HOSTILE_NAMES.map((name) => ({ ...demo, name })),
       ];
       return [{ path: await pair(c, dir, await c.lz4(buildPayload(dbs))), label: 'names' }];
+    },
+  },
+  {
+    id: 'payload-many-databases',
+    group: 'dqlite payload',
+    damage:
+      `${MANY_DATABASES} tiny databases (one table, 1 KiB) after the source's, in one intact LZ4 frame: files ` +
+      'opened for each and closed later ran out of descriptors (EMFILE under `ulimit -n 1024`, exit 70)',
+    expect: {
+      partial: false,
+      markers: [
+        kineIntact,
+        {
+          says: `all ${MANY_DATABASES} listed`,
+          holds: (a, c) => a.databases.length === c.databases.length + MANY_DATABASES,
+        },
+      ],
+    },
+    build: async (c, dir) => {
+      const tiny = join(dir, 'tiny.db');
+      await run('sqlite3', [tiny, 'PRAGMA page_size = 512; CREATE TABLE t (x)']);
+      const main = await readFile(tiny);
+      await rm(tiny);
+      const many = Array.from({ length: MANY_DATABASES }, (_, i) => ({
+        name: `db${i}`,
+        main,
+        wal: Buffer.alloc(0),
+      }));
+      return [
+        { path: await pair(c, dir, await c.lz4(buildPayload([...c.databases, ...many]))), label: 'many' },
+      ];
     },
   },
   {

@@ -58,9 +58,18 @@ async function report(error: unknown): Promise<void> {
   const loaded = await Promise.all([import('@dqlite-analyzer/core'), import('./hints.js')]).catch(
     () => undefined,
   );
+  const errno = (error as NodeJS.ErrnoException | undefined)?.code;
   if (loaded?.[0].isAnalyzerError(error)) {
     process.stderr.write(`${loaded[1].errorLine(error)}\n`);
     process.exitCode = EXIT_FOR_KIND[loaded[0].errorKind(error.code)];
+  } else if (errno === 'EMFILE' || errno === 'ENFILE') {
+    // Out of file descriptors anywhere, loading a module too: this machine's limit, not a bug. Said
+    // without the core, which may be what could not be loaded.
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(
+      `dqlite-analyze: DQA_OPEN_FILE_LIMIT: ${message}; raise the limit of open files (ulimit -n) and run again\n`,
+    );
+    process.exitCode = EXIT_FOR_KIND.environment;
   } else {
     const message = error instanceof Error ? error.message : String(error);
     process.stderr.write(

@@ -115,6 +115,8 @@ export class ExtractSink implements PayloadSink {
   private closeFiles(): void {
     for (const file of [this.mainFile, this.walFile]) {
       if (!file) continue;
+      // Closed before the next database's files are opened, as a rule: one database at a time.
+      if (file.closeNow()) continue;
       const closed: Promise<void> = file.close().then(
         () => {
           this.closing.delete(closed);
