@@ -15,6 +15,7 @@ export {
 export { type CompareOptions, compare } from './compare.js';
 export * from './errors.js';
 export { FINDING_IDS, type FindingId, isFindingId } from './finding-id.js';
+export { jsonText } from './json-text.js';
 export { INTERVAL_HINT, MIN_INTERVAL_SECONDS } from './kine/compare.js';
 export { HOT_KEYS_LIMIT, type HotKey } from './kine/hot-keys.js';
 export type { KeyGroupUsage, NamespaceUsage, PrefixUsage, ValueClassCounts } from './kine/prefixes.js';
