@@ -1,5 +1,6 @@
 import { join, resolve } from 'node:path';
 import { ANALYSIS_SCHEMA_VERSION, type Analysis, type DatabaseAnalysis } from './analysis-types.js';
+import { ANALYSIS_LIST_LIMIT, boundLists } from './bounded-lists.js';
 import { type Check, runChecks } from './checks/index.js';
 import { lockWindowOf } from './checks/lock-window.js';
 import { AnalyzerError } from './errors.js';
@@ -169,12 +170,16 @@ export async function analyzeWith(
       findings: [],
       partial: false,
       warnings: [],
+      truncatedLists: {},
       timings,
     };
     Object.assign(analysis, writesBetween(analysis, older, writesSince));
     noteIncompleteReads(analysis);
     analysis.lockWindowEstimate = lockWindowOf(analysis);
     analysis.findings = timed(timings, 'findings', () => runChecks(analysis, options.checks));
+    const kineDb = databases.find((d) => d.name === analysis.kine?.database);
+    analysis.truncatedLists = boundLists(analysis);
+    if (kineDb && !analysis.databases.includes(kineDb)) analysis.databases[ANALYSIS_LIST_LIMIT - 1] = kineDb;
     return analysis;
   } finally {
     await side?.stop();
