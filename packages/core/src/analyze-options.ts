@@ -1,0 +1,41 @@
+import type { Check } from './checks/check.js';
+import type { ProgressListener } from './source/snapshot-file.js';
+import type { IntegrityMode } from './sqlite/integrity.js';
+
+export interface AnalyzeOptions {
+  /** Measure the exact compacted size with VACUUM INTO on the private copy (slower). */
+  vacuum?: boolean;
+  /** Where the private copy goes (default: the OS temp dir). */
+  tempDir?: string;
+  /** Throw DQA_KINE_NOT_FOUND when no database is kine (default true). */
+  requireKine?: boolean;
+  onProgress?: ProgressListener;
+  /** Break the per-prefix figures down per namespace (`prefixes[].namespaces`). */
+  byNamespace?: boolean;
+  /** How many hot keys to list (default 20). */
+  hotKeys?: number;
+  /** The checks to run (default: all of CHECKS). */
+  checks?: readonly Check[];
+  /** SQLite's consistency check on each copy (default 'quick', the check dqlite runs after a restore). */
+  integrity?: IntegrityMode;
+  /**
+   * Keep each database's copy (WAL applied) in this existing directory as `<name>.db`, so the
+   * figures and the findings' `sqlite3 <copy>` lines can be checked by hand. Never overwrites.
+   */
+  keepCopiesIn?: string;
+  /**
+   * Walk the pages (dbstat, the integrity check) on a second thread while the kine scan runs on
+   * this one (default true). The agent turns it off to stay on one core of a busy node.
+   */
+  parallel?: boolean;
+  /**
+   * For a data directory, also read its older snapshot's revision counter and count the writes
+   * between the two (`Analysis.writes`); default true.
+   */
+  writes?: boolean;
+  /**
+   * For a snapshot file: an older snapshot of the same node to count the writes since (the agent
+   * passes the previous one it analysed). Ignored for a data directory, which has its own.
+   */
+  compareWith?: string;
+}
