@@ -19,10 +19,18 @@ export interface AnalyzeOptions {
   /** SQLite's consistency check on each copy (default 'quick', the check dqlite runs after a restore). */
   integrity?: IntegrityMode;
   /**
-   * Keep each database's copy (WAL applied) in this existing directory as `<name>.db`, so the
-   * figures and the findings' `sqlite3 <copy>` lines can be checked by hand. Never overwrites.
+   * Keep each database's copy (WAL applied) in this directory as `<name>.db`, so the figures and
+   * the findings' `sqlite3 <copy>` lines can be checked by hand. Made (0700) when missing; never
+   * overwrites.
    */
   keepCopiesIn?: string;
+  /**
+   * Files the caller will write (a report), refused before anything is read: DQA_OUTPUT_INSIDE_INPUT
+   * when one is the input, a file beside it or inside its data directory (as `tempDir` and
+   * `keepCopiesIn` are), DQA_OUTPUT_FAILED when it exists and is not a regular file (a FIFO would
+   * block the write) or its directory is not writable. `what` names each in the message.
+   */
+  outputs?: readonly { path: string; what: string }[];
   /**
    * Walk the pages (dbstat, the integrity check) on a second thread while the kine scan runs on
    * this one (default true). The agent turns it off to stay on one core of a busy node.

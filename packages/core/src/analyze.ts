@@ -7,11 +7,11 @@ import { createPrivateDir } from './io/temp-dir.js';
 import { keepCopy } from './kept-copy.js';
 import type { KineDetails } from './kine-analysis.js';
 import { type KineInspector, measureDatabase } from './measure-database.js';
+import { prepareOutputPaths } from './output-paths.js';
 import { noteIncompleteReads } from './partial-reads.js';
 import { readRaftInfo } from './raft/raft-info.js';
 import { extractInput } from './source/extract-input.js';
-import { ensureOutsideInput } from './source/outside-input.js';
-import { resolveInput } from './source/resolve-input.js';
+import { type ResolvedInput, resolveInput } from './source/resolve-input.js';
 import { SideThread } from './sqlite/side-thread.js';
 import { type Timings, timed, timedAsync } from './timings.js';
 import { startWritesBetween } from './writes-between.js';
@@ -23,24 +23,23 @@ export type { KineInspector } from './measure-database.js';
  * Analyse a snapshot file, a dqlite data directory or a SQLite file. The input is only read;
  * the work happens on a private copy that is removed before this returns or throws.
  */
-export function analyze(path: string, options: AnalyzeOptions = {}): Promise<Analysis> {
-  return analyzeWith(path, options);
+export async function analyze(path: string, options: AnalyzeOptions = {}): Promise<Analysis> {
+  const input = await resolveInput(path);
+  prepareOutputPaths([input], options);
+  return analyzeInput(input, options);
 }
 
 /**
- * analyze() with a hook on the open kine database; internal to the core (used by compare()).
- * The pipeline: input → extract → measure (page walks beside the kine scan) → checks.
+ * analyze() of a resolved input whose output paths are prepared, with a hook on the open kine
+ * database; internal to the core (used by compare()).
+ * The pipeline: input → extract → measure (page walks beside the kine scan) → kine → checks.
  */
-export async function analyzeWith(
-  path: string,
+export async function analyzeInput(
+  input: ResolvedInput,
   options: AnalyzeOptions,
   inspect?: KineInspector,
 ): Promise<Analysis> {
   const timings: Timings = {};
-  const input = await resolveInput(path);
-  if (options.tempDir !== undefined) ensureOutsideInput(input, options.tempDir, 'the temp dir');
-  if (options.keepCopiesIn !== undefined)
-    ensureOutsideInput(input, options.keepCopiesIn, 'the kept copies dir');
   const raft = input.kind === 'sqlite' ? null : await readRaftInfo(input.dataFile, input.metaFile);
   // The older snapshot first, its copy removed before the newer one is extracted: one at a time.
   const writes = await startWritesBetween(input, options, inspect);
@@ -79,7 +78,7 @@ export async function analyzeWith(
       schemaVersion: ANALYSIS_SCHEMA_VERSION,
       analyzedAt: new Date().toISOString(),
       source: {
-        path,
+        path: input.path,
         kind: input.kind,
         dataFile: input.dataFile,
         metaFile: input.metaFile,
