@@ -20,8 +20,8 @@ export interface AnalyzeOptions {
   integrity?: IntegrityMode;
   /**
    * Keep each database's copy (WAL applied) in this directory as `<name>.db`, so the figures and
-   * the findings' `sqlite3 <copy>` lines can be checked by hand. Made (0700) when missing; never
-   * overwrites.
+   * the findings' `verify: sqlite3` lines (which then name it) can be checked by hand. Made (0700)
+   * when missing; never overwrites.
    */
   keepCopiesIn?: string;
   /**
