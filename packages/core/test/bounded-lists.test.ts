@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { webhookConfiguration } from '@dqlite-analyzer/test-support/k8s-values';
+import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { analyze } from '../src/analyze.js';
 import { ANALYSIS_LIST_LIMIT, boundLists } from '../src/bounded-lists.js';
@@ -52,4 +53,19 @@ describe('an Analysis of 200,000 orphaned webhooks (5,000 configurations of 40)'
     // ~0.5 MB where it was ~100 MB.
     expect(jsonText(analysis).length).toBeLessThan(2 * 1024 * 1024);
   }, 60_000);
+});
+
+describe('DQA_KINE_NOT_FOUND', () => {
+  it('names the first 10 tables and how many more: one short line for 200 tables', async () => {
+    const path = join(dir, 'tables.db');
+    const db = new Database(path);
+    for (let i = 0; i < 200; i++) db.exec(`CREATE TABLE t${i} (x)`);
+    db.close();
+    const error = await analyze(path, { tempDir: dir }).catch((e: Error) => e);
+    expect(error).toMatchObject({ code: 'DQA_KINE_NOT_FOUND' });
+    expect((error as Error).message).toMatch(
+      /\(tables: t0, t1, t10, t100, (t\d+, ){6}and 190 more tables\)$/,
+    );
+    expect((error as Error).message.length).toBeLessThan(400);
+  });
 });
