@@ -31,11 +31,11 @@ import {
   statSync,
   writeFileSync,
 } from 'node:fs';
-import { request } from 'node:http';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { webhookConfiguration } from '@dqlite-analyzer/test-support/k8s-values';
 import { freePort } from './lib/net.mjs';
+import { get, metric, percentiles } from './lib/scrape.mjs';
 
 const ROOT = new URL('../', import.meta.url).pathname;
 const CLI = join(ROOT, 'packages/cli/dist/main.js');
@@ -86,7 +86,11 @@ const CASES = {
   // (ids 51-53, after the 50 ordinary ones), so it is the hottest key.
   'long-name': () =>
     [0, 51, 52].map((prev) =>
-      row("'/registry/configmaps/default/' || replace(hex(zeroblob(5000000)), '0', 'a')", "X'6b387300'", prev),
+      row(
+        "'/registry/configmaps/default/' || replace(hex(zeroblob(5000000)), '0', 'a')",
+        "X'6b387300'",
+        prev,
+      ),
     ),
 };
 
@@ -139,7 +143,9 @@ async function buildInput(id, work) {
 function runCli(dir, format, temp, out) {
   return new Promise((resolve, reject) => {
     const args = ['-v', process.execPath, CLI, dir, '--format', format, '-o', out, '--fail-on', 'none'];
-    const child = spawn('/usr/bin/time', [...args, '--temp-dir', temp], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn('/usr/bin/time', [...args, '--temp-dir', temp], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     let stderr = '';
     child.stderr.on('data', (c) => {
       stderr += c;
@@ -154,36 +160,6 @@ function runCli(dir, format, temp, out) {
       resolve({ format, seconds, rssBytes: rss, outputBytes: statSync(out).size });
     });
   });
-}
-
-/** One GET: milliseconds to the last byte, status and body. */
-function get(port, path) {
-  return new Promise((resolve, reject) => {
-    const started = performance.now();
-    const req = request({ host: '127.0.0.1', port, path, agent: false }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (c) => {
-        body += c;
-      });
-      res.on('end', () => resolve({ ms: performance.now() - started, status: res.statusCode, body }));
-    });
-    req.on('error', reject);
-    req.setTimeout(30_000, () => req.destroy(new Error(`${path} timed out`)));
-    req.end();
-  });
-}
-
-const metric = (body, name) => {
-  const line = body.split('\n').find((l) => l.startsWith(`${name} `) || l.startsWith(`${name}{`));
-  return line === undefined ? undefined : Number(line.split(' ').at(-1));
-};
-
-function percentiles(samples) {
-  const v = [...samples].sort((a, b) => a - b);
-  const at = (q) => v[Math.min(v.length - 1, Math.floor(q * v.length))];
-  const r = (x) => Math.round(x * 10) / 10;
-  return { scrapes: v.length, p50: r(at(0.5)), p99: r(at(0.99)), max: r(v.at(-1)) };
 }
 
 const vmHwm = (pid) =>
@@ -256,7 +232,8 @@ async function runAgent(input, work) {
 }
 
 const mib = (bytes) => `${(bytes / MiB).toFixed(0)} MiB`;
-const size = (bytes) => (bytes >= MiB ? `${(bytes / MiB).toFixed(1)} MiB` : `${(bytes / 1024).toFixed(0)} KiB`);
+const size = (bytes) =>
+  bytes >= MiB ? `${(bytes / MiB).toFixed(1)} MiB` : `${(bytes / 1024).toFixed(0)} KiB`;
 
 function render(results, machine) {
   const lines = [
@@ -312,7 +289,9 @@ async function main() {
       for (const format of options.formats) {
         const result = await runCli(input.dir, format, temp, join(work, `${id}.${format}`));
         rmSync(join(work, `${id}.${format}`));
-        process.stderr.write(`  ${format}: ${result.seconds} s, ${mib(result.rssBytes)}, ${size(result.outputBytes)}\n`);
+        process.stderr.write(
+          `  ${format}: ${result.seconds} s, ${mib(result.rssBytes)}, ${size(result.outputBytes)}\n`,
+        );
         cli.push(result);
       }
       const agent = options.agent ? await runAgent(input, work) : undefined;
