@@ -157,7 +157,7 @@ export function tempWriteError(cause: unknown): unknown {
 }
 
 /** EMFILE (this process's limit, ulimit -n) or ENFILE (the system's): a limit of this machine. */
-export function openFileLimit(cause: unknown): AnalyzerError {
+function openFileLimit(cause: unknown): AnalyzerError {
   const code = (cause as NodeJS.ErrnoException).code;
   const whose = code === 'ENFILE' ? "the system's" : "this process's (ulimit -n)";
   return new AnalyzerError(
