@@ -85,7 +85,7 @@ export function ensureFreeSpace(dir: string, bytes: number): void {
 // while this much of the temp filesystem is still free: 1/32 of its size, at most 64 MiB, so the
 // rest of the node (kubelet, journald, containerd) still finds room there (docs/security.md).
 const KEEP_FREE_SHARE = 32;
-export const KEEP_FREE_MAX_BYTES = 64 << 20;
+const KEEP_FREE_MAX_BYTES = 64 << 20;
 
 /** What a copy of unknown size may take of `dir`'s filesystem: its free space less what is kept free. */
 export interface SpaceBudget {
