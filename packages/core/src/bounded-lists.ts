@@ -20,7 +20,7 @@ export function boundLists(value: object, limit = ANALYSIS_LIST_LIMIT): Record<s
         cut[path] = node.length;
         node.length = limit;
       }
-      node.forEach((item, i) => walk(item, `${path}[${i}]`));
+      for (const [i, item] of node.entries()) walk(item, `${path}[${i}]`);
     } else if (node !== null && typeof node === 'object') {
       for (const [key, child] of Object.entries(node)) walk(child, path ? `${path}.${key}` : key);
     }
