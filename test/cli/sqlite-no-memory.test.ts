@@ -18,7 +18,7 @@ import { runCli } from './run-cli.js';
 
 // __libc_malloc and __libc_realloc are glibc's own: no dlsym(RTLD_NEXT) bootstrapping (dlsym
 // allocates). dladdr runs only for the large requests, so the rest of the process is not slowed.
-const SHIM = String.raw`
+const SHIM = `
 #define _GNU_SOURCE
 #include <dlfcn.h>
 #include <errno.h>
