@@ -1189,8 +1189,11 @@ export const CORPUS: readonly CorpusCase[] = [
       markers: [
         kineIntact,
         {
-          says: `all ${MANY_DATABASES} listed`,
-          holds: (a, c) => a.databases.length === c.databases.length + MANY_DATABASES,
+          says: `all ${MANY_DATABASES} counted, the first 1,000 listed (with k8s)`,
+          holds: (a, c) =>
+            a.truncatedLists.databases === c.databases.length + MANY_DATABASES &&
+            a.databases.length === 1000 &&
+            a.databases.some((d) => d.name === 'k8s'),
         },
       ],
     },
