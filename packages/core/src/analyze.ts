@@ -6,7 +6,7 @@ import { AnalyzerError } from './errors.js';
 import type { ExtractedDatabase } from './fsm/extract.js';
 import { copyOut } from './io/copy-file.js';
 import { createPrivateDir } from './io/temp-dir.js';
-import { buildComparison, comparedSnapshot } from './kine/compare.js';
+import { buildComparison, comparedSnapshot, nodeOf } from './kine/compare.js';
 import { readWritesSince, type WritesSince } from './kine/writes.js';
 import type { KineDetails } from './kine-analysis.js';
 import { type KineInspector, measureDatabase } from './measure-database.js';
@@ -170,7 +170,7 @@ export async function analyzeWith(
       warnings: [],
       timings,
     };
-    Object.assign(analysis, writesBetween(analysis, older, writesSince));
+    Object.assign(analysis, await writesBetween(analysis, older, writesSince));
     noteIncompleteReads(analysis);
     analysis.lockWindowEstimate = lockWindowOf(analysis);
     analysis.findings = timed(timings, 'findings', () => runChecks(analysis, options.checks));
@@ -197,11 +197,11 @@ function olderOptions(options: AnalyzeOptions): OlderReadOptions {
   };
 }
 
-function writesBetween(
+async function writesBetween(
   analysis: Analysis,
   older: OlderSnapshot | undefined,
   since: WritesSince | undefined,
-): Pick<Analysis, 'writes' | 'writesUnavailable'> {
+): Promise<Pick<Analysis, 'writes' | 'writesUnavailable'>> {
   if (!older) {
     return {
       writes: null,
@@ -213,8 +213,8 @@ function writesBetween(
     };
   }
   if (!older.snapshot) return { writes: null, writesUnavailable: older.unavailable };
-  const newer = comparedSnapshot(analysis);
-  const mismatch = olderSnapshotMismatch(older.snapshot, newer.currentRevision);
+  const newer = comparedSnapshot(analysis, await nodeOf(analysis));
+  const mismatch = olderSnapshotMismatch(older.snapshot, newer);
   if (mismatch || !since) {
     return { writes: null, writesUnavailable: mismatch ?? 'no write rate: no kine table' };
   }
