@@ -109,7 +109,8 @@ describe('dqlite-analyze <data dir>', () => {
     const bare = join(scratch, 'bare');
     await mkdir(bare);
     for (const s of [b1, a2]) {
-      for (const p of [s.dataPath, s.metaPath]) await copyFile(join(mixed, basename(p)), join(bare, basename(p)));
+      for (const p of [s.dataPath, s.metaPath])
+        await copyFile(join(mixed, basename(p)), join(bare, basename(p)));
     }
     const withoutInfo = await analyseJson(bare);
     expect(withoutInfo.writesUnavailable).toBe(

@@ -91,7 +91,7 @@ export function intervalBetween(older: ComparedSnapshot, newer: ComparedSnapshot
     }
   }
   const why = !oneNode
-    ? 'the snapshots are not known to be one node\'s (different directories, no info.yaml naming the same node)'
+    ? "the snapshots are not known to be one node's (different directories, no info.yaml naming the same node)"
     : !sameTerm
       ? 'the file names carry different terms (or none): the node may have restarted in between'
       : older.timestampMs === null || newer.timestampMs === null
@@ -119,7 +119,10 @@ const perMinute = (count: number, seconds: number | null): number | null =>
  * How two snapshots relate, or DQA_COMPARE_CLUSTERS when their files contradict one history: their
  * revisions, and so the writes "between" them, would mean nothing.
  */
-export function lineageBetween(a: ComparedSnapshot, b: ComparedSnapshot): Exclude<Lineage, { relation: 'different' }> {
+export function lineageBetween(
+  a: ComparedSnapshot,
+  b: ComparedSnapshot,
+): Exclude<Lineage, { relation: 'different' }> {
   const lineage = lineageOf(a, b);
   if (lineage.relation !== 'different') return lineage;
   throw new AnalyzerError(

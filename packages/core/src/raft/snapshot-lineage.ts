@@ -53,7 +53,7 @@ export function lineageOf(older: SnapshotIdentity, newer: SnapshotIdentity): Lin
   if (a && b && older.directory !== newer.directory && a.id === b.id && a.address !== b.address) {
     return different(
       `the two info.yaml files name node ${a.id} at ${a.address} and at ${b.address}: two nodes ` +
-        '(every go-dqlite cluster\'s first node has that id)',
+        "(every go-dqlite cluster's first node has that id)",
     );
   }
   if (older.term !== null && newer.term !== null && older.index !== null && newer.index !== null) {
@@ -70,12 +70,22 @@ export function lineageOf(older: SnapshotIdentity, newer: SnapshotIdentity): Lin
       );
     }
     if (older.index === newer.index && older.term !== newer.term) {
-      return different(`both snapshots are at index ${older.index} but in terms ${older.term} and ${newer.term}`);
+      return different(
+        `both snapshots are at index ${older.index} but in terms ${older.term} and ${newer.term}`,
+      );
     }
   }
-  if (!older.servers || !newer.servers || older.configurationIndex === null || newer.configurationIndex === null) {
+  if (
+    !older.servers ||
+    !newer.servers ||
+    older.configurationIndex === null ||
+    newer.configurationIndex === null
+  ) {
     return sameNode(older, newer)
-      ? { relation: 'same-node', note: `one node (${whichNode(older, newer)}); no .meta to check the configuration by` }
+      ? {
+          relation: 'same-node',
+          note: `one node (${whichNode(older, newer)}); no .meta to check the configuration by`,
+        }
       : { relation: 'unknown', note: 'no .meta on one side: the configurations cannot be compared' };
   }
   const clash = configurationClash(older, newer);
@@ -131,7 +141,7 @@ function configurationClash(older: SnapshotIdentity, newer: SnapshotIdentity): s
     if (moved) {
       return (
         `the configurations place server ${s.id} at ${s.address} (older) and at ${moved.address} (newer): ` +
-        'snapshots of two clusters (every go-dqlite cluster\'s first node has id 3297041220608546238)'
+        "snapshots of two clusters (every go-dqlite cluster's first node has id 3297041220608546238)"
       );
     }
   }
@@ -141,7 +151,10 @@ function configurationClash(older: SnapshotIdentity, newer: SnapshotIdentity): s
   if (ai > bi) {
     return `the older snapshot's configuration is from index ${ai}, the newer one's from ${bi}: a log's configuration index never falls`;
   }
-  if (ai === bi && a.map((s) => `${member(s)}/${s.role}`).join() !== b.map((s) => `${member(s)}/${s.role}`).join()) {
+  if (
+    ai === bi &&
+    a.map((s) => `${member(s)}/${s.role}`).join() !== b.map((s) => `${member(s)}/${s.role}`).join()
+  ) {
     return `both configurations are the entry at index ${ai} but differ (older: ${list(a)}; newer: ${list(b)})`;
   }
   return undefined;

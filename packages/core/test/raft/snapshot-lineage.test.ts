@@ -7,7 +7,11 @@ import { lineageOf, type SnapshotIdentity } from '../../src/raft/snapshot-lineag
 
 const FIRST = '3297041220608546238';
 const voter = (id: string, address: string): RaftServer => ({ id, address, role: 'voter' });
-const three = [voter(FIRST, '10.0.0.1:19001'), voter('1148213', '10.0.0.2:19001'), voter('98765', '10.0.0.3:19001')];
+const three = [
+  voter(FIRST, '10.0.0.1:19001'),
+  voter('1148213', '10.0.0.2:19001'),
+  voter('98765', '10.0.0.3:19001'),
+];
 
 const identity = (over: Partial<SnapshotIdentity> = {}): SnapshotIdentity => ({
   dataFile: '/backend/snapshot-2-1000-5000',
@@ -38,7 +42,9 @@ describe('lineageOf', () => {
     // Another member's directory: the same cluster, another node.
     const peer = later({ directory: '/n2', nodeId: '1148213', nodeAddress: '10.0.0.2:19001' });
     expect(lineageOf(identity(), peer)).toMatchObject({ relation: 'same-cluster' });
-    expect(lineageOf(identity(), peer).note).toContain('common members 3297041220608546238 at 10.0.0.1:19001');
+    expect(lineageOf(identity(), peer).note).toContain(
+      'common members 3297041220608546238 at 10.0.0.1:19001',
+    );
     // No info.yaml beside a copied file: one cluster, not known to be one node.
     expect(lineageOf(identity({ directory: '/a', nodeId: null, nodeAddress: null }), copy).relation).toBe(
       'same-cluster',
@@ -52,7 +58,10 @@ describe('lineageOf', () => {
       nodeAddress: '10.9.0.1:19001',
       configurationIndex: 1,
     });
-    const lineage = lineageOf(identity({ servers: [voter(FIRST, '10.0.0.1:19001')], configurationIndex: 1 }), other);
+    const lineage = lineageOf(
+      identity({ servers: [voter(FIRST, '10.0.0.1:19001')], configurationIndex: 1 }),
+      other,
+    );
     expect(lineage.relation).toBe('different');
     expect(lineage.note).toContain('two nodes');
     // Without the info.yaml files, the configurations alone say it.
@@ -77,7 +86,10 @@ describe('lineageOf', () => {
 
   it("a snapshot whose configuration puts this directory's node elsewhere is not this node's", () => {
     const foreign = identity({ servers: [voter(FIRST, '127.0.0.1:9002')], configurationIndex: 1 });
-    const lineage = lineageOf(foreign, later({ servers: [voter(FIRST, '10.0.0.1:19001')], configurationIndex: 1 }));
+    const lineage = lineageOf(
+      foreign,
+      later({ servers: [voter(FIRST, '10.0.0.1:19001')], configurationIndex: 1 }),
+    );
     expect(lineage.note).toBe(
       `/backend/snapshot-2-1000-5000: its configuration has ${FIRST} at 127.0.0.1:9002, but the info.yaml ` +
         `beside it names this node ${FIRST} at 10.0.0.1:19001: the snapshot is not this node's`,
@@ -90,14 +102,20 @@ describe('lineageOf', () => {
   it('Raft order: terms never fall, index and revision grow together, configuration indexes never fall', () => {
     expect(lineageOf(identity({ term: 3 }), later()).note).toContain('Raft terms never fall');
     expect(lineageOf(identity({ index: 3000 }), later()).note).toContain('the Raft index falls');
-    expect(lineageOf(identity({ term: 1, index: 2000 }), later()).note).toContain('at index 2000 but in terms 1 and 2');
-    expect(lineageOf(identity({ configurationIndex: 9 }), later()).note).toContain('configuration index never falls');
-    const removed = later({ servers: three.slice(0, 2) });
-    expect(lineageOf(identity(), removed).note).toMatch(/^both configurations are the entry at index 3 but differ/);
-    // A member removed by a later configuration entry: still one node.
-    expect(lineageOf(identity(), later({ servers: three.slice(0, 2), configurationIndex: 1500 })).relation).toBe(
-      'same-node',
+    expect(lineageOf(identity({ term: 1, index: 2000 }), later()).note).toContain(
+      'at index 2000 but in terms 1 and 2',
     );
+    expect(lineageOf(identity({ configurationIndex: 9 }), later()).note).toContain(
+      'configuration index never falls',
+    );
+    const removed = later({ servers: three.slice(0, 2) });
+    expect(lineageOf(identity(), removed).note).toMatch(
+      /^both configurations are the entry at index 3 but differ/,
+    );
+    // A member removed by a later configuration entry: still one node.
+    expect(
+      lineageOf(identity(), later({ servers: three.slice(0, 2), configurationIndex: 1500 })).relation,
+    ).toBe('same-node');
     // The same snapshot twice is not a contradiction.
     expect(lineageOf(identity(), identity()).relation).toBe('same-node');
   });
