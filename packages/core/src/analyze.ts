@@ -1,10 +1,11 @@
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { ANALYSIS_SCHEMA_VERSION, type Analysis, type DatabaseAnalysis } from './analysis-types.js';
 import { type Check, runChecks } from './checks/index.js';
 import { lockWindowOf } from './checks/lock-window.js';
 import { AnalyzerError } from './errors.js';
 import type { ExtractedDatabase } from './fsm/extract.js';
 import { copyOut } from './io/copy-file.js';
+import { keptCopyFileName } from './io/kept-copy-name.js';
 import { createPrivateDir } from './io/temp-dir.js';
 import { buildComparison, comparedSnapshot, nodeOf } from './kine/compare.js';
 import { readWritesSince, type WritesSince } from './kine/writes.js';
@@ -47,7 +48,7 @@ export interface AnalyzeOptions {
   integrity?: IntegrityMode;
   /**
    * Keep each database's copy (WAL applied) in this existing directory as `<name>.db`, so the
-   * figures and the findings' `sqlite3 <copy>` lines can be checked by hand. Never overwrites.
+   * figures and the findings' `verify: sqlite3` lines (which then name it) can be checked by hand. Never overwrites.
    */
   keepCopiesIn?: string;
   /**
@@ -181,9 +182,10 @@ export async function analyzeWith(
   }
 }
 
-// The copy is closed, so SQLite has merged its WAL into the main file: one file to hand over.
+// The copy is closed, so SQLite has merged its WAL into the main file: one file to hand over. The
+// path is absolute: the verify lines name it, to be pasted in any directory.
 function keepCopy(database: ExtractedDatabase, dir: string, suffix: string): string {
-  const target = join(dir, `${safeFileName(database.name) || `db${database.index}`}${suffix}.db`);
+  const target = join(resolve(dir), keptCopyFileName(database.name, database.index, suffix));
   copyOut(database.mainPath, target, `the copy of "${database.name}"`);
   return target;
 }
@@ -219,9 +221,4 @@ async function writesBetween(
     return { writes: null, writesUnavailable: mismatch ?? 'no write rate: no kine table' };
   }
   return { writes: buildComparison(older.snapshot, newer, since), writesUnavailable: null };
-}
-
-// A database name is untrusted input: only a plain file name goes into the kept copy's path.
-function safeFileName(name: string): string {
-  return name.replace(/[^A-Za-z0-9._-]/g, '_');
 }

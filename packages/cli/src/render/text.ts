@@ -121,7 +121,7 @@ function findingLines(report: Report, p: Palette, width: number, full: boolean):
     const body = ' '.repeat(number.length);
     out.push(...wrapWords(finding.title, width - body.length).map((l) => body + p.bold(l)));
     out.push(`${body}Evidence:`);
-    for (const line of finding.evidence) out.push(...hanging(line, `${body}- `, width));
+    for (const line of finding.evidence) out.push(...evidenceLines(line, body, width));
     out.push(`${body}Remediation:`);
     const code = `${body}  `;
     const remediation = full ? finding.remediation : shortenRemediation(finding.remediation);
@@ -129,6 +129,20 @@ function findingLines(report: Report, p: Palette, width: number, full: boolean):
   });
   return out;
 }
+
+// A `verify:` command is broken as a shell command (backslashes, the comment on lines of its own),
+// so that the lines pasted as printed are the command.
+function evidenceLines(line: string, body: string, width: number): string[] {
+  const at = line.indexOf(VERIFY);
+  if (at < 0 || line.startsWith('none', at + VERIFY.length)) return hanging(line, `${body}- `, width);
+  const code = `${body}    `;
+  return [
+    ...hanging(line.slice(0, at + VERIFY.length - 1), `${body}- `, width),
+    ...wrapShell(line.slice(at + VERIFY.length), width - code.length).map((l) => code + l),
+  ];
+}
+
+const VERIFY = 'verify: ';
 
 function planLines(plan: Plan, p: Palette, width: number): string[] {
   const out = [heading('Upgrade plan', p)];
