@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Analysis, analyze, FRAGMENTATION_MIN_FILE_BYTES } from '@dqlite-analyzer/core';
 import { startDqliteNode, stopAllNodes } from '@dqlite-analyzer/test-support/dqlite-node';
-import { freePageStatements } from '@dqlite-analyzer/test-support/free-pages';
+import { writeFreePages } from '@dqlite-analyzer/test-support/free-pages';
 import { type Extraction, extractWithCli, sqlite } from '@dqlite-analyzer/test-support/independent';
 import { KineHistory, kineSchema, kineValue } from '@dqlite-analyzer/test-support/kine';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -25,10 +25,8 @@ beforeAll(async () => {
   const history = new KineHistory();
   history.bulkCreate('/registry/pods/default/web-', 50, kineValue.k8s(800), { chunk: 50 });
   await node.exec('k8s', [...kineSchema('v1'), ...history.takeStatements()]);
-  await node.exec(
-    'k8s',
-    freePageStatements({ chunks: CHUNKS, rowsPerChunk: ROWS_PER_CHUNK, rowBytes: ROW_BYTES }),
-  );
+  writeFreePages(history, { chunks: CHUNKS, rowsPerChunk: ROWS_PER_CHUNK, rowBytes: ROW_BYTES });
+  await node.exec('k8s', history.takeStatements());
   const snapshot = await node.copySnapshot(await node.padUntilSnapshot({ timeoutMs: 60_000 }), scratch);
   await node.stop();
   extraction = await extractWithCli(snapshot.dataPath);
