@@ -57,6 +57,7 @@ export const ERROR_CODES = {
   DQA_SQLITE_CORRUPT: input('SQLite reports the database as corrupt'),
   DQA_KINE_NOT_FOUND: input('no database in the input has a kine table'),
   DQA_COMPARE_ORDER: input('the snapshot given as newer has a lower kine revision than the older one'),
+  DQA_COMPARE_CLUSTERS: input("the two snapshots are not one cluster's history"),
   DQA_TEMP_NO_SPACE: environment('not enough free space for the private copy of the database'),
   DQA_TEMP_FAILED: environment('the private working copy cannot be created or written'),
   DQA_SQLITE_NO_MEMORY: environment('SQLite ran out of memory reading the private copy'),
