@@ -1,13 +1,8 @@
 import { accessSync, constants, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import {
-  type Analysis,
-  AnalyzerError,
-  analyze,
-  type Comparison,
-  compare,
-  ensureOutsideOf,
-} from '@dqlite-analyzer/core';
+import type { Analysis, Comparison } from '@dqlite-analyzer/core';
+import { AnalyzerError, ensureOutsideOf } from '@dqlite-analyzer/core/child';
+import { runInAnalysisChild } from './analysis-child.js';
 import type { AnalyzeCommand, CompareCommand, OutputOptions } from './cli.js';
 import { exitCodeForFindings } from './exit-codes.js';
 import { RENDERERS, type RenderContext } from './formats.js';
@@ -33,14 +28,19 @@ export async function runAnalyze(command: AnalyzeCommand, io: Io, generatedBy: s
   const progress = createProgressLine(io.stderr, command.progress);
   let analysis: Analysis;
   try {
-    analysis = await analyze(command.path, {
-      vacuum: command.vacuum,
-      tempDir: command.tempDir,
-      requireKine: !command.storageOnly,
-      integrity: command.integrity,
-      keepCopiesIn: command.keepCopies,
-      onProgress: progress.listener,
-    });
+    analysis = await runInAnalysisChild<Analysis>(
+      {
+        kind: 'analyze',
+        path: command.path,
+        options: {
+          vacuum: command.vacuum,
+          requireKine: !command.storageOnly,
+          integrity: command.integrity,
+          keepCopiesIn: command.keepCopies,
+        },
+      },
+      progress.listener,
+    );
   } finally {
     progress.clear();
   }
@@ -64,11 +64,15 @@ export async function runCompare(command: CompareCommand, io: Io, generatedBy: s
   const progress = createProgressLine(io.stderr, command.progress);
   let comparison: Comparison;
   try {
-    comparison = await compare(command.older, command.newer, {
-      tempDir: command.tempDir,
-      intervalSeconds: command.intervalSeconds,
-      onProgress: progress.listener,
-    });
+    comparison = await runInAnalysisChild<Comparison>(
+      {
+        kind: 'compare',
+        older: command.older,
+        newer: command.newer,
+        options: { intervalSeconds: command.intervalSeconds },
+      },
+      progress.listener,
+    );
   } finally {
     progress.clear();
   }

@@ -3,7 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AnalyzerError } from '../errors.js';
 
-/** A private working directory (mode 0700) that is removed when released or when the process ends. */
+/**
+ * A private working directory (mode 0700), removed when released. The core installs no signal or
+ * exit handlers (a handler cannot run while SQLite holds the thread, and its presence would turn
+ * off the signal's default action): its callers run the analysis in a child process and remove
+ * the child's directory themselves, whatever ended it (child/spawn.ts).
+ */
 export interface PrivateDir {
   path: string;
   /** Remove the directory and everything in it; safe to call twice. */
@@ -11,35 +16,6 @@ export interface PrivateDir {
 }
 
 const live = new Set<string>();
-const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
-let hooked = false;
-
-// On a signal: remove our copies, then re-raise it so the process ends as it would have
-// without us (the core never calls process.exit). Only installed while a copy exists.
-function onSignal(signal: NodeJS.Signals): void {
-  removeAll();
-  unhook();
-  if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
-}
-
-function removeAll(): void {
-  for (const path of live) rmSync(path, { recursive: true, force: true });
-  live.clear();
-}
-
-function hook(): void {
-  if (hooked) return;
-  hooked = true;
-  process.on('exit', removeAll);
-  for (const signal of SIGNALS) process.on(signal, onSignal);
-}
-
-function unhook(): void {
-  if (!hooked) return;
-  hooked = false;
-  process.off('exit', removeAll);
-  for (const signal of SIGNALS) process.off(signal, onSignal);
-}
 
 /** Create a private directory under `parent` (default: the OS temp dir). */
 export function createPrivateDir(parent = tmpdir()): PrivateDir {
@@ -57,13 +33,11 @@ export function createPrivateDir(parent = tmpdir()): PrivateDir {
     );
   }
   live.add(path);
-  hook();
   return {
     path,
     release() {
       rmSync(path, { recursive: true, force: true });
       live.delete(path);
-      if (live.size === 0) unhook();
     },
   };
 }
