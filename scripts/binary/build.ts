@@ -6,7 +6,6 @@ import { createHash } from 'node:crypto';
 import {
   chmodSync,
   copyFileSync,
-  existsSync,
   mkdirSync,
   readFileSync,
   renameSync,
@@ -101,11 +100,6 @@ const modules: Record<string, string | { contents: string; resolveDir: string }>
     resolveDir: join(root, 'packages/core'),
   },
 };
-// The agent's analysis worker thread, as long as it has one: tsc -b leaves a removed module's old
-// output in dist/, so the source decides.
-if (existsSync(join(root, 'packages/agent/src/analysis-worker.ts'))) {
-  modules['analysis-worker.mjs'] = join(root, 'packages/agent/dist/analysis-worker.js');
-}
 for (const [name, entry] of Object.entries(modules)) {
   await build({
     ...(typeof entry === 'string' ? { entryPoints: [entry] } : { stdin: entry }),

@@ -17,7 +17,7 @@ import { buildPayload } from '../corpus/formats.js';
 const run = promisify(execFile);
 const CLI = new URL('../../packages/cli/dist/main.js', import.meta.url).pathname;
 const SAMPLE = new URL('../../examples/sample-snapshot/', import.meta.url).pathname;
-const SAMPLE_NAME = 'snapshot-1-1024-2683897';
+const SAMPLE_NAME = 'snapshot-1-1024-7887316';
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 /** The CLI's documented exit codes (cli/src/exit-codes.ts, README); the agent exits 0. */
 const CLI_EXIT = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 } as const;
@@ -28,6 +28,7 @@ let scratch: string;
 let bigDb: string;
 let bigBytes: number;
 let hostileDb: string;
+let wideDb: string;
 let bigSnapshotDir: string;
 
 beforeAll(async () => {
@@ -43,6 +44,17 @@ beforeAll(async () => {
     ].join(';\n'),
   ]);
   bigBytes = (await stat(bigDb)).size;
+  // 3,000 resources: a JSON report of ~1.2 MB (its prefix table lists each), more than a pipe holds.
+  wideDb = join(scratch, 'wide.db');
+  await run('sqlite3', [
+    wideDb,
+    [
+      ...kineSchema('v1'),
+      `INSERT INTO kine (name, created, deleted, create_revision, prev_revision, lease, value, old_value)
+       WITH RECURSIVE r(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM r LIMIT 20000)
+       SELECT '/registry/res' || (i % 3000) || '/signals/cm-' || i, 1, 0, 0, 0, 0, randomblob(50), NULL FROM r`,
+    ].join(';\n'),
+  ]);
   hostileDb = join(scratch, 'hostile.db');
   await run('sqlite3', [
     hostileDb,
@@ -187,8 +199,11 @@ function signalAndWait(child: ChildProcess, signal: NodeJS.Signals): Promise<End
   });
 }
 
-function startCli(args: string[]): { child: ChildProcess; stderr: () => string } {
-  const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+function startCli(
+  args: string[],
+  stdout: 'ignore' | 'pipe' = 'ignore',
+): { child: ChildProcess; stderr: () => string } {
+  const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', stdout, 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', (chunk) => {
     stderr += chunk;
@@ -223,6 +238,24 @@ describe('the CLI stops on a signal', () => {
         expect(await readdir(temp)).toEqual([]);
       });
     }
+  }
+
+  // The report goes to a pipe no one reads (a pager that stopped reading): the analysis is done,
+  // its child gone, and the CLI waits to write the rest of 1.2 MB.
+  for (const signal of SIGNALS) {
+    it(`${signal} while writing the report to a stalled pipe: exit ${CLI_EXIT[signal]} within ${WITHIN_MS} ms`, async () => {
+      const temp = await mkdtemp(join(scratch, 'temp-'));
+      const cli = startCli([wideDb, '--format', 'json', '--temp-dir', temp], 'pipe');
+      cli.child.stdout!.pause();
+      const child = await analysisChild(cli.child.pid!);
+      await waitFor(async () => (alive(child) ? undefined : true), 'the analysis to end');
+      await waitFor(async () => ((await readdir(temp)).length === 0 ? true : undefined), 'the copy removed');
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(alive(cli.child.pid!), cli.stderr()).toBe(true);
+      const ended = await signalAndWait(cli.child, signal);
+      expect(ended.code, cli.stderr()).toBe(CLI_EXIT[signal]);
+      expect(ended.ms).toBeLessThan(WITHIN_MS);
+    });
   }
 
   // The child looks for its parent every 200 ms (core/src/child/orphan-watch.ts); 3 s of slack

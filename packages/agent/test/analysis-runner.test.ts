@@ -17,7 +17,7 @@ const ENDLESS_COMMAND = { command: process.execPath, args: [...sourceLoaderArgs(
 const scratch = mkdtempSync(join(tmpdir(), 'agent-runner-'));
 const temp = mkdtempSync(join(scratch, 'temp-'));
 // A file that exists (a vanished one is counted as VANISHED); the fixture child never reads it.
-const ENDLESS_INPUT = join(scratch, 'snapshot-1-1024-2683897.endless');
+const ENDLESS_INPUT = join(scratch, 'snapshot-1-1024-7887316.endless');
 writeFileSync(ENDLESS_INPUT, '');
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
@@ -42,7 +42,7 @@ describe('the analysis runner', () => {
     expect(readdirSync(temp)).toEqual([]);
 
     const next = done(runner);
-    runner.request(join(SAMPLE_DIR, 'snapshot-1-1024-2683897'));
+    runner.request(join(SAMPLE_DIR, 'snapshot-1-1024-7887316'));
     const good = await next;
     expect(good, JSON.stringify(good)).toMatchObject({ ok: true, code: undefined });
     expect(runner.latest?.kine?.rows).toBeGreaterThan(0);
