@@ -8,7 +8,7 @@ import { ANALYSIS_CHILD_ARG, analysisChildCommand, type ChildCommand } from '@dq
  */
 export function agentAnalysisChild(): ChildCommand {
   const here = import.meta.url;
-  if (!here.endsWith('.ts')) return analysisChildCommand(fileURLToPath(new URL('./main.js', here)));
+  if (!here.endsWith('.ts')) return analysisChildCommand(() => fileURLToPath(new URL('./main.js', here)));
   // Under vitest this file runs from src/*.ts, and Node 20 cannot start a TypeScript entry: the
   // child registers tsx (a dev dependency, there wherever the sources are) and resolves the core to
   // its source too (the export condition in packages/core/package.json), so tests never run a

@@ -17,7 +17,7 @@ let current: AnalysisChild | undefined;
  * command line, also inside a single executable. Throws DQA_TEMP_FAILED.
  */
 export function startAnalysisChild(tempDir: string | undefined): void {
-  const command = analysisChildCommand(fileURLToPath(new URL('./main.js', import.meta.url)));
+  const command = analysisChildCommand(() => fileURLToPath(new URL('./main.js', import.meta.url)));
   current = new AnalysisChild({ command, tempDir });
 }
 

@@ -18,11 +18,13 @@ interface SeaModule {
  * application process.argv[1] is no script and the binary is its own entry: `<binary>
  * __analysis-child` (nodejs.org/api/single-executable-applications.html). Node's flags are not
  * passed on (an --inspect port would clash); NODE_OPTIONS reaches the child with the environment.
+ * `entryScript` is asked only outside one: there modules are data: URLs, which no relative URL
+ * resolves against.
  */
-export function analysisChildCommand(entryScript: string): ChildCommand {
+export function analysisChildCommand(entryScript: () => string): ChildCommand {
   const sea = process.getBuiltinModule?.('node:sea') as SeaModule | undefined;
   if (sea?.isSea()) return { command: process.execPath, args: [ANALYSIS_CHILD_ARG] };
-  return { command: process.execPath, args: [entryScript, ANALYSIS_CHILD_ARG] };
+  return { command: process.execPath, args: [entryScript(), ANALYSIS_CHILD_ARG] };
 }
 
 /** Whether this process was started by analysisChildCommand() (the argument follows the script or binary). */
