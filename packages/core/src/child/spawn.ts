@@ -49,10 +49,15 @@ export class AnalysisChild {
   constructor(private readonly options: ChildOptions) {
     this.dir = createPrivateDir(options.tempDir);
     // The structured-clone serializer carries the Analysis without a JSON text in between.
+    // Pipes, not 'ignore': that opens /dev/null, which a chroot may not have (test/binary). The
+    // child reads nothing and prints nothing; whatever a dependency might print is dropped, never
+    // mixed into the caller's report on stdout. stderr is shared, for a crash's last words.
     this.child = spawn(options.command.command, [...options.command.args], {
-      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+      stdio: ['pipe', 'pipe', 'inherit', 'ipc'],
       serialization: 'advanced',
     });
+    this.child.stdin?.end();
+    this.child.stdout?.resume();
     this.child.on('message', (message: ChildMessage) => {
       if (message.type === 'progress') this.onProgress?.(message.progress);
       else this.answer ??= message;
