@@ -54,9 +54,8 @@ describe.skipIf(mountRefused !== undefined)('SQLite on a full temp filesystem (t
   });
 
   it('no inode left for the wal-index: SQLITE_CANTOPEN is DQA_TEMP_FAILED, exit 73', async () => {
-    // The tmpfs root, the CLI's private directory, the analysis child's inside it (analyze() makes
-    // its own, core/src/child/serve.ts), the copies; nothing more.
-    expect(mountTmpfs(temp, `size=64m,nr_inodes=${3 + filesNeeded}`)).toBeUndefined();
+    // The tmpfs root, the private directory, the copies; nothing more.
+    expect(mountTmpfs(temp, `size=64m,nr_inodes=${2 + filesNeeded}`)).toBeUndefined();
     const result = await analyse();
     expect(result.stderr).toMatch(errorLine('DQA_TEMP_FAILED', 'SQLITE_CANTOPEN'));
     expect(result.code).toBe(73);

@@ -129,19 +129,11 @@ export class AnalysisRunner extends EventEmitter {
       previous !== undefined && previous !== path && existsSync(previous) ? previous : undefined;
     // requireKine: false — storage figures are worth having for any dqlite database.
     // parallel: false — one core for the agent's analysis; the node's work has the other.
-    let child: AnalysisChild;
-    try {
-      child = new AnalysisChild({
-        command: this.options.childCommand ?? agentAnalysisChild(),
-        tempDir: this.options.tempDir,
-        nice: this.options.nice,
-      });
-    } catch (error) {
-      // The private directory cannot be created (DQA_TEMP_FAILED): retried like a full disk.
-      const code = isAnalyzerError(error) ? error.code : 'INTERNAL';
-      this.finish(path, { ok: false, code, message: (error as Error).message }, started);
-      return;
-    }
+    const child = new AnalysisChild({
+      command: this.options.childCommand ?? agentAnalysisChild(),
+      tempDir: this.options.tempDir,
+      nice: this.options.nice,
+    });
     this.child = child;
     let timedOut = false;
     const timer = setTimeout(

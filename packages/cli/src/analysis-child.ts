@@ -14,7 +14,7 @@ let current: AnalysisChild | undefined;
  * Start the analysis child now, before the job is known, so that its start-up overlaps loading
  * the renderers: this program started again with the hidden subcommand. The entry is main.js
  * beside this file; analysisChildCommand() (core/src/child/self-invocation.ts) turns it into the
- * command line, also inside a single executable. Throws DQA_TEMP_FAILED.
+ * command line, also inside a single executable.
  */
 export function startAnalysisChild(tempDir: string | undefined): void {
   const command = analysisChildCommand(() => fileURLToPath(new URL('./main.js', import.meta.url)));

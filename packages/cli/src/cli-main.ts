@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { AnalysisChildError, ensureOutsideOf, errorKind, isAnalyzerError } from '@dqlite-analyzer/core/child';
+import { AnalysisChildError, errorKind, isAnalyzerError } from '@dqlite-analyzer/core/child';
 import { CommanderError, InvalidArgumentError } from 'commander';
 import { startAnalysisChild, stopAnalysisChild } from './analysis-child.js';
 import { buildProgram, type CliCommand } from './cli.js';
@@ -29,12 +29,6 @@ let debug = process.argv.includes('--debug');
 
 async function run(command: CliCommand): Promise<void> {
   debug = command.debug;
-  // The parent makes the private directory in --temp-dir: refused first when that is where the
-  // input is (the child's analyze() checks the kept copies dir).
-  const inputs = command.command === 'compare' ? [command.older, command.newer] : [command.path];
-  if (command.tempDir !== undefined) {
-    for (const input of inputs) await ensureOutsideOf(input, command.tempDir, 'the temp dir');
-  }
   // Started first: the child loads the core while this process loads the renderers.
   startAnalysisChild(command.tempDir);
   try {
@@ -45,7 +39,7 @@ async function run(command: CliCommand): Promise<void> {
         ? await runCompare(command, io, generatedBy)
         : await runAnalyze(command, io, generatedBy);
   } finally {
-    // Ends a child that never got its job (the --output check failed first); a no-op otherwise.
+    // Ends a child that never got its job (loading the renderers failed); a no-op otherwise.
     await stopAnalysisChild();
   }
 }

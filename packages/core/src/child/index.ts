@@ -8,7 +8,6 @@ export {
   isAnalyzerError,
   isErrorCode,
 } from '../errors.js';
-export { ensureOutsideOf } from '../source/outside-input.js';
 export type { Progress, ProgressListener } from '../source/snapshot-file.js';
 export type { AnalysisJob, ChildAnalyzeOptions, ChildCompareOptions } from './protocol.js';
 export {

@@ -29,8 +29,10 @@ export type AnalysisJob =
 /** The first and only message the parent sends. */
 export interface JobRequest {
   job: AnalysisJob;
-  /** Created (0700) and removed by the parent; the child puts its copies under it. */
-  privateDir: string;
+  /** Where the child makes its private directories (the caller's temp dir, default the OS's). */
+  tempDir: string | undefined;
+  /** Their names' tag (tagPrivateDirs, io/temp-dir.ts): the parent removes them by it. */
+  tag: string;
   /** The parent's pid: when the child's parent is another process, the parent is gone. */
   parentPid: number;
   /** Lower the child's priority (the agent's `nice`); 0 leaves it. */

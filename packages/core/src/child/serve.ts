@@ -1,8 +1,9 @@
-import { setPriority } from 'node:os';
+import { setPriority, tmpdir } from 'node:os';
 import { dirname } from 'node:path';
 import { analyze } from '../analyze.js';
 import { compare } from '../compare.js';
 import { errnoOf, isAnalyzerError } from '../errors.js';
+import { privateDirPrefix, tagPrivateDirs } from '../io/temp-dir.js';
 import { readDataDir } from '../source/data-dir.js';
 import type { ProgressListener } from '../source/snapshot-file.js';
 import { watchForOrphaning } from './orphan-watch.js';
@@ -22,7 +23,8 @@ export function serveAnalysisChild(): Promise<void> {
   }
   return new Promise((resolve) => {
     process.once('message', async (request: JobRequest) => {
-      watchForOrphaning(request.parentPid, request.privateDir);
+      tagPrivateDirs(request.tag);
+      watchForOrphaning(request.parentPid, request.tempDir ?? tmpdir(), privateDirPrefix(request.tag));
       lowerPriority(request.nice);
       const answer = await runJob(request, (message) => send(message));
       // Disconnecting once the answer is written lets the event loop, and so the process, end.
@@ -35,7 +37,7 @@ export function serveAnalysisChild(): Promise<void> {
 }
 
 async function runJob(request: JobRequest, send: (message: ChildMessage) => void): Promise<ChildMessage> {
-  const { job, privateDir } = request;
+  const { job, tempDir } = request;
   const onProgress: ProgressListener = (progress) => send({ type: 'progress', progress });
   try {
     let value: unknown;
@@ -45,11 +47,11 @@ async function runJob(request: JobRequest, send: (message: ChildMessage) => void
       value = await analyze(job.path, {
         ...job.options,
         ...(compareWith ? { compareWith } : {}),
-        tempDir: privateDir,
+        tempDir,
         onProgress,
       });
     } else {
-      value = await compare(job.older, job.newer, { ...job.options, tempDir: privateDir, onProgress });
+      value = await compare(job.older, job.newer, { ...job.options, tempDir, onProgress });
     }
     return { type: 'result', value };
   } catch (error) {

@@ -1,6 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
 import { AnalyzerError } from '../errors.js';
-import { createPrivateDir, type PrivateDir } from '../io/temp-dir.js';
+import { privateDirPrefix, removePrivateDirs } from '../io/temp-dir.js';
 import type { ProgressListener } from '../source/snapshot-file.js';
 import type { AnalysisJob, ChildMessage, JobFailure, JobRequest } from './protocol.js';
 import type { ChildCommand } from './self-invocation.js';
@@ -9,7 +11,7 @@ import type { ChildCommand } from './self-invocation.js';
 export interface ChildOptions {
   /** The program to start (analysisChildCommand() of the caller's entry script). */
   command: ChildCommand;
-  /** Where the private directory goes (default: the OS temp dir). */
+  /** Where the child's private directories go (default: the OS temp dir). */
   tempDir?: string | undefined;
   /** Nice value for the child (the agent's); default 0. */
   nice?: number | undefined;
@@ -30,13 +32,15 @@ export class AnalysisChildError extends Error {
 }
 
 /**
- * A child process for one analysis job, which can be stopped in any state. The parent creates
- * the private directory, the child puts its copies under it, and the parent removes it once the
- * child has exited, however it ended. Started before the job is known, its start-up (Node and
- * the core's modules) overlaps the caller's own.
+ * A child process for one analysis job, which can be stopped in any state. The child makes its
+ * private directories as analyze() does, after the same checks (never inside the input's data
+ * directory), named with a random tag of this parent's; the parent removes every directory with
+ * that tag once the child has exited, however it ended, so this process itself writes nothing.
+ * Started before the job is known, its start-up (Node and the core's modules) overlaps the
+ * caller's own.
  */
 export class AnalysisChild {
-  private readonly dir: PrivateDir;
+  private readonly tag = randomBytes(6).toString('hex');
   private readonly child: ChildProcess;
   private readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   private answer: ChildMessage | undefined;
@@ -45,9 +49,7 @@ export class AnalysisChild {
   private stopped = false;
   private started = false;
 
-  /** Throws DQA_TEMP_FAILED when the private directory cannot be created. */
   constructor(private readonly options: ChildOptions) {
-    this.dir = createPrivateDir(options.tempDir);
     // The structured-clone serializer carries the Analysis without a JSON text in between.
     // Pipes, not 'ignore': that opens /dev/null, which a chroot may not have (test/binary). The
     // child reads nothing and prints nothing; whatever a dependency might print is dropped, never
@@ -64,7 +66,7 @@ export class AnalysisChild {
     });
     this.exited = new Promise((resolve) => {
       const ended = (code: number | null, signal: NodeJS.Signals | null) => {
-        this.dir.release();
+        removePrivateDirs(options.tempDir ?? tmpdir(), privateDirPrefix(this.tag));
         resolve({ code, signal });
       };
       this.child.once('close', ended);
@@ -86,7 +88,8 @@ export class AnalysisChild {
     this.onProgress = onProgress;
     const request: JobRequest = {
       job,
-      privateDir: this.dir.path,
+      tempDir: this.options.tempDir,
+      tag: this.tag,
       parentPid: process.pid,
       nice: this.options.nice ?? 0,
     };

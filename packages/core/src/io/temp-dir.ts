@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, statfsSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statfsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AnalyzerError } from '../errors.js';
@@ -7,7 +7,7 @@ import { AnalyzerError } from '../errors.js';
  * A private working directory (mode 0700), removed when released. The core installs no signal or
  * exit handlers (a handler cannot run while SQLite holds the thread, and its presence would turn
  * off the signal's default action): its callers run the analysis in a child process and remove
- * the child's directory themselves, whatever ended it (child/spawn.ts).
+ * the child's directories themselves, whatever ended it (child/spawn.ts), found by their tag.
  */
 export interface PrivateDir {
   path: string;
@@ -16,13 +16,41 @@ export interface PrivateDir {
 }
 
 const live = new Set<string>();
+const PREFIX = 'dqlite-analyzer-';
+let namePrefix = PREFIX;
+
+/** The names of the private directories a process tagged `tag` makes: `dqlite-analyzer-<tag>-XXXXXX`. */
+export function privateDirPrefix(tag: string): string {
+  return `${PREFIX}${tag}-`;
+}
+
+/**
+ * Name this process's private directories after `tag` (the analysis child's, given by its
+ * parent), so that the parent finds and removes them once it has ended, however it ended.
+ */
+export function tagPrivateDirs(tag: string): void {
+  namePrefix = privateDirPrefix(tag);
+}
+
+/** Remove every directory in `parent` whose name starts with `prefix`; a missing `parent` has none. */
+export function removePrivateDirs(parent: string, prefix: string): void {
+  let names: string[];
+  try {
+    names = readdirSync(parent);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    if (name.startsWith(prefix)) rmSync(join(parent, name), { recursive: true, force: true });
+  }
+}
 
 /** Create a private directory under `parent` (default: the OS temp dir). */
 export function createPrivateDir(parent = tmpdir()): PrivateDir {
   let path: string;
   try {
     // mkdtemp creates the directory with mode 0700.
-    path = mkdtempSync(join(parent, 'dqlite-analyzer-'));
+    path = mkdtempSync(join(parent, namePrefix));
   } catch (cause) {
     const code = (cause as NodeJS.ErrnoException).code ?? 'error';
     throw new AnalyzerError(
