@@ -41,6 +41,7 @@ const PICKED = [
   'payload-names-hostile',
   'sqlite-plain-file-wal-directory',
   'payload-many-databases',
+  'sqlite-kine-view-endless',
 ];
 
 let scratch: string;
