@@ -53,10 +53,14 @@ function comparable(stdout) {
 }
 
 function run(cli, input, options, work) {
-  const result = spawnSync('node', [cli, input, '--format', 'json', '--quiet', '--temp-dir', work, ...options], {
-    encoding: 'utf8',
-    maxBuffer: 1 << 30,
-  });
+  const result = spawnSync(
+    'node',
+    [cli, input, '--format', 'json', '--quiet', '--temp-dir', work, ...options],
+    {
+      encoding: 'utf8',
+      maxBuffer: 1 << 30,
+    },
+  );
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -64,7 +68,8 @@ function run(cli, input, options, work) {
 function difference(input, work) {
   const a = run(baseline, input, extra, work);
   const b = run(OURS, input, extra, work);
-  if (a.code !== b.code || a.stderr !== b.stderr) return `exit ${a.code} vs ${b.code}\n${a.stderr}\n${b.stderr}`;
+  if (a.code !== b.code || a.stderr !== b.stderr)
+    return `exit ${a.code} vs ${b.code}\n${a.stderr}\n${b.stderr}`;
   const [x, y] = [comparable(a.stdout), comparable(b.stdout)];
   if (x === y) return null;
   const xs = x.split('\n');
