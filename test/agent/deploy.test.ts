@@ -6,8 +6,8 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { COLLECTORS, SELF_METRIC_NAMES } from '../../packages/agent/src/collectors/index.js';
 import { DEFAULT_DATA_DIR, DEFAULT_PORT, validateConfig } from '../../packages/agent/src/config.js';
+import { metricCatalogue } from '../../packages/agent/test/metric-catalogue.js';
 
 // yaml is the agent's dependency; resolve it from there (the repository root does not declare it).
 // biome-ignore lint/suspicious/noExplicitAny: manifests are walked by field name, as kubectl reads them.
@@ -17,7 +17,7 @@ const { parse, parseAllDocuments } = createRequire(
 )('yaml') as { parse(text: string): Manifest; parseAllDocuments(text: string): { toJS(): Manifest }[] };
 const path = (relative: string) => fileURLToPath(new URL(`../../${relative}`, import.meta.url));
 const read = (relative: string) => readFileSync(path(relative), 'utf8');
-const EXPORTED = new Set([...COLLECTORS.flatMap((c) => c.metricNames), ...SELF_METRIC_NAMES]);
+const EXPORTED = new Set((await metricCatalogue()).map((metric) => metric.name));
 const havePromtool = !spawnSync('promtool', ['--version']).error;
 
 /** dqlite_* names used in a text, histogram suffixes folded into their family. */

@@ -115,7 +115,7 @@ describe('errors that say the fix', () => {
     expectError(
       await runCli([SAMPLE, '--keep-copies', join(file, 'copies')]),
       73,
-      /^dqlite-analyze: DQA_OUTPUT_FAILED: cannot create --keep-copies .+ \(ENOTDIR\)\n$/,
+      /^dqlite-analyze: DQA_OUTPUT_FAILED: cannot create the kept copies dir .+ \(ENOTDIR\)\n$/,
     );
   });
 

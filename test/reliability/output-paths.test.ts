@@ -99,6 +99,10 @@ describe('the CLI never writes where the input is', () => {
         expectRefused(result, 'DQA_OUTPUT_INSIDE_INPUT', 2, `${input} ${option}`);
       }
     }
+    // A --keep-copies that does not exist yet is refused before it is made.
+    const missing = join(source.dataDir, 'copies');
+    const result = await cli([source.dataDir, '--keep-copies', missing, '--temp-dir', temp]);
+    expectRefused(result, 'DQA_OUTPUT_INSIDE_INPUT', 2, `--keep-copies ${missing}`);
     expect(await fingerprint(source.dataDir)).toEqual(before);
     expect(await readdir(temp)).toEqual([]);
   });

@@ -1,19 +1,12 @@
-import { accessSync, constants, mkdirSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import {
-  type Analysis,
-  AnalyzerError,
-  analyze,
-  type Comparison,
-  compare,
-  ensureOutsideOf,
-} from '@dqlite-analyzer/core';
+import { writeFileSync } from 'node:fs';
+import { type Analysis, AnalyzerError, analyze, type Comparison, compare } from '@dqlite-analyzer/core';
 import type { AnalyzeCommand, CompareCommand, OutputOptions } from './cli.js';
 import { exitCodeForFindings } from './exit-codes.js';
-import { RENDERERS, type RenderContext } from './formats.js';
+import { RENDERERS } from './formats.js';
 import { createProgressLine } from './progress.js';
 import { escapeControlCharacters } from './render/control-characters.js';
 import { formatSeconds } from './report/format.js';
+import type { ReportOptions } from './report/report-options.js';
 import { buildSummary } from './report/summary.js';
 
 /** The process streams, passed in so the commands never touch globals. */
@@ -24,12 +17,6 @@ export interface Io {
 
 /** Analyse, render, write; returns the exit code the findings call for. */
 export async function runAnalyze(command: AnalyzeCommand, io: Io, generatedBy: string): Promise<number> {
-  await checkOutput(command.output, [command.path]);
-  if (command.keepCopies !== undefined) {
-    // Refused before it is made: never a directory created inside the data directory being read.
-    await ensureOutsideOf(command.path, command.keepCopies, '--keep-copies');
-    createKeepCopies(command.keepCopies);
-  }
   const progress = createProgressLine(io.stderr, command.progress);
   let analysis: Analysis;
   try {
@@ -39,20 +26,23 @@ export async function runAnalyze(command: AnalyzeCommand, io: Io, generatedBy: s
       requireKine: !command.storageOnly,
       integrity: command.integrity,
       keepCopiesIn: command.keepCopies,
+      outputs: reportPath(command),
       onProgress: progress.listener,
     });
   } finally {
     progress.clear();
   }
-  const report = RENDERERS[command.format].analysis(humanSafe(analysis, command), {
-    ...context(command, generatedBy),
+  const safe = humanSafe(analysis, command);
+  // Built once: the report's first screen, and the verdict said on stderr when the report goes to a file.
+  const summary = buildSummary(safe);
+  const options: ReportOptions = {
+    ...reportOptions(command, generatedBy),
     summary: command.summary,
     fullRemediation: command.fullRemediation,
-  });
-  emit(report, command, io);
+  };
+  emit(RENDERERS[command.format].analysis(safe, options, summary), command, io);
   if (command.output && command.progress) {
-    const { verdict } = buildSummary(analysis);
-    io.stderr.write(`dqlite-analyze: ${verdict.label}; report written to ${command.output}\n`);
+    io.stderr.write(`dqlite-analyze: ${summary.verdict.label}; report written to ${command.output}\n`);
   }
   if (command.debug) writeTimings(io, analysis.timings);
   return exitCodeForFindings(analysis.findings, command.failOn);
@@ -60,65 +50,35 @@ export async function runAnalyze(command: AnalyzeCommand, io: Io, generatedBy: s
 
 /** Compare two snapshots, render, write; exit 0 when it ran. */
 export async function runCompare(command: CompareCommand, io: Io, generatedBy: string): Promise<number> {
-  await checkOutput(command.output, [command.older, command.newer]);
   const progress = createProgressLine(io.stderr, command.progress);
   let comparison: Comparison;
   try {
     comparison = await compare(command.older, command.newer, {
       tempDir: command.tempDir,
       intervalSeconds: command.intervalSeconds,
+      outputs: reportPath(command),
       onProgress: progress.listener,
     });
   } finally {
     progress.clear();
   }
   emit(
-    RENDERERS[command.format].comparison(humanSafe(comparison, command), context(command, generatedBy)),
+    RENDERERS[command.format].comparison(humanSafe(comparison, command), reportOptions(command, generatedBy)),
     command,
     io,
   );
   return 0;
 }
 
-function context(options: OutputOptions, generatedBy: string): RenderContext {
+function reportOptions(options: OutputOptions, generatedBy: string): ReportOptions {
   return { generatedBy, top: options.top, color: options.color, width: options.width };
 }
 
-// Fail before a long analysis, not after it, when the report could not be saved anyway — or must
-// not be: over the input or into its data directory (DQA_OUTPUT_INSIDE_INPUT, from the core, which
-// checks --temp-dir and --keep-copies the same way), or into a FIFO or device, where the write would
-// block or go somewhere else than a file.
-async function checkOutput(output: string | undefined, inputs: readonly string[]): Promise<void> {
-  if (output === undefined) return;
-  const existing = statSync(output, { throwIfNoEntry: false });
-  if (existing && !existing.isFile()) {
-    throw new AnalyzerError(
-      'DQA_OUTPUT_FAILED',
-      `cannot write the report to ${output}: it exists and is not a regular file`,
-      { path: output },
-    );
-  }
-  for (const input of inputs) await ensureOutsideOf(input, output, 'the report');
-  const dir = dirname(resolve(output));
-  try {
-    accessSync(dir, constants.W_OK);
-  } catch (cause) {
-    throw outputError(
-      `cannot write the report to ${output}: ${dir} is not a writable directory`,
-      output,
-      cause,
-    );
-  }
-}
-
-// --keep-copies DIR is where the user wants the copies: made when missing (0700: they hold the
-// cluster's data, Secrets included), like `mkdir -p`.
-function createKeepCopies(dir: string): void {
-  try {
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
-  } catch (cause) {
-    throw outputError(`cannot create --keep-copies ${dir}`, dir, cause);
-  }
+// The report, for the core to refuse before a long analysis, not after it, when it could not or
+// must not be saved: over the input or into its data directory (DQA_OUTPUT_INSIDE_INPUT, as it
+// refuses --temp-dir and --keep-copies), into a FIFO or device or an unwritable directory.
+function reportPath(options: OutputOptions): { path: string; what: string }[] {
+  return options.output === undefined ? [] : [{ path: options.output, what: 'the report' }];
 }
 
 function outputError(message: string, path: string, cause: unknown): AnalyzerError {

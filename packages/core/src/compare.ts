@@ -1,10 +1,13 @@
 import { dirname } from 'node:path';
 import type { Analysis, Comparison } from './analysis-types.js';
-import { type AnalyzeOptions, analyzeWith } from './analyze.js';
+import { analyzeInput } from './analyze.js';
+import type { AnalyzeOptions } from './analyze-options.js';
 import { AnalyzerError } from './errors.js';
 import { buildComparison, comparedSnapshot } from './kine/compare.js';
 import { readWritesSince, type WritesSince } from './kine/writes.js';
+import { prepareOutputPaths } from './output-paths.js';
 import { readDataDir } from './source/data-dir.js';
+import { resolveInput } from './source/resolve-input.js';
 
 export interface CompareOptions extends Omit<AnalyzeOptions, 'checks'> {
   /** Seconds between the two snapshots, when the caller knows better than the files. */
@@ -23,10 +26,14 @@ export async function compare(
   options: CompareOptions = {},
 ): Promise<Comparison> {
   const analyzeOptions: AnalyzeOptions = { ...options, checks: [], writes: false };
-  const older = await analyzeWith(olderPath, analyzeOptions);
+  // Both inputs resolved and every output path checked against each before the long part.
+  const olderInput = await resolveInput(olderPath);
+  const newerInput = await resolveInput(newerPath);
+  prepareOutputPaths([olderInput, newerInput], analyzeOptions);
+  const older = await analyzeInput(olderInput, analyzeOptions);
   const since = older.kine?.currentRevision ?? 0;
   let writes: WritesSince | undefined;
-  const newer = await analyzeWith(newerPath, analyzeOptions, (db) => {
+  const newer = await analyzeInput(newerInput, analyzeOptions, (db) => {
     writes = readWritesSince(db, since, options.keyLimit);
   });
   const newerRevision = newer.kine?.currentRevision ?? 0;

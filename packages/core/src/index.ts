@@ -54,7 +54,6 @@ export {
 } from './source/data-dir.js';
 export { CANONICAL_KUBERNETES_DATA_DIR, MICROK8S_DATA_DIR } from './source/data-dirs.js';
 export type { Compression, InputKind } from './source/detect.js';
-export { ensureOutsideOf } from './source/outside-input.js';
 export type { Progress, ProgressListener } from './source/snapshot-file.js';
 export type { BtreeUsage } from './sqlite/btrees.js';
 export type { IntegrityMode, IntegrityResult } from './sqlite/integrity.js';

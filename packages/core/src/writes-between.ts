@@ -1,162 +1,86 @@
-import { stat } from 'node:fs/promises';
-import { basename, dirname, resolve } from 'node:path';
-import type { ComparedSnapshot } from './analysis-types.js';
-import { AnalyzerError } from './errors.js';
-import type { ExtractedDatabase } from './fsm/extract.js';
-import { createPrivateDir } from './io/temp-dir.js';
-import { detectKineSchema } from './kine/schema.js';
-import { parseSnapshotName } from './raft/snapshot-name.js';
-import { type DataDirListing, readDataDir, type SnapshotFiles } from './source/data-dir.js';
-import { detectInput } from './source/detect.js';
-import { extractSnapshot } from './source/snapshot-file.js';
-import { openCopy } from './sqlite/open.js';
+import type { Analysis } from './analysis-types.js';
+import type { AnalyzeOptions } from './analyze-options.js';
+import { keepCopy } from './kept-copy.js';
+import { buildComparison, comparedSnapshot } from './kine/compare.js';
+import { readWritesSince, type WritesSince } from './kine/writes.js';
+import type { KineInspector } from './measure-database.js';
+import {
+  type OlderReadOptions,
+  type OlderSnapshot,
+  olderSnapshotMismatch,
+  readOlderSnapshot,
+  readOlderSnapshotAt,
+} from './older-snapshot.js';
+import type { ResolvedInput } from './source/resolve-input.js';
 
-/** Why a newer snapshot cannot be compared with the older one read by readOlderSnapshot, or null. */
-export function olderSnapshotMismatch(older: ComparedSnapshot, newerRevision: number): string | null {
-  if (newerRevision >= older.currentRevision) return null;
-  return (
-    `no write rate: the older snapshot ${older.dataFile} is at revision ${older.currentRevision}, past the ` +
-    `newest (${newerRevision}): the two are not one node's history`
-  );
-}
-
-export interface OlderReadOptions {
-  tempDir?: string | undefined;
-  /** Keep the older kine database's copy (closed, WAL merged); returns where it went. */
-  keep?: ((database: ExtractedDatabase) => string) | undefined;
-}
-
-/** The older snapshot of a data directory, or why the writes since it cannot be measured. */
-export type OlderSnapshot =
-  | { snapshot: ComparedSnapshot; unavailable: null }
-  | { snapshot: null; unavailable: string };
-
-const REVISIONS_SQL = `SELECT (SELECT max(id) FROM kine) AS currentRevision,
-  (SELECT max(prev_revision) FROM kine WHERE name = 'compact_rev_key') AS compactRevision`;
-
-/**
- * Read the revision counter of the data directory's second-newest complete snapshot, which raft
- * keeps beside the newest (canonical/raft: it removes all but the two newest after each snapshot).
- * Only its two revision figures survive: the copy is extracted, read with two indexed lookups, and
- * removed before the newer snapshot is extracted, so the peak memory and disk stay those of one
- * snapshot.
- */
-export async function readOlderSnapshot(
-  listing: DataDirListing,
-  options: OlderReadOptions = {},
-): Promise<OlderSnapshot> {
-  const older = listing.snapshots[1];
-  if (older) return readOlderSnapshotFile(older, listing.node?.id ?? null, options);
-  const pending = listing.incomplete.filter((i) => i.reason !== 'temporary-file');
-  const shown = pending
-    .slice(0, 3)
-    .map((i) => `${i.file}: ${i.reason}`)
-    .join(', ');
-  const more = pending.length > 3 ? ` and ${pending.length - 3} more` : '';
-  const unavailable =
-    pending.length > 0
-      ? `no write rate: no older complete snapshot; incomplete: ${shown}${more}`
-      : 'no write rate: the data directory holds one complete snapshot (raft keeps the previous one ' +
-        'beside the next; analyse again after the next snapshot, or compare two with dqlite-analyze compare)';
-  return { snapshot: null, unavailable };
+/** Analysis.writes: the writes between the input's older snapshot and the input. */
+export interface WritesBetween {
+  /** The caller's inspector, also counting the writes since the older snapshot's revision. */
+  inspect: KineInspector | undefined;
+  /** `writes` and `writesUnavailable`, once the input is measured. */
+  result(analysis: Analysis): Pick<Analysis, 'writes' | 'writesUnavailable'>;
 }
 
 /**
- * The same for a given older snapshot file (the agent passes the previous one it analysed), which
- * must be a complete snapshot (data and .meta) of the same node; `nodeId` from its info.yaml.
+ * Read the older snapshot (a data directory's second-newest, or `compareWith` for a snapshot file)
+ * before the input is extracted, its copy removed first: one snapshot on disk at a time.
  */
-export async function readOlderSnapshotFile(
-  older: SnapshotFiles,
-  nodeId: string | null,
-  options: OlderReadOptions = {},
-): Promise<OlderSnapshot> {
-  let revisions: { currentRevision: number; compactRevision: number | null } | undefined;
-  try {
-    revisions = await readRevisions(older, options);
-  } catch (error) {
-    const why = error instanceof AnalyzerError ? `${error.code}: ${error.message}` : String(error);
-    return {
-      snapshot: null,
-      unavailable: `no write rate: the older snapshot ${older.dataFile} cannot be read (${why})`,
-    };
-  }
-  if (!revisions) {
-    return {
-      snapshot: null,
-      unavailable: `no write rate: the older snapshot ${older.dataFile} holds no kine table`,
-    };
-  }
+export async function startWritesBetween(
+  input: ResolvedInput,
+  options: AnalyzeOptions,
+  inspect: KineInspector | undefined,
+): Promise<WritesBetween> {
+  const older: OlderSnapshot | undefined =
+    options.writes === false
+      ? undefined
+      : input.dataDir
+        ? await readOlderSnapshot(input.dataDir, olderOptions(options))
+        : options.compareWith && input.kind === 'snapshot'
+          ? await readOlderSnapshotAt(options.compareWith, olderOptions(options))
+          : undefined;
+  let since: WritesSince | undefined;
+  const olderRevision = older?.snapshot?.currentRevision;
   return {
-    snapshot: {
-      path: older.dataFile,
-      dataFile: older.dataFile,
-      directory: resolve(dirname(older.dataFile)),
-      nodeId,
-      term: older.name.term,
-      index: older.name.index,
-      timestampMs: older.name.timestampMs,
-      modifiedAt: older.modifiedAt,
-      ...revisions,
-    },
-    unavailable: null,
+    inspect:
+      olderRevision === undefined
+        ? inspect
+        : (db, details) => {
+            if (details.kine.currentRevision >= olderRevision) since = readWritesSince(db, olderRevision);
+            inspect?.(db, details);
+          },
+    result: (analysis) => writesBetween(analysis, older, since),
   };
 }
 
-async function readRevisions(
-  files: SnapshotFiles,
-  options: OlderReadOptions,
-): Promise<{ currentRevision: number; compactRevision: number | null; copyPath?: string } | undefined> {
-  const { compression } = await detectInput(files.dataFile);
-  const dir = createPrivateDir(options.tempDir);
-  try {
-    const { databases } = await extractSnapshot(files.dataFile, compression ?? 'none', dir.path);
-    // k8s-dqlite's database is `k8s`; any other kine database only when there is no `k8s`.
-    const ordered = [...databases].sort((a, b) => Number(b.name === 'k8s') - Number(a.name === 'k8s'));
-    for (const database of ordered) {
-      if (database.mainBytes === 0 && database.walBytes === 0) continue;
-      const db = openCopy(database.mainPath, `database "${database.name}" of ${files.dataFile}`);
-      let row: { currentRevision: number | null; compactRevision: number | null } | undefined;
-      try {
-        if (!detectKineSchema(db)) continue;
-        row = db.prepare(REVISIONS_SQL).get() as typeof row;
-      } finally {
-        db.close();
-      }
-      const revisions = {
-        currentRevision: Number(row!.currentRevision ?? 0),
-        compactRevision: row!.compactRevision,
-      };
-      return options.keep ? { ...revisions, copyPath: options.keep(database) } : revisions;
-    }
-    return undefined;
-  } finally {
-    dir.release();
-  }
+// The older snapshot's kine database is kept beside the newer one's, as `<name>.older.db`.
+function olderOptions(options: AnalyzeOptions): OlderReadOptions {
+  const dir = options.keepCopiesIn;
+  return {
+    tempDir: options.tempDir,
+    keep: dir ? (database) => keepCopy(database, dir, '.older') : undefined,
+  };
 }
 
-/** readOlderSnapshotFile for a path: the previous snapshot the caller analysed, if still there. */
-export async function readOlderSnapshotAt(
-  path: string,
-  options: OlderReadOptions = {},
-): Promise<OlderSnapshot> {
-  const name = parseSnapshotName(basename(path));
-  const [data, meta] = await Promise.all([
-    stat(path).catch(() => undefined),
-    stat(`${path}.meta`).catch(() => undefined),
-  ]);
-  if (!name || !data?.isFile() || data.size === 0 || !meta?.isFile()) {
+function writesBetween(
+  analysis: Analysis,
+  older: OlderSnapshot | undefined,
+  since: WritesSince | undefined,
+): Pick<Analysis, 'writes' | 'writesUnavailable'> {
+  if (!older) {
     return {
-      snapshot: null,
-      unavailable: `no write rate: the previous snapshot ${path} is gone or incomplete (raft keeps only the two newest)`,
+      writes: null,
+      writesUnavailable:
+        analysis.source.kind === 'data-dir'
+          ? 'no write rate: not measured (writes: false)'
+          : 'no write rate: the input is one file; give the data directory (raft keeps its two newest ' +
+            'snapshots there), or compare two snapshots with dqlite-analyze compare',
     };
   }
-  const listing = await readDataDir(dirname(path)).catch(() => undefined);
-  const files: SnapshotFiles = {
-    dataFile: path,
-    metaFile: `${path}.meta`,
-    name,
-    bytesOnDisk: data.size,
-    modifiedAt: data.mtime.toISOString(),
-  };
-  return readOlderSnapshotFile(files, listing?.node?.id ?? null, options);
+  if (!older.snapshot) return { writes: null, writesUnavailable: older.unavailable };
+  const newer = comparedSnapshot(analysis);
+  const mismatch = olderSnapshotMismatch(older.snapshot, newer.currentRevision);
+  if (mismatch || !since) {
+    return { writes: null, writesUnavailable: mismatch ?? 'no write rate: no kine table' };
+  }
+  return { writes: buildComparison(older.snapshot, newer, since), writesUnavailable: null };
 }

@@ -120,10 +120,15 @@ export async function openInChromium(
   } finally {
     clearTimeout(timer);
     if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGKILL');
-      await new Promise((resolve) => child.once('close', resolve));
+      // Browser.close lets Chromium end its own helper processes; a SIGKILL at once would orphan
+      // them, still writing into the profile while it is removed (ENOTEMPTY, seen in CI).
+      const closed = new Promise((resolve) => child.once('close', resolve));
+      const grace = setTimeout(() => child.kill('SIGKILL'), 5_000);
+      await closed;
+      clearTimeout(grace);
     }
-    await rm(profile, { recursive: true, force: true });
+    // A helper process that outlived the browser may still add a file: rm retries ENOTEMPTY.
+    await rm(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
   }
 }
 

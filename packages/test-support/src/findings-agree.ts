@@ -1,6 +1,6 @@
 // The rules that hold a finding's words to its figures (issue #11 §2): every number in a headline is
-// one of the finding's `data` values as the report writes it, and every `sqlite3 <copy>` verify line
-// ends with `# prints …`, the lines sqlite3 prints when the figure is right; each of those is in `data`.
+// one of the finding's `data` values as the report writes it, and every `sqlite3` verify line ends with
+// `# prints …`, the lines sqlite3 prints when the figure is right; each of those is in `data`.
 import { execFileSync } from 'node:child_process';
 import type { Finding, FindingValue } from '@dqlite-analyzer/core';
 import { formatBytes, formatCount, formatPercent } from '@dqlite-analyzer/core';
@@ -39,10 +39,13 @@ export interface SqliteVerify {
   prints: string[];
 }
 
-/** The `verify: sqlite3 <copy> … # prints …` commands of a finding's evidence. */
+/**
+ * The `verify: sqlite3 -readonly … # prints …` commands of a finding's evidence; the words
+ * after the figures, `(with --keep-copies DIR)`, are not figures.
+ */
 export function sqliteVerifies(finding: Finding): SqliteVerify[] {
   return finding.evidence.flatMap((line) => {
-    const m = /verify: (sqlite3 <copy> .*) {2}# prints (.*)$/.exec(line);
+    const m = /verify: (sqlite3 .*) {2}# prints (.*?)(?: \(with --keep-copies DIR\))?$/.exec(line);
     return m ? [{ command: m[1]!, prints: m[2]!.split(', ') }] : [];
   });
 }
@@ -54,10 +57,9 @@ export function unstatedVerifies(finding: Finding): string[] {
   );
 }
 
-/** What a verify command prints, run by bash with the real sqlite3 on `copy`. */
-export function runVerify(command: string, copy: string): string[] {
-  const script = command.replace('<copy>', `'${copy.replaceAll("'", `'\\''`)}'`);
-  return execFileSync('/bin/bash', ['-c', script], { encoding: 'utf8' }).trimEnd().split('\n');
+/** What a verify command prints, pasted as printed into bash with the real sqlite3, run in `cwd`. */
+export function runVerify(command: string, cwd: string): string[] {
+  return execFileSync('/bin/bash', ['-c', command], { cwd, encoding: 'utf8' }).trimEnd().split('\n');
 }
 
 /** The stated figures of a verify line that are not in the finding's data. */

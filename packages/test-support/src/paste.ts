@@ -31,14 +31,11 @@ export interface Pasted {
   script: string;
 }
 
-/** The remediation block and each verify command of every finding; `<copy>` becomes `copy`. */
-export function pastedCommands(analysis: Analysis, copy = '/nonexistent/copy.db'): Pasted[] {
+/** The remediation block and each verify command of every finding, exactly as printed. */
+export function pastedCommands(analysis: Analysis): Pasted[] {
   return analysis.findings.flatMap((f) => [
     { label: `${f.id} remediation`, script: f.remediation },
-    ...verifyCommands(f.evidence).map((command) => ({
-      label: `${f.id} verify`,
-      script: command.replaceAll('<copy>', copy),
-    })),
+    ...verifyCommands(f.evidence).map((command) => ({ label: `${f.id} verify`, script: command })),
   ]);
 }
 

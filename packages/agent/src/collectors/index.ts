@@ -15,25 +15,24 @@ import * as writes from './writes.js';
 
 export type { AgentParts, Collector } from './types.js';
 
-/** Every collector, in the order their metrics appear; add a file, then a line here. */
-export const COLLECTORS: { factory: CollectorFactory; metricNames: readonly string[] }[] = [
-  { factory: snapshot.createSnapshotCollector, metricNames: snapshot.metricNames },
-  { factory: storage.createStorageCollector, metricNames: storage.metricNames },
-  { factory: kine.createKineCollector, metricNames: kine.metricNames },
-  { factory: writes.createWritesCollector, metricNames: writes.metricNames },
-  { factory: leases.createLeasesCollector, metricNames: leases.metricNames },
-  { factory: findings.createFindingsCollector, metricNames: findings.metricNames },
-  { factory: analysis.createAnalysisCollector, metricNames: analysis.metricNames },
-  { factory: lockWindows.createLockWindowsCollector, metricNames: lockWindows.metricNames },
-  { factory: journal.createJournalCollector, metricNames: journal.metricNames },
-  { factory: probe.createProbeCollector, metricNames: probe.metricNames },
-  { factory: raftLog.createRaftLogCollector, metricNames: raftLog.metricNames },
-  { factory: node.createNodeCollector, metricNames: node.metricNames },
+/**
+ * Every collector, in the order their metrics appear; add a file, then a line here. A metric is
+ * declared once, where its collector creates it (gauges.ts), and has a row in the README's table.
+ */
+export const COLLECTORS: readonly CollectorFactory[] = [
+  snapshot.createSnapshotCollector,
+  storage.createStorageCollector,
+  kine.createKineCollector,
+  writes.createWritesCollector,
+  leases.createLeasesCollector,
+  findings.createFindingsCollector,
+  analysis.createAnalysisCollector,
+  lockWindows.createLockWindowsCollector,
+  journal.createJournalCollector,
+  probe.createProbeCollector,
+  raftLog.createRaftLogCollector,
+  node.createNodeCollector,
 ];
-
-const COLLECTOR_SUCCESS = 'dqlite_agent_collector_success';
-const COLLECTOR_DURATION = 'dqlite_agent_collector_duration_seconds';
-export const SELF_METRIC_NAMES = [COLLECTOR_SUCCESS, COLLECTOR_DURATION];
 
 /**
  * Create every collector on `registry`. The returned function runs before each scrape; a failing
@@ -44,15 +43,15 @@ export function registerCollectors(
   sources: AgentParts,
   onError?: (error: Error) => void,
 ) {
-  const collectors: Collector[] = COLLECTORS.map(({ factory }) => factory(registry, sources));
+  const collectors: Collector[] = COLLECTORS.map((factory) => factory(registry, sources));
   const success = new Gauge({
-    name: COLLECTOR_SUCCESS,
+    name: 'dqlite_agent_collector_success',
     help: '1 when the collector updated its metrics for this scrape.',
     labelNames: ['collector'] as const,
     registers: [registry],
   });
   const duration = new Gauge({
-    name: COLLECTOR_DURATION,
+    name: 'dqlite_agent_collector_duration_seconds',
     help: 'Time the collector took to update its metrics for this scrape.',
     labelNames: ['collector'] as const,
     registers: [registry],

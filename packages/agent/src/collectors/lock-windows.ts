@@ -1,29 +1,9 @@
-import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
-import type { LockSignal, LockWindow } from '../lock/windows.js';
+import { Counter, Histogram, type Registry } from 'prom-client';
+import type { LockSignal, LockWindow, LockWindows, WindowSource } from '../lock/windows.js';
+import { Gauges } from './gauges.js';
 import type { AgentParts, Collector } from './types.js';
 
-const LOCK_ERRORS = 'dqlite_lock_errors_total';
-const LOCK_TRIES = 'dqlite_lock_error_tries';
-const WINDOWS = 'dqlite_lock_windows_total';
-const WINDOW_DURATION = 'dqlite_lock_window_duration_seconds';
-const WINDOW_ERRORS = 'dqlite_lock_window_errors';
-const WINDOWS_DURING_SNAPSHOT = 'dqlite_lock_windows_during_snapshot_total';
-const WINDOW_OPEN = 'dqlite_lock_window_open';
-const FORBIDDEN = 'dqlite_rbac_forbidden_total';
-const LOG_LINES = 'dqlite_agent_log_lines_total';
-
-export const metricNames = [
-  LOCK_ERRORS,
-  LOCK_TRIES,
-  WINDOWS,
-  WINDOW_DURATION,
-  WINDOW_ERRORS,
-  WINDOWS_DURING_SNAPSHOT,
-  WINDOW_OPEN,
-  FORBIDDEN,
-  LOG_LINES,
-];
-
+const SOURCES: readonly WindowSource[] = ['logs', 'probe'];
 // Label values are capped: after this many distinct ones, new values are counted as "other".
 const MAX_LABEL_VALUES = 50;
 
@@ -31,26 +11,26 @@ const MAX_LABEL_VALUES = 50;
 export function createLockWindowsCollector(registry: Registry, sources: AgentParts): Collector {
   const registers = [registry];
   const errors = new Counter({
-    name: LOCK_ERRORS,
+    name: 'dqlite_lock_errors_total',
     help: '"database is locked" errors (logs) and failed or slow probes (probe), by source, database and key prefix.',
     labelNames: ['source', 'database', 'prefix'] as const,
     registers,
   });
   const tries = new Histogram({
-    name: LOCK_TRIES,
+    name: 'dqlite_lock_error_tries',
     help: 'Retries k8s-dqlite spent before giving up with "database is locked" (exec (try: N)); 500 is all of them.',
     labelNames: ['source'] as const,
     buckets: [1, 10, 50, 100, 250, 499, 500],
     registers,
   });
   const windows = new Counter({
-    name: WINDOWS,
+    name: 'dqlite_lock_windows_total',
     help: 'Lock windows (lock errors closer together than the window gap), counted when they close.',
     labelNames: ['source'] as const,
     registers,
   });
   const duration = new Histogram({
-    name: WINDOW_DURATION,
+    name: 'dqlite_lock_window_duration_seconds',
     help: 'Time from the first to the last lock error of a window; sub-second buckets, as k8s-dqlite cannot show them.',
     labelNames: ['source'] as const,
     // etcd's commit buckets, ExponentialBuckets(0.001, 2, 14), then minutes.
@@ -58,31 +38,44 @@ export function createLockWindowsCollector(registry: Registry, sources: AgentPar
     registers,
   });
   const windowErrors = new Histogram({
-    name: WINDOW_ERRORS,
+    name: 'dqlite_lock_window_errors',
     help: 'Lock errors per window.',
     labelNames: ['source'] as const,
     buckets: [1, 2, 5, 10, 20, 50, 100, 500, 1000],
     registers,
   });
   const duringSnapshot = new Counter({
-    name: WINDOWS_DURING_SNAPSHOT,
+    name: 'dqlite_lock_windows_during_snapshot_total',
     help: 'Lock windows that overlapped a snapshot write.',
     labelNames: ['source'] as const,
     registers,
   });
-  const open = new Gauge({
-    name: WINDOW_OPEN,
-    help: '1 while a lock window is open for the source.',
-    labelNames: ['source'] as const,
-    registers,
-  });
+  const gauges = new Gauges<LockWindows>(registry);
+  gauges.labelled(
+    'dqlite_lock_window_open',
+    '1 while a lock window is open for the source.',
+    ['source'],
+    (lockWindows) => {
+      const open = new Set(
+        lockWindows
+          .recent()
+          .filter((w) => w.open)
+          .map((w) => w.source),
+      );
+      return SOURCES.map((source) => [{ source }, open.has(source) ? 1 : 0]);
+    },
+  );
   const forbidden = new Counter({
-    name: FORBIDDEN,
+    name: 'dqlite_rbac_forbidden_total',
     help: 'RBAC "forbidden" denials in the followed logs, by service account (namespace/name).',
     labelNames: ['service_account'] as const,
     registers,
   });
-  const lines = new Counter({ name: LOG_LINES, help: 'Log lines read by the log sources.', registers });
+  const lines = new Counter({
+    name: 'dqlite_agent_log_lines_total',
+    help: 'Log lines read by the log sources.',
+    registers,
+  });
   const capped = (seen: Set<string>, value: string) => {
     if (seen.has(value) || seen.size < MAX_LABEL_VALUES) {
       seen.add(value);
@@ -105,7 +98,7 @@ export function createLockWindowsCollector(registry: Registry, sources: AgentPar
   sources.logs.on('forbidden', (account: string) =>
     forbidden.inc({ service_account: capped(accounts, account) }),
   );
-  for (const source of ['logs', 'probe']) {
+  for (const source of SOURCES) {
     windows.inc({ source }, 0);
     duringSnapshot.inc({ source }, 0);
   }
@@ -115,13 +108,7 @@ export function createLockWindowsCollector(registry: Registry, sources: AgentPar
     update() {
       lines.inc(sources.logs.lines - linesShown);
       linesShown = sources.logs.lines;
-      const openNow = new Set(
-        sources.windows
-          .recent()
-          .filter((w) => w.open)
-          .map((w) => w.source),
-      );
-      for (const source of ['logs', 'probe']) open.set({ source }, openNow.has(source as never) ? 1 : 0);
+      gauges.update(sources.windows);
     },
   };
 }

@@ -1,23 +1,7 @@
-import { type Analysis, type Comparison, writeCandidates } from '@dqlite-analyzer/core';
-import { Counter, Gauge, type Registry } from 'prom-client';
-import { setKnown, unknown } from './known.js';
+import { type Comparison, writeCandidates } from '@dqlite-analyzer/core';
+import { Counter, type Registry } from 'prom-client';
+import { Gauges, onChange } from './gauges.js';
 import type { AgentParts, Collector } from './types.js';
-
-const RESOURCE_REVISIONS = 'dqlite_kine_resource_revisions_total';
-const RESOURCE_WRITES = 'dqlite_kine_resource_writes';
-const RESOURCE_RATE = 'dqlite_kine_resource_writes_per_minute';
-const HOT_KEY_WRITES = 'dqlite_kine_hot_key_writes';
-const HOT_KEY_RATE = 'dqlite_kine_hot_key_writes_per_minute';
-const INTERVAL = 'dqlite_kine_writes_interval_seconds';
-
-export const metricNames = [
-  RESOURCE_REVISIONS,
-  RESOURCE_WRITES,
-  RESOURCE_RATE,
-  HOT_KEY_WRITES,
-  HOT_KEY_RATE,
-  INTERVAL,
-];
 
 /**
  * Storage prefixes with a label of their own, for the agent's lifetime: the first ones seen among
@@ -47,45 +31,44 @@ function keyLabel(key: string): string {
  * the same figures and thresholds the CLI's write-storm finding judges.
  */
 export function createWritesCollector(registry: Registry, sources: AgentParts): Collector {
-  const registers = [registry];
-  const resourceLabels = ['resource'] as const;
-  const keyLabels = ['key', 'resource', 'namespace', 'kind'] as const;
   const revisions = new Counter({
-    name: RESOURCE_REVISIONS,
+    name: 'dqlite_kine_resource_revisions_total',
     help: `kine revisions written per storage prefix, counted at each analysed snapshot since the previous one (at most ${MAX_RESOURCES} prefixes, then other).`,
-    labelNames: resourceLabels,
-    registers,
+    labelNames: ['resource'] as const,
+    registers: [registry],
   });
-  const resourceWrites = new Gauge({
-    name: RESOURCE_WRITES,
-    help: `kine revisions written per storage prefix ${LATEST}.`,
-    labelNames: resourceLabels,
-    registers,
-  });
-  const resourceRate = new Gauge({
-    name: RESOURCE_RATE,
-    help: `kine revisions a minute per storage prefix ${LATEST}, over the interval from the snapshot names.`,
-    labelNames: resourceLabels,
-    registers,
-  });
-  const hotWrites = new Gauge({
-    name: HOT_KEY_WRITES,
-    help: `Revisions of the ${MAX_HOT_KEYS} keys (kind key or lease) or involved objects of Events (kind events) nearest to write-storm ${LATEST}.`,
-    labelNames: keyLabels,
-    registers,
-  });
-  const hotRate = new Gauge({
-    name: HOT_KEY_RATE,
-    help: `Revisions a minute of the same keys ${LATEST}.`,
-    labelNames: keyLabels,
-    registers,
-  });
-  const interval = unknown(
-    new Gauge({
-      name: INTERVAL,
-      help: `Seconds between the two snapshots the write figures come from ${LATEST}.`,
-      registers,
-    }),
+  const gauges = new Gauges<LatestWrites>(registry);
+  gauges.labelled(
+    'dqlite_kine_resource_writes',
+    `kine revisions written per storage prefix ${LATEST}.`,
+    ['resource'],
+    (latest) => latest.resources.map(({ resource, revisions }) => [{ resource }, revisions]),
+  );
+  gauges.labelled(
+    'dqlite_kine_resource_writes_per_minute',
+    `kine revisions a minute per storage prefix ${LATEST}, over the interval from the snapshot names.`,
+    ['resource'],
+    (latest) =>
+      latest.resources.flatMap(({ resource, perMinute }) =>
+        perMinute === null ? [] : [[{ resource }, perMinute] as const],
+      ),
+  );
+  gauges.labelled(
+    'dqlite_kine_hot_key_writes',
+    `Revisions of the ${MAX_HOT_KEYS} keys (kind key or lease) or involved objects of Events (kind events) nearest to write-storm ${LATEST}.`,
+    KEY_LABELS,
+    (latest) => latest.hotKeys.map(({ labels, revisions }) => [labels, revisions]),
+  );
+  gauges.labelled(
+    'dqlite_kine_hot_key_writes_per_minute',
+    `Revisions a minute of the same keys ${LATEST}.`,
+    KEY_LABELS,
+    (latest) => latest.hotKeys.map(({ labels, perMinute }) => [labels, perMinute]),
+  );
+  gauges.value(
+    'dqlite_kine_writes_interval_seconds',
+    `Seconds between the two snapshots the write figures come from ${LATEST}.`,
+    (latest) => latest.intervalSeconds,
   );
   const labelled = new Set<string>();
   const resourceLabel = (prefix: string): string => {
@@ -96,50 +79,51 @@ export function createWritesCollector(registry: Registry, sources: AgentParts): 
     }
     return OTHER;
   };
-  let shown: Analysis | undefined;
   return {
     name: 'writes',
-    update() {
-      const analysis = sources.runner.latest;
-      if (!analysis || analysis === shown) return;
-      shown = analysis;
-      resourceWrites.reset();
-      resourceRate.reset();
-      hotWrites.reset();
-      hotRate.reset();
-      setKnown(interval, analysis.writes?.intervalSeconds);
-      const writes = analysis.writes;
-      if (!writes) return;
-      exportComparison(writes);
-    },
+    update: onChange(
+      () => sources.runner.latest,
+      (analysis) => {
+        const latest = latestWrites(analysis.writes, resourceLabel);
+        for (const { resource, revisions: count } of latest.resources) revisions.inc({ resource }, count);
+        gauges.update(latest);
+      },
+    ),
   };
+}
 
-  function exportComparison(writes: Comparison): void {
-    const byLabel = new Map<string, { revisions: number; perMinute: number | null }>();
-    // Fastest first, so the first labels handed out go to the heaviest writers.
-    for (const p of [...writes.writesByPrefix].sort((a, b) => b.revisions - a.revisions)) {
-      const label = resourceLabel(p.prefix);
-      const sum = byLabel.get(label) ?? { revisions: 0, perMinute: 0 };
-      sum.revisions += p.revisions;
-      sum.perMinute = p.perMinute === null || sum.perMinute === null ? null : sum.perMinute + p.perMinute;
-      byLabel.set(label, sum);
-    }
-    for (const [resource, sum] of byLabel) {
-      revisions.inc({ resource }, sum.revisions);
-      resourceWrites.set({ resource }, sum.revisions);
-      if (sum.perMinute !== null) resourceRate.set({ resource }, sum.perMinute);
-    }
-    if (writes.intervalSeconds === null) return;
-    const hottest = writeCandidates(writes)
-      .filter((w) => w.kind !== 'resource')
-      .sort((a, b) => b.perMinute / b.threshold - a.perMinute / a.threshold || a.key.localeCompare(b.key))
-      .slice(0, MAX_HOT_KEYS);
-    for (const w of hottest) {
+const KEY_LABELS = ['key', 'resource', 'namespace', 'kind'] as const;
+type KeyLabels = Record<(typeof KEY_LABELS)[number], string>;
+
+/** What the gauges show of one comparison: per resource label, and the keys nearest to write-storm. */
+interface LatestWrites {
+  resources: { resource: string; revisions: number; perMinute: number | null }[];
+  hotKeys: { labels: KeyLabels; revisions: number; perMinute: number }[];
+  intervalSeconds: number | null | undefined;
+}
+
+function latestWrites(writes: Comparison | null, resourceLabel: (prefix: string) => string): LatestWrites {
+  if (!writes) return { resources: [], hotKeys: [], intervalSeconds: undefined };
+  const byLabel = new Map<string, { revisions: number; perMinute: number | null }>();
+  // Fastest first, so the first labels handed out go to the heaviest writers.
+  for (const p of [...writes.writesByPrefix].sort((a, b) => b.revisions - a.revisions)) {
+    const label = resourceLabel(p.prefix);
+    const sum = byLabel.get(label) ?? { revisions: 0, perMinute: 0 };
+    sum.revisions += p.revisions;
+    sum.perMinute = p.perMinute === null || sum.perMinute === null ? null : sum.perMinute + p.perMinute;
+    byLabel.set(label, sum);
+  }
+  const resources = [...byLabel].map(([resource, sum]) => ({ resource, ...sum }));
+  if (writes.intervalSeconds === null) return { resources, hotKeys: [], intervalSeconds: null };
+  const hotKeys = writeCandidates(writes)
+    .filter((w) => w.kind !== 'resource')
+    .sort((a, b) => b.perMinute / b.threshold - a.perMinute / a.threshold || a.key.localeCompare(b.key))
+    .slice(0, MAX_HOT_KEYS)
+    .map((w) => {
       const resource =
         w.kind === 'events' ? 'events' : (writes.writes.find((k) => k.key === w.key)?.prefix ?? '');
       const labels = { key: keyLabel(w.key), resource, namespace: w.namespace ?? '', kind: w.kind };
-      hotWrites.set(labels, w.revisions);
-      hotRate.set(labels, w.perMinute);
-    }
-  }
+      return { labels, revisions: w.revisions, perMinute: w.perMinute };
+    });
+  return { resources, hotKeys, intervalSeconds: writes.intervalSeconds };
 }

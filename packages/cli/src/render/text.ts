@@ -1,19 +1,9 @@
 import type { CompareReport, Fact, Plan, Report, Section, Table } from '../report/model.js';
+import type { ReportOptions } from '../report/report-options.js';
 import { createPalette, type Palette, paintSeverity, paintVerdict } from './colors.js';
 import { layoutTable } from './columns.js';
 import { shortenRemediation } from './remediation.js';
 import { wrapShell, wrapWords } from './wrap.js';
-
-export interface TextOptions {
-  /** ANSI colours (only on a terminal; the CLI decides). */
-  color: boolean;
-  /** Columns to fit; the report is written for 80. */
-  width?: number;
-  /** Only the first screen (--summary). */
-  summary?: boolean;
-  /** Long manifests in the remediations in full (--full-remediation) instead of a pointer to them. */
-  fullRemediation?: boolean;
-}
 
 const INDENT = '  ';
 
@@ -21,7 +11,7 @@ const INDENT = '  ';
  * The report for a terminal: 80 columns, tables, colour only when asked. The first screen is the
  * answer (verdict, one line per finding, the figures that matter); the details follow.
  */
-export function renderText(report: Report, options: TextOptions): string {
+export function renderText(report: Report, options: ReportOptions): string {
   const p = createPalette(options.color);
   const width = options.width ?? 80;
   const out = firstScreenLines(report, p, width);
@@ -52,7 +42,7 @@ function firstScreenLines(report: Report, p: Palette, width: number): string[] {
 }
 
 /** The compare report for a terminal. */
-export function renderCompareText(report: CompareReport, options: TextOptions): string {
+export function renderCompareText(report: CompareReport, options: ReportOptions): string {
   const p = createPalette(options.color);
   const width = options.width ?? 80;
   const out: string[] = [p.bold(report.title), p.dim(report.generatedBy), ''];
@@ -121,7 +111,7 @@ function findingLines(report: Report, p: Palette, width: number, full: boolean):
     const body = ' '.repeat(number.length);
     out.push(...wrapWords(finding.title, width - body.length).map((l) => body + p.bold(l)));
     out.push(`${body}Evidence:`);
-    for (const line of finding.evidence) out.push(...hanging(line, `${body}- `, width));
+    for (const line of finding.evidence) out.push(...evidenceLines(line, body, width));
     out.push(`${body}Remediation:`);
     const code = `${body}  `;
     const remediation = full ? finding.remediation : shortenRemediation(finding.remediation);
@@ -129,6 +119,20 @@ function findingLines(report: Report, p: Palette, width: number, full: boolean):
   });
   return out;
 }
+
+// A `verify:` command is broken as a shell command (backslashes, the comment on lines of its own),
+// so that the lines pasted as printed are the command.
+function evidenceLines(line: string, body: string, width: number): string[] {
+  const at = line.indexOf(VERIFY);
+  if (at < 0 || line.startsWith('none', at + VERIFY.length)) return hanging(line, `${body}- `, width);
+  const code = `${body}    `;
+  return [
+    ...hanging(line.slice(0, at + VERIFY.length - 1), `${body}- `, width),
+    ...wrapShell(line.slice(at + VERIFY.length), width - code.length).map((l) => code + l),
+  ];
+}
+
+const VERIFY = 'verify: ';
 
 function planLines(plan: Plan, p: Palette, width: number): string[] {
   const out = [heading('Upgrade plan', p)];

@@ -77,8 +77,20 @@ function breakCommand(indent: string, words: string[], width: number): string[] 
   const lines: string[] = [];
   const continued = `${indent}    `;
   let line = indent;
-  for (const word of words) {
+  for (const [i, word] of words.entries()) {
     const start = line === indent || line === continued;
+    // A trailing comment: a backslash inside it continues nothing, so what did not fit after the
+    // command goes on comment lines of its own, never on a line a shell would run.
+    if (word.startsWith('#') && !start) {
+      const comment = words.slice(i).join(' ');
+      if (widthOf(line) + 1 + widthOf(comment) <= width) lines.push(`${line} ${comment}`);
+      else {
+        lines.push(line);
+        const text = comment.replace(/^#+\s?/, '');
+        for (const part of wrapWords(text, width - continued.length - 2)) lines.push(`${continued}# ${part}`);
+      }
+      return lines;
+    }
     // Leave room for " \" on every line but the last.
     if (!start && widthOf(line) + 1 + widthOf(word) + 2 > width) {
       lines.push(`${line} \\`);

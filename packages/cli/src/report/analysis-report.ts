@@ -20,24 +20,23 @@ import {
   topRows,
 } from './model.js';
 import { buildPlan } from './plan.js';
+import type { ReportOptions } from './report-options.js';
 import { buildSummary, type Summary, storageDatabase } from './summary.js';
 import { buildWritesSection } from './writes-section.js';
 
-/** What a report needs besides the analysis. */
-export interface ReportOptions {
-  /** `dqlite-analyze 0.1.0` */
-  generatedBy: string;
-  /** Rows per table (--top). */
-  top: number;
-}
-
-/** Turn an Analysis into the report every format lays out. Formats numbers; computes nothing new. */
-export function buildReport(analysis: Analysis, options: ReportOptions): Report {
+/**
+ * Turn an Analysis into the report every format lays out. Formats numbers; computes nothing new.
+ * `summary`: its first screen, when the caller has built it already.
+ */
+export function buildReport(
+  analysis: Analysis,
+  options: ReportOptions,
+  summary: Summary = buildSummary(analysis),
+): Report {
   const sections = [buildSnapshotSection(analysis, options), buildStorageSection(analysis, options)];
   const kine = buildKineSection(analysis, options.top);
   if (kine) sections.push(kine);
   if (analysis.kine) sections.push(buildWritesSection(analysis, options.top));
-  const summary = buildSummary(analysis);
   return {
     title: 'dqlite snapshot report',
     subject: analysis.source.dataFile,

@@ -1,15 +1,11 @@
 import type { ComparedSnapshot, Comparison } from '@dqlite-analyzer/core';
 import { formatCount, formatPercent, formatRate, formatSeconds, formatTime, plural } from './format.js';
 import type { CompareReport, Fact, Section } from './model.js';
+import type { ReportOptions } from './report-options.js';
 import { WRITES_NOTE, writesTables } from './writes-section.js';
 
-export interface CompareReportOptions {
-  generatedBy: string;
-  top: number;
-}
-
 /** Turn a Comparison into the report every format lays out. */
-export function buildCompareReport(comparison: Comparison, options: CompareReportOptions): CompareReport {
+export function buildCompareReport(comparison: Comparison, options: ReportOptions): CompareReport {
   const c = comparison;
   const share = (n: number) => (c.retainedRows > 0 ? formatPercent(n / c.retainedRows) : '-');
   const top = c.writes[0];

@@ -48,4 +48,3 @@ export function buildVerdict(findings: readonly Finding[], partial: boolean, isK
   const caveat = partial ? ' (part of the input could not be read: see the warnings)' : '';
   return { level, label: LABELS[level], summary: `${counted}${what}${caveat}.`, counts };
 }
-

@@ -1,7 +1,7 @@
 // The analysis of the real sample snapshot (fixtures/README.md) and a small comparison, for renderer tests.
 import { readFileSync } from 'node:fs';
 import type { Analysis, Comparison } from '@dqlite-analyzer/core';
-import type { RenderContext } from '../../src/formats.js';
+import type { ReportOptions } from '../../src/report/report-options.js';
 
 export const SAMPLE: Analysis = JSON.parse(
   readFileSync(new URL('../fixtures/sample-analysis.json', import.meta.url), 'utf8'),
@@ -10,7 +10,7 @@ export const SAMPLE: Analysis = JSON.parse(
 /** A fresh copy to change in one test. */
 export const sample = (): Analysis => structuredClone(SAMPLE);
 
-export const CONTEXT: RenderContext = { generatedBy: 'dqlite-analyze 0.0.0-test', top: 10, color: false };
+export const CONTEXT: ReportOptions = { generatedBy: 'dqlite-analyze 0.0.0-test', top: 10, color: false };
 
 const KEY = '/registry/crd.projectcalico.org/clusterinformations/default';
 

@@ -44,6 +44,19 @@ describe('wrapping for 80 columns', () => {
   });
 });
 
+describe('a command with a trailing comment', () => {
+  it('puts what does not fit of the comment on comment lines, never after a backslash', () => {
+    const command = `sqlite3 -readonly DIR/k8s.db "SELECT count(*) FROM kine"  # prints 10500 (with --keep-copies DIR)`;
+    expect(wrapShell(command, 40)).toEqual([
+      'sqlite3 -readonly DIR/k8s.db \\',
+      '    "SELECT count(*) FROM kine"',
+      '    # prints 10500 (with --keep-copies',
+      '    # DIR)',
+    ]);
+    expect(wrapShell('a b # c', 40)).toEqual(['a b # c']);
+  });
+});
+
 describe('wrapWords on a long word', () => {
   it('is linear: a 2 MB word in about a second at most (it was quadratic: minutes)', () => {
     const started = performance.now();

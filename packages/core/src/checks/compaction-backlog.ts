@@ -1,5 +1,5 @@
 import type { Analysis, Finding } from '../analysis-types.js';
-import type { Check } from './check.js';
+import { type Check, kineCopy } from './check.js';
 import { distributionOf } from './commands.js';
 import { formatBytes, formatPercent, formatCount as n, plural } from './format.js';
 import { sqliteVerify } from './shell.js';
@@ -45,6 +45,7 @@ export const compactionBacklogCheck: Check = {
           `k8s-dqlite compacts every ${interval} s (leader only since v1.5.0), up to the current revision − 100`,
           // kine's own rows (a second compact_rev_key, gap-*) are not history: they are not counted.
           `history rows: ${sqliteVerify(
+            kineCopy(analysis),
             "SELECT count(*) FROM kine WHERE name <> 'compact_rev_key' AND substr(name, 1, 4) <> 'gap-' " +
               'AND id < (SELECT max(id) FROM kine AS l WHERE l.name = kine.name)',
             [kine.historyRows],

@@ -1,5 +1,5 @@
 import type { Analysis, Finding } from '../analysis-types.js';
-import { type Check, kineDatabase } from './check.js';
+import { type Check, kineCopy, kineDatabase } from './check.js';
 import { distributionOf, dqliteShell } from './commands.js';
 import { formatBytes, formatPercent, formatCount as n } from './format.js';
 import { sqliteVerify } from './shell.js';
@@ -32,7 +32,10 @@ export const fragmentationCheck: Check = {
         title: `Database "${db.name}" is ${formatPercent(db.freePageShare)} free pages: ${formatBytes(db.fileBytes)} on disk, ${formatBytes(inUseBytes)} in use`,
         evidence: [
           `page_size ${db.pageSize}, page_count ${db.pageCount}, freelist_count ${db.freelistCount}; ` +
-            sqliteVerify('PRAGMA page_count; PRAGMA freelist_count', [db.pageCount, db.freelistCount]),
+            sqliteVerify(kineCopy(analysis), 'PRAGMA page_count; PRAGMA freelist_count', [
+              db.pageCount,
+              db.freelistCount,
+            ]),
           `free-page share ${formatPercent(db.freePageShare)}: in use ${formatBytes(inUseBytes)} / total ${formatBytes(db.fileBytes)} = ${inUseRatio.toFixed(3)} ` +
             `(fires below ${FRAGMENTATION_IN_USE_RATIO} with more than ${formatBytes(FRAGMENTATION_MIN_FILE_BYTES)}, as etcd's fragmentation alert)`,
           `live kine data ${formatBytes(kine.liveBytes)} in ${n(kine.liveKeys)} keys; file-to-live ratio ${

@@ -1,5 +1,5 @@
 import type { Analysis, Finding } from '../analysis-types.js';
-import type { Check } from './check.js';
+import { type Check, kineCopy } from './check.js';
 import { distributionOf, dqliteShell } from './commands.js';
 import { formatCount as n, plural } from './format.js';
 import { sqliteVerify } from './shell.js';
@@ -18,6 +18,7 @@ export const kineBookkeepingCheck: Check = {
     const kine = analysis.kine;
     if (!kine) return [];
     const d = distributionOf(analysis);
+    const copy = kineCopy(analysis);
     const problems: string[] = [];
     const commands: string[] = [];
     let severity: Finding['severity'] = 'info';
@@ -28,7 +29,7 @@ export const kineBookkeepingCheck: Check = {
       raise(kine.gapRows >= GAP_ROWS_WARNING ? 'warning' : 'info');
       problems.push(
         `${plural(kine.gapRows, 'gap-* row')} (filler tombstones of k8s-dqlite <= 1.5.0); ` +
-          sqliteVerify("SELECT count(*) FROM kine WHERE substr(name, 1, 4) = 'gap-'", [kine.gapRows]),
+          sqliteVerify(copy, "SELECT count(*) FROM kine WHERE substr(name, 1, 4) = 'gap-'", [kine.gapRows]),
       );
       commands.push(
         '# k8s-dqlite >= 1.3.5 deletes old gap rows in compaction (canonical/k8s-dqlite#313): upgrade first.',
@@ -44,7 +45,9 @@ export const kineBookkeepingCheck: Check = {
       raise('warning');
       problems.push(
         `${n(kine.compactRevKeyRows)} compact_rev_key rows (there must be one; a known k8s-dqlite bug, cleaned up at start); ` +
-          sqliteVerify("SELECT count(*) FROM kine WHERE name = 'compact_rev_key'", [kine.compactRevKeyRows]),
+          sqliteVerify(copy, "SELECT count(*) FROM kine WHERE name = 'compact_rev_key'", [
+            kine.compactRevKeyRows,
+          ]),
       );
       commands.push('# k8s-dqlite removes the duplicates when it starts (compactStart):', d.restartDqlite);
     }
@@ -55,6 +58,7 @@ export const kineBookkeepingCheck: Check = {
         `compact revision ${neverCompacted ? 'none (never compacted)' : kine.compactRevision} is ${plural(kine.revisionsSinceCompaction, 'revision')} ` +
           `behind the current revision ${kine.currentRevision}; ` +
           sqliteVerify(
+            copy,
             "SELECT coalesce(MAX(prev_revision), 'none') FROM kine WHERE name = 'compact_rev_key'; SELECT MAX(id) FROM kine",
             [kine.compactRevision ?? 'none', kine.currentRevision],
           ),

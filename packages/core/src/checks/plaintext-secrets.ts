@@ -1,5 +1,5 @@
 import type { Analysis, Finding } from '../analysis-types.js';
-import type { Check } from './check.js';
+import { type Check, kineCopy } from './check.js';
 import { distributionOf } from './commands.js';
 import { formatBytes, formatCount as n, plural } from './format.js';
 import { sqliteVerify } from './shell.js';
@@ -30,7 +30,7 @@ export const plaintextSecretsCheck: Check = {
             `encrypted revision, hold plaintext in value or old_value: ${formatBytes(secrets.plaintextHistoryBytes)} (counted, never decoded)`,
           `latest revisions: ${n(secrets.liveEncrypted)} encrypted, ${n(secrets.livePlaintext)} not encrypted, of ${plural(secrets.liveKeys, 'Secret')}`,
           'old_value keeps the previous value after each update, so the first encrypted write still carries the plaintext (canonical/microk8s#2532)',
-          `plaintext rows: ${sqliteVerify(VERIFY_SQL, [secrets.plaintextHistoryRows])}`,
+          `plaintext rows: ${sqliteVerify(kineCopy(analysis), VERIFY_SQL, [secrets.plaintextHistoryRows])}`,
         ],
         remediation: [
           '# Rewrite every Secret twice: the first rewrite encrypts the value, the second pushes the',

@@ -42,10 +42,27 @@ export function notAValidName(what: string, value: string): string {
   return `# ${JSON.stringify(value)} is not a valid ${what}, so no command is printed for it`;
 }
 
+/** The database a verify line runs on: its kept copy (--keep-copies) when there is one. */
+export interface VerifyCopy {
+  /** The kept copy's absolute path; undefined when no copy was kept. */
+  path?: string;
+  /** The copy's file name in the --keep-copies directory (io/kept-copy-name.ts). */
+  fileName: string;
+}
+
+/** What a verify line names as the --keep-copies directory when no copy was kept. */
+export const NO_COPY_DIR = 'DIR';
+
 /**
- * The `verify:` command for a query on the kept copy of the database (--keep-copies DIR puts it at
- * DIR/<database>.db; `<copy>` stands for that path), with what it prints when the figure is right.
+ * The `verify:` command for a query on the kept copy of the database, with what it prints when the
+ * figure is right. It names the copy's real path, quoted; without a kept copy (or with a path that
+ * cannot be pasted) it names `DIR/<file>` and says to re-run with --keep-copies DIR: a plain word
+ * that neither expands nor redirects, and -readonly opens no file that is missing, so pasting that
+ * line creates nothing and only fails to open it (README, "Checking a figure by hand").
  */
-export function sqliteVerify(sql: string, prints: readonly (number | string)[]): string {
-  return `verify: sqlite3 <copy> ${shellQuote(sql)}  # prints ${prints.join(', ')}`;
+export function sqliteVerify(copy: VerifyCopy, sql: string, prints: readonly (number | string)[]): string {
+  const stated = `# prints ${prints.join(', ')}`;
+  if (copy.path !== undefined && pasteable(copy.path))
+    return `verify: sqlite3 -readonly ${shellQuote(copy.path)} ${shellQuote(sql)}  ${stated}`;
+  return `verify: sqlite3 -readonly ${NO_COPY_DIR}/${copy.fileName} ${shellQuote(sql)}  ${stated} (with --keep-copies ${NO_COPY_DIR})`;
 }

@@ -1,10 +1,10 @@
 import type { Analysis, Finding } from '../analysis-types.js';
 import { parseRegistryKey } from '../k8s/keys.js';
 import { isDns1123Label, isDns1123Subdomain, isValidObjectName } from '../k8s/names.js';
-import type { Check } from './check.js';
+import { type Check, kineCopy } from './check.js';
 import { distributionOf } from './commands.js';
 import { formatBytes, formatPercent, formatCount as n, plural } from './format.js';
-import { notAValidName, pasteable, shellQuote, sqliteVerify, sqlQuote } from './shell.js';
+import { notAValidName, pasteable, shellQuote, sqliteVerify, sqlQuote, type VerifyCopy } from './shell.js';
 
 // A lease renewed every 2 s writes 150 revisions in one 5-minute compaction interval; a key with
 // thousands retained is written far faster than anything healthy, or compaction stopped long ago.
@@ -39,9 +39,9 @@ export function kubectlTarget(key: string): string | null | { invalid: string } 
 }
 
 /** The sqlite3 line that counts a key's rows, or why there is none. */
-function keyVerify(key: string, revisions: number): string {
+function keyVerify(copy: VerifyCopy, key: string, revisions: number): string {
   if (!pasteable(key)) return 'verify: none, the key holds characters that cannot be pasted on one line';
-  return sqliteVerify(`SELECT count(*) FROM kine WHERE name = ${sqlQuote(key)}`, [revisions]);
+  return sqliteVerify(copy, `SELECT count(*) FROM kine WHERE name = ${sqlQuote(key)}`, [revisions]);
 }
 
 /** 8. One key or resource carries a disproportionate share of the retained history. */
@@ -61,6 +61,7 @@ export const writeHotSpotCheck: Check = {
     );
     if (keys.length === 0 && prefixes.length === 0) return [];
     const d = distributionOf(analysis);
+    const copy = kineCopy(analysis);
     // The share's denominator: every row still in the table but kine's own (gap-*, compact_rev_key).
     const retainedRows = kine.rows - kine.gapRows - kine.compactRevKeyRows;
     const top = keys[0];
@@ -79,7 +80,7 @@ export const writeHotSpotCheck: Check = {
             (k) =>
               `${k.key}: ${plural(k.revisions, 'revision')} (${formatPercent(k.share)} of retained rows), ${formatBytes(k.bytes)}, ` +
               `kine ids ${k.oldestRevision}..${k.latestRevision}${k.deleted ? ', latest row is a tombstone' : ''}; ` +
-              keyVerify(k.key, k.revisions),
+              keyVerify(copy, k.key, k.revisions),
           ),
           ...prefixes.map(
             (p) =>
@@ -90,6 +91,7 @@ export const writeHotSpotCheck: Check = {
             ? [
                 `retained rows: every row in the table but kine's own ${plural(kine.gapRows, 'gap-* row')} and ` +
                   `${n(kine.compactRevKeyRows)} compact_rev_key; ${sqliteVerify(
+                    copy,
                     "SELECT count(*) FROM kine WHERE name <> 'compact_rev_key' AND substr(name, 1, 4) <> 'gap-'",
                     [retainedRows],
                   )}`,

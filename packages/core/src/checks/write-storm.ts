@@ -1,9 +1,9 @@
 import type { Analysis, Comparison, Finding } from '../analysis-types.js';
 import { parseRegistryKey } from '../k8s/keys.js';
 import { isDns1123Label, isValidObjectName } from '../k8s/names.js';
-import type { Check } from './check.js';
+import { type Check, kineCopy } from './check.js';
 import { distributionOf } from './commands.js';
-import { notAValidName, pasteable, shellQuote, sqliteVerify, sqlQuote } from './shell.js';
+import { notAValidName, pasteable, shellQuote, sqliteVerify, sqlQuote, type VerifyCopy } from './shell.js';
 import { kubectlTarget } from './write-hot-spot.js';
 
 // What "too fast" means, from what a healthy cluster writes. Its fastest writers are Leases: each
@@ -120,9 +120,9 @@ function label(w: StormWriter): string {
   return w.key;
 }
 
-function verifyLine(w: StormWriter, since: number): string {
+function verifyLine(copy: VerifyCopy, w: StormWriter, since: number): string {
   if (!pasteable(w.key)) return 'verify: none, the key holds characters that cannot be pasted on one line';
-  return sqliteVerify(verifySql(w, since), [w.revisions]);
+  return sqliteVerify(copy, verifySql(w, since), [w.revisions]);
 }
 
 function verifySql(w: StormWriter, since: number): string {
@@ -182,6 +182,7 @@ export const writeStormCheck: Check = {
     if (!top) return [];
     const d = distributionOf(analysis);
     const since = writes.older.currentRevision;
+    const copy = kineCopy(analysis);
     const interval = `${Math.round(writes.intervalSeconds)} s between the two snapshots`;
     const where = top.namespace ? ` in namespace ${top.namespace}` : '';
     return [
@@ -197,7 +198,7 @@ export const writeStormCheck: Check = {
           ...writers.map(
             (w) =>
               `${label(w)}: ${w.revisions} revisions in ${interval} = ${rate(w.perMinute)}, threshold ${w.threshold}/min` +
-              `${w.writer ? `; written by ${w.writer}` : ''}; ${verifyLine(w, since)}`,
+              `${w.writer ? `; written by ${w.writer}` : ''}; ${verifyLine(copy, w, since)}`,
           ),
           `all writes: ${writes.revisionsWritten} revisions (kine's revision counter ${since} → ${writes.newer.currentRevision})` +
             `, ${writes.retainedRows} still attributed to a key, ${writes.compactedRevisions} compacted in between`,

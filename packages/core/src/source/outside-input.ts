@@ -1,7 +1,7 @@
 import { existsSync, realpathSync } from 'node:fs';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import { AnalyzerError } from '../errors.js';
-import { type ResolvedInput, resolveInput } from './resolve-input.js';
+import type { ResolvedInput } from './resolve-input.js';
 
 // Nothing is ever written where the input is (docs/security.md): a report over the snapshot replaces
 // it, and a temp dir or kept copies inside the data directory fill the disk raft writes its next
@@ -62,9 +62,4 @@ export function ensureOutsideInput(input: ResolvedInput, target: string, what: s
       : `${what} ${target} is inside ${dir}, the data directory being read: write it elsewhere`,
     { path: target, input: input.path },
   );
-}
-
-/** ensureOutsideInput for a path given by the user (the CLI's --output), before any analysis. */
-export async function ensureOutsideOf(inputPath: string, target: string, what: string): Promise<void> {
-  ensureOutsideInput(await resolveInput(inputPath), target, what);
 }

@@ -7,7 +7,7 @@ import { pastedCommands, pasteProblems, runPasted } from '@dqlite-analyzer/test-
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Analysis } from '../../src/analysis-types.js';
 import { analyze } from '../../src/analyze.js';
-import { shellQuote, sqlQuote } from '../../src/checks/shell.js';
+import { shellQuote, sqliteVerify, sqlQuote } from '../../src/checks/shell.js';
 import { kineDb } from '../kine/kine-db.js';
 import { SCENARIOS } from './scenarios.js';
 
@@ -53,6 +53,23 @@ describe('shellQuote', () => {
   });
 });
 
+describe('sqliteVerify', () => {
+  const sql = "SELECT count(*) FROM kine WHERE name = 'a'";
+  it('names the kept copy as one word, however its path is spelt', () => {
+    const path = `/tmp/a b/$(touch F)/\`touch F\`/<F>'"/k8s.db`;
+    const line = sqliteVerify({ path, fileName: 'k8s.db' }, sql, [3]);
+    expect(line).toMatch(/ {2}# prints 3$/);
+    const run = runPasted(line.slice('verify: '.length));
+    expect(run.calls).toEqual([['sqlite3', '-readonly', path, sql]]);
+    expect(run.files).toEqual([]);
+  });
+  it('without a kept copy, or one whose path does not print on one line, names DIR/<file>', () => {
+    const expected = `verify: sqlite3 -readonly DIR/k8s.db "${sql}"  # prints 3 (with --keep-copies DIR)`;
+    expect(sqliteVerify({ fileName: 'k8s.db' }, sql, [3])).toBe(expected);
+    expect(sqliteVerify({ path: '/tmp/a\nb/k8s.db', fileName: 'k8s.db' }, sql, [3])).toBe(expected);
+  });
+});
+
 describe.each(SCENARIOS.map((s) => s.name))('pasted commands of the %s fixture', (name) => {
   it('pass bash -n and run only the stubbed tools', () => {
     const analysis = analyses.get(name)!;
@@ -86,7 +103,9 @@ describe('hostile names', () => {
     const verify = pastedCommands(a).find((p) => p.label === 'write-hot-spot verify')!;
     expect(runPasted(verify.script).calls[0]).toEqual([
       'sqlite3',
-      '/nonexistent/copy.db',
+      '-readonly',
+      // No copy kept: the file --keep-copies DIR would write (the database is named after the file).
+      'DIR/hostile-names.db.db',
       `SELECT count(*) FROM kine WHERE name = ${sqlQuote(`/registry/leases/kube-system/${HOSTILE.hotLease.name}`)}`,
     ]);
     expect(hot.data.revisions).toEqual([HOSTILE.hotLeaseWrites, HOSTILE.hotConfigMapWrites]);

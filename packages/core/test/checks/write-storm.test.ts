@@ -89,7 +89,7 @@ describe('write-storm', () => {
     });
     expect(finding!.title).toContain('is written 12/min (60 revisions in 300 s');
     expect(finding!.evidence[0]).toContain(
-      `verify: sqlite3 <copy> "SELECT count(*) FROM kine WHERE id > 5000 AND name = '${status}'"`,
+      `verify: sqlite3 -readonly DIR/k8s.db "SELECT count(*) FROM kine WHERE id > 5000 AND name = '${status}'"  # prints 60 (with --keep-copies DIR)`,
     );
   });
 
