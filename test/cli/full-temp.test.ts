@@ -99,8 +99,8 @@ describe.skipIf(mountRefused !== undefined)('SQLite on a full temp filesystem (t
 });
 
 describe('SQLite result codes', () => {
-  // SQLITE_NOMEM cannot be provoked from outside here (better-sqlite3 is built without memory
-  // statistics, so hard_heap_limit does nothing): the mapping alone, with SQLite's own code and text.
+  // The mapping, with SQLite's own codes and texts; a real SQLITE_NOMEM, made by failing SQLite's
+  // own allocations, is in sqlite-no-memory.test.ts.
   it('out of memory is DQA_SQLITE_NO_MEMORY (environment); corruption stays DQA_SQLITE_CORRUPT', () => {
     const error = (code: string, message: string) => Object.assign(new Error(message), { code });
     expect(sqliteError(error('SQLITE_NOMEM', 'out of memory'), 'k8s').code).toBe('DQA_SQLITE_NO_MEMORY');

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { AnalysisRunner } from './analysis-runner.js';
 import type { AgentParts } from './collectors/index.js';
 import type { AgentConfig } from './config.js';
-import { DataDirPoller } from './data-dir-poller.js';
+import { FilesystemPoller } from './filesystem-poller.js';
 import { JournalSource } from './lock/journal-source.js';
 import { LogFileSource } from './lock/log-file-source.js';
 import { LogSink } from './lock/log-sink.js';
@@ -61,11 +61,11 @@ export function createAgent(config: AgentConfig, options: StartOptions): Agent {
   });
   const windows = new LockWindows({ gapSeconds: config.logs.windowGapSeconds, timeline: watcher.timing });
   const logs = new LogSink(windows);
-  const poller = new DataDirPoller({
+  const poller = new FilesystemPoller({
     dataDir: config.dataDir,
     tempDir: tempRoot,
     intervalMs: config.pollSeconds * 1000,
-    onError: warn('reading the data directory failed'),
+    onError: warn('reading the free space failed'),
   });
   const probe = config.probe.enabled
     ? new EtcdProbe({

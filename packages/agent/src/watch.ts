@@ -1,8 +1,10 @@
 import { EventEmitter } from 'node:events';
 import { existsSync, type Stats, statSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { type DataDirListing, readDataDir, type SnapshotFiles } from '@dqlite-analyzer/core';
 import { type FSWatcher, watch } from 'chokidar';
+import { type RaftLogListing, readRaftLog } from './raft/segments.js';
 import { SnapshotTiming } from './snapshot-timing.js';
 
 /** A complete snapshot the agent has seen, with what can be known without reading it. */
@@ -33,7 +35,7 @@ export interface SnapshotWatcherOptions {
 
 /**
  * Watches the data directory: times snapshot writes from raw events, rescans the listing (with
- * the core's readDataDir) after changes, and emits 'snapshot' (SnapshotRecord) for each newer
+ * the core's readDataDir, and the Raft log's files from the same readdir) after changes, and emits 'snapshot' (SnapshotRecord) for each newer
  * complete snapshot and 'listing' (DataDirListing) after each rescan. At start the newest
  * snapshot already present is reported. Never writes to the directory.
  */
@@ -48,6 +50,8 @@ export class SnapshotWatcher extends EventEmitter {
   /** Newest complete snapshot seen. */
   latest: SnapshotRecord | undefined;
   listing: DataDirListing | undefined;
+  /** The Raft log's segments and snapshot files, from the same listing. */
+  raftLog: RaftLogListing | undefined;
   /** Whether the directory exists and is being watched. */
   watching = false;
   scans = 0;
@@ -142,12 +146,16 @@ export class SnapshotWatcher extends EventEmitter {
   }
 
   private async scanOnce(): Promise<void> {
+    const dir = this.options.dataDir;
     let listing: DataDirListing;
     try {
-      listing = await readDataDir(this.options.dataDir);
+      // One listing a scan, for the snapshots and for the Raft log.
+      const names = await readdir(dir);
+      [listing, this.raftLog] = await Promise.all([readDataDir(dir, names), readRaftLog(dir, names)]);
     } catch (error) {
-      // Missing or unreadable for now: the periodic check tries again.
+      // Missing or unreadable for now: the periodic check tries again; no figures rather than old ones.
       this.scanErrors += 1;
+      this.raftLog = undefined;
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') this.options.onError?.(error as Error);
       return;
     }

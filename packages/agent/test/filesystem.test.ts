@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
-import { readFilesystem } from '../src/data-dir-poller.js';
+import { readFilesystem } from '../src/filesystem-poller.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'dqa-fs-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

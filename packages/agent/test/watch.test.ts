@@ -194,4 +194,26 @@ describe('snapshot watcher', { timeout: 60_000 }, () => {
     await waitFor(() => runner.lastSuccessPath === join(dir, name), 30_000, 'the new snapshot analysed');
     expect((await running.app.inject({ url: '/readyz' })).statusCode).toBe(200);
   });
+
+  it('reads the Raft log from the listing of each scan, and shows none while the directory is gone', async () => {
+    const dir = copySample();
+    running = await startTestAgent({ dataDir: dir });
+    const { watcher } = running.agent.sources;
+    await waitFor(() => watcher.raftLog, 5000, 'the first scan');
+    const closedBefore = watcher.raftLog!.closed.length;
+    // A closed segment (canonical/raft src/uv_segment.c: FIRST-LAST, 16 digits each), as raft renames one.
+    writeFileSync(join(dir, '0000000000900001-0000000000900100'), Buffer.alloc(4096));
+    await watcher.rescan();
+    expect(watcher.raftLog!.closed.length).toBe(closedBefore + 1);
+    let metrics = await scrape(running.app);
+    expect(metrics.value('dqlite_raft_segments', { state: 'closed' })).toBe(closedBefore + 1);
+    expect(metrics.value('dqlite_raft_last_closed_index')).toBe(900100);
+    renameSync(dir, `${dir}.away`);
+    await watcher.rescan();
+    expect(watcher.raftLog).toBeUndefined();
+    metrics = await scrape(running.app);
+    expect(metrics.value('dqlite_raft_snapshot_files')).toBeUndefined();
+    expect(metrics.value('dqlite_raft_segments', { state: 'closed' })).toBeUndefined();
+    renameSync(`${dir}.away`, dir);
+  });
 });

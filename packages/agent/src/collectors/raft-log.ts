@@ -8,10 +8,10 @@ const RATE_WINDOW_MS = 15 * 60 * 1000;
 
 /**
  * The Raft log from file names and sizes alone: write rate, segments and snapshots on disk. No
- * sample while the poller has no listing (the data directory is gone for now).
+ * sample while the watcher has no listing (the data directory is gone for now).
  */
 export function createRaftLogCollector(registry: Registry, sources: AgentParts): Collector {
-  const gauges = new Gauges<AgentParts['poller']['raftLog']>(registry);
+  const gauges = new Gauges<AgentParts['watcher']['raftLog']>(registry);
   gauges.value(
     'dqlite_raft_last_closed_index',
     'Last index of the newest closed Raft segment (FIRST-LAST name); deriv() of it is the write rate.',
@@ -56,5 +56,5 @@ export function createRaftLogCollector(registry: Registry, sources: AgentParts):
     'Bytes of all snapshot data and .meta files in the data directory.',
     (log) => log?.snapshotBytes,
   );
-  return { name: 'raft_log', update: () => gauges.update(sources.poller.raftLog) };
+  return { name: 'raft_log', update: () => gauges.update(sources.watcher.raftLog) };
 }

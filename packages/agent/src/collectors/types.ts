@@ -1,6 +1,6 @@
 import type { Registry } from 'prom-client';
 import type { AnalysisRunner } from '../analysis-runner.js';
-import type { DataDirPoller } from '../data-dir-poller.js';
+import type { FilesystemPoller } from '../filesystem-poller.js';
 import type { JournalSource } from '../lock/journal-source.js';
 import type { LogSink } from '../lock/log-sink.js';
 import type { LockWindows } from '../lock/windows.js';
@@ -16,7 +16,7 @@ export interface AgentParts {
   logs: LogSink;
   /** The journalctl follower; undefined when no journal unit is configured. */
   journal: JournalSource | undefined;
-  poller: DataDirPoller;
+  poller: FilesystemPoller;
   probe: EtcdProbe | undefined;
 }
 

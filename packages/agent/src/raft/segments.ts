@@ -1,4 +1,4 @@
-import { readdir, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseMetaName, parseSnapshotName } from '@dqlite-analyzer/core';
 
@@ -39,9 +39,11 @@ export interface RaftLogListing {
   temporaryFiles: number;
 }
 
-/** List segments and snapshots; files removed between readdir and stat are skipped (raft prunes). */
-export async function readRaftLog(dir: string): Promise<RaftLogListing> {
-  const names = await readdir(dir);
+/**
+ * Segments and snapshots among `names`, the directory's entries (the watcher lists it once for this
+ * and the core's readDataDir); files removed between readdir and stat are skipped (raft prunes).
+ */
+export async function readRaftLog(dir: string, names: readonly string[]): Promise<RaftLogListing> {
   const listing: RaftLogListing = {
     closed: [],
     openSegments: 0,

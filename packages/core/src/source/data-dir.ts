@@ -70,11 +70,15 @@ export const LISTED_FILES = 10;
 
 const CLUSTER_ROLES: Record<string, NodeInfo['role']> = { '0': 'voter', '1': 'standby', '2': 'spare' };
 
-/** List a dqlite data directory: snapshots (complete and not), node identity, members, tuning. */
-export async function readDataDir(path: string): Promise<DataDirListing> {
+/**
+ * List a dqlite data directory: snapshots (complete and not), node identity, members, tuning.
+ * `entries`: the directory's names, when the caller has just listed it for more than this (the
+ * agent reads the Raft log from the same listing).
+ */
+export async function readDataDir(path: string, entries?: readonly string[]): Promise<DataDirListing> {
   let names: string[];
   try {
-    names = await readdir(path);
+    names = entries ? [...entries] : await readdir(path);
   } catch (cause) {
     const code = (cause as NodeJS.ErrnoException).code ?? 'error';
     throw new AnalyzerError(

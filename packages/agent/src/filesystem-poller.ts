@@ -1,5 +1,4 @@
 import { statfs } from 'node:fs/promises';
-import { type RaftLogListing, readRaftLog } from './raft/segments.js';
 
 /** The filesystem holding the data directory. */
 export interface FilesystemFigures {
@@ -7,7 +6,7 @@ export interface FilesystemFigures {
   availableBytes: number;
 }
 
-export interface DataDirPollerOptions {
+export interface FilesystemPollerOptions {
   dataDir: string;
   /** The agent's temp dir, whose free space bounds the databases it can copy. */
   tempDir?: string;
@@ -16,19 +15,18 @@ export interface DataDirPollerOptions {
 }
 
 /**
- * Refreshes, on a timer and never on the scrape path, the Raft log listing (names and sizes),
- * and the free space of the data directory's and the temp dir's filesystems (statfs).
+ * Refreshes, on a timer and never on the scrape path, the free space of the data directory's and
+ * the temp dir's filesystems (statfs). The directory itself is listed by the watcher, once a scan.
  */
-export class DataDirPoller {
+export class FilesystemPoller {
   private timer: NodeJS.Timeout | undefined;
   private busy: Promise<void> | undefined;
-  raftLog: RaftLogListing | undefined;
   filesystem: FilesystemFigures | undefined;
   /** Bytes available to unprivileged users where the private copies go (what the core checks). */
   tempFreeBytes: number | undefined;
   lastPollAt: number | undefined;
 
-  constructor(private readonly options: DataDirPollerOptions) {}
+  constructor(private readonly options: FilesystemPollerOptions) {}
 
   start(): void {
     void this.poll();
@@ -50,13 +48,6 @@ export class DataDirPoller {
   }
 
   private async refresh(): Promise<void> {
-    try {
-      this.raftLog = await readRaftLog(this.options.dataDir);
-    } catch (error) {
-      // Gone for now: report nothing rather than last minute's figures.
-      this.raftLog = undefined;
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') this.options.onError?.(error as Error);
-    }
     try {
       this.filesystem = await readFilesystem(this.options.dataDir);
     } catch (error) {
