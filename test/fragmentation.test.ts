@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Analysis, analyze, FRAGMENTATION_MIN_FILE_BYTES } from '@dqlite-analyzer/core';
 import { startDqliteNode, stopAllNodes } from '@dqlite-analyzer/test-support/dqlite-node';
+import { writeFreePages } from '@dqlite-analyzer/test-support/free-pages';
 import { type Extraction, extractWithCli, sqlite } from '@dqlite-analyzer/test-support/independent';
 import { KineHistory, kineSchema, kineValue } from '@dqlite-analyzer/test-support/kine';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,7 +14,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 const CHUNKS = 14;
 const ROWS_PER_CHUNK = 8;
 const ROW_BYTES = 1_000_000;
-const big = (chunk: number, row: number) => `/registry/configmaps/big/cm-${chunk}-${row}`;
 
 let scratch: string;
 let extraction: Extraction;
@@ -25,21 +25,8 @@ beforeAll(async () => {
   const history = new KineHistory();
   history.bulkCreate('/registry/pods/default/web-', 50, kineValue.k8s(800), { chunk: 50 });
   await node.exec('k8s', [...kineSchema('v1'), ...history.takeStatements()]);
-  // Zero-filled values: large in the database, next to nothing in the LZ4 snapshot.
-  const inserts = Array.from(
-    { length: CHUNKS },
-    (_, c) =>
-      `WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < ${ROWS_PER_CHUNK}) ` +
-      'INSERT INTO kine(name, created, deleted, create_revision, prev_revision, lease, value, old_value) ' +
-      `SELECT '/registry/configmaps/big/cm-${c}-' || i, 1, 0, 0, 0, 0, zeroblob(${ROW_BYTES}), NULL FROM s`,
-  );
-  // One row per statement: dqlite 1.11 answered "disk I/O error" to an 8 MB delete in one transaction.
-  const deletes = Array.from(
-    { length: CHUNKS * ROWS_PER_CHUNK },
-    (_, n) =>
-      `DELETE FROM kine WHERE name = '${big(Math.floor(n / ROWS_PER_CHUNK), (n % ROWS_PER_CHUNK) + 1)}'`,
-  );
-  await node.exec('k8s', [...inserts, ...deletes]);
+  writeFreePages(history, { chunks: CHUNKS, rowsPerChunk: ROWS_PER_CHUNK, rowBytes: ROW_BYTES });
+  await node.exec('k8s', history.takeStatements());
   const snapshot = await node.copySnapshot(await node.padUntilSnapshot({ timeoutMs: 60_000 }), scratch);
   await node.stop();
   extraction = await extractWithCli(snapshot.dataPath);

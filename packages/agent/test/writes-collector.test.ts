@@ -26,11 +26,15 @@ function comparison(prefixes: string[], keys: string[]): Comparison {
     modifiedAt: '2026-01-01T00:00:00.000Z',
     currentRevision: 1,
     compactRevision: null,
+    nodeAddress: '127.0.0.1:9001',
+    configurationIndex: 1,
+    servers: [{ id: '3297041220608546238', address: '127.0.0.1:9001', role: 'voter' as const }],
   };
   return {
     schemaVersion: ANALYSIS_SCHEMA_VERSION,
     older: snapshot,
     newer: snapshot,
+    lineage: { relation: 'same-node', note: 'one node' },
     intervalSeconds: INTERVAL,
     intervalSource: 'snapshot-timestamps',
     intervalNote: '',

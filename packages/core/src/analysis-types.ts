@@ -5,6 +5,7 @@ import type { KineRevisions } from './kine/revisions.js';
 import type { KineSchema } from './kine/schema.js';
 import type { EventObjectWrites, KeyWrites, PrefixWrites } from './kine/writes.js';
 import type { RaftServer } from './raft/meta.js';
+import type { Lineage } from './raft/snapshot-lineage.js';
 import type { ClusterObjects, DecodeStats, LeaseRecord } from './scan/index.js';
 import type { DataDirListing } from './source/data-dir.js';
 import type { Compression, InputKind } from './source/detect.js';
@@ -200,8 +201,9 @@ export interface ComparedSnapshot {
   dataFile: string;
   /** Directory holding the data file: one directory means one node. */
   directory: string;
-  /** The node's id from the info.yaml beside the data file; null when there is none (a copied file). */
+  /** The node's id and address from the info.yaml beside the data file; null when there is none (a copied file). */
   nodeId: string | null;
+  nodeAddress: string | null;
   term: number | null;
   index: number | null;
   /** libuv monotonic milliseconds from the file name; comparable only within one boot of one node. */
@@ -210,9 +212,15 @@ export interface ComparedSnapshot {
   modifiedAt: string;
   currentRevision: number;
   compactRevision: number | null;
+  /** From the .meta: the Raft configuration's index and members; null without a .meta (a SQLite file). */
+  configurationIndex: number | null;
+  servers: RaftServer[] | null;
   /** The kine database's kept copy (keepCopiesIn), for checking the counts with sqlite3. */
   copyPath?: string;
 }
+
+/** How two compared snapshots relate: one node's, one cluster's, or not known. */
+export type ComparedLineage = Exclude<Lineage, { relation: 'different' }>;
 
 /** Where the time between two snapshots came from. */
 export type IntervalSource = 'given' | 'snapshot-timestamps' | 'file-mtimes';
@@ -222,6 +230,11 @@ export interface Comparison {
   schemaVersion: typeof ANALYSIS_SCHEMA_VERSION;
   older: ComparedSnapshot;
   newer: ComparedSnapshot;
+  /**
+   * Whose history the two are, from their names, .meta files and info.yaml (raft/snapshot-lineage.ts);
+   * snapshots that contradict one history are never compared.
+   */
+  lineage: ComparedLineage;
   /** Seconds between the two snapshots; null when unknown. */
   intervalSeconds: number | null;
   intervalSource: IntervalSource | null;

@@ -110,7 +110,7 @@ export async function analyzeInput(
       warnings: [],
       timings,
     };
-    Object.assign(analysis, writes.result(analysis));
+    Object.assign(analysis, await writes.result(analysis));
     noteIncompleteReads(analysis);
     analysis.lockWindowEstimate = lockWindowOf(analysis);
     analysis.findings = timed(timings, 'findings', () => runChecks(analysis, options.checks));

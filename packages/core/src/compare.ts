@@ -1,12 +1,10 @@
-import { dirname } from 'node:path';
-import type { Analysis, Comparison } from './analysis-types.js';
+import type { Comparison } from './analysis-types.js';
 import { analyzeInput } from './analyze.js';
 import type { AnalyzeOptions } from './analyze-options.js';
 import { AnalyzerError } from './errors.js';
-import { buildComparison, comparedSnapshot } from './kine/compare.js';
+import { buildComparison, comparedSnapshot, nodeOf } from './kine/compare.js';
 import { readWritesSince, type WritesSince } from './kine/writes.js';
 import { prepareOutputPaths } from './output-paths.js';
-import { readDataDir } from './source/data-dir.js';
 import { resolveInput } from './source/resolve-input.js';
 
 export interface CompareOptions extends Omit<AnalyzeOptions, 'checks'> {
@@ -45,14 +43,7 @@ export async function compare(
       { older: olderPath, newer: newerPath, olderRevision: since, newerRevision },
     );
   }
-  const [a, b] = await Promise.all([older, newer].map(async (x) => comparedSnapshot(x, await nodeIdOf(x))));
+  const [a, b] = await Promise.all([older, newer].map(async (x) => comparedSnapshot(x, await nodeOf(x))));
+  // Throws DQA_COMPARE_CLUSTERS when the two files contradict one history.
   return buildComparison(a!, b!, writes, options.intervalSeconds);
-}
-
-// The node a snapshot file comes from: its data directory's info.yaml, when the file still sits there.
-async function nodeIdOf(analysis: Analysis): Promise<string | null> {
-  if (analysis.dataDir) return analysis.dataDir.node?.id ?? null;
-  if (!analysis.raft) return null;
-  const listing = await readDataDir(dirname(analysis.source.dataFile)).catch(() => undefined);
-  return listing?.node?.id ?? null;
 }

@@ -5,19 +5,31 @@ import { AnalyzerError } from './errors.js';
 import type { ExtractedDatabase } from './fsm/extract.js';
 import { createPrivateDir } from './io/temp-dir.js';
 import { detectKineSchema } from './kine/schema.js';
+import { readMeta, type SnapshotMeta } from './raft/meta.js';
+import { lineageOf } from './raft/snapshot-lineage.js';
 import { parseSnapshotName } from './raft/snapshot-name.js';
-import { type DataDirListing, readDataDir, type SnapshotFiles } from './source/data-dir.js';
+import { type DataDirListing, type NodeInfo, readDataDir, type SnapshotFiles } from './source/data-dir.js';
 import { detectInput } from './source/detect.js';
 import { extractSnapshot } from './source/snapshot-file.js';
 import { openCopy } from './sqlite/open.js';
 
-/** Why a newer snapshot cannot be compared with the older one read by readOlderSnapshot, or null. */
-export function olderSnapshotMismatch(older: ComparedSnapshot, newerRevision: number): string | null {
-  if (newerRevision >= older.currentRevision) return null;
-  return (
-    `no write rate: the older snapshot ${older.dataFile} is at revision ${older.currentRevision}, past the ` +
-    `newest (${newerRevision}): the two are not one node's history`
-  );
+/**
+ * Why a newer snapshot cannot be compared with the older one read by readOlderSnapshot, or null:
+ * the revision counter runs backwards, or the names, .meta files and info.yaml contradict one
+ * node's history (lineageOf), e.g. another cluster's snapshot copied into the directory.
+ */
+export function olderSnapshotMismatch(older: ComparedSnapshot, newer: ComparedSnapshot): string | null {
+  if (newer.currentRevision < older.currentRevision) {
+    return (
+      `no write rate: the older snapshot ${older.dataFile} is at revision ${older.currentRevision}, past the ` +
+      `newest (${newer.currentRevision}): the two are not one node's history`
+    );
+  }
+  const lineage = lineageOf(older, newer);
+  if (lineage.relation === 'different') {
+    return `no write rate: the older snapshot ${older.dataFile} is not this node's history: ${lineage.note}`;
+  }
+  return null;
 }
 
 export interface OlderReadOptions {
@@ -46,7 +58,7 @@ export async function readOlderSnapshot(
   options: OlderReadOptions = {},
 ): Promise<OlderSnapshot> {
   const older = listing.snapshots[1];
-  if (older) return readOlderSnapshotFile(older, listing.node?.id ?? null, options);
+  if (older) return readOlderSnapshotFile(older, listing.node ?? null, options);
   const pending = listing.incomplete.filter((i) => i.reason !== 'temporary-file');
   const shown = pending
     .slice(0, 3)
@@ -63,15 +75,18 @@ export async function readOlderSnapshot(
 
 /**
  * The same for a given older snapshot file (the agent passes the previous one it analysed), which
- * must be a complete snapshot (data and .meta) of the same node; `nodeId` from its info.yaml.
+ * must be a complete snapshot (data and .meta) of the same node; `node` from its info.yaml. The
+ * .meta is read first: its configuration says whose history the snapshot is (olderSnapshotMismatch).
  */
 export async function readOlderSnapshotFile(
   older: SnapshotFiles,
-  nodeId: string | null,
+  node: Pick<NodeInfo, 'id' | 'address'> | null,
   options: OlderReadOptions = {},
 ): Promise<OlderSnapshot> {
   let revisions: { currentRevision: number; compactRevision: number | null } | undefined;
+  let meta: SnapshotMeta;
   try {
+    meta = await readMeta(older.metaFile);
     revisions = await readRevisions(older, options);
   } catch (error) {
     const why = error instanceof AnalyzerError ? `${error.code}: ${error.message}` : String(error);
@@ -91,7 +106,10 @@ export async function readOlderSnapshotFile(
       path: older.dataFile,
       dataFile: older.dataFile,
       directory: resolve(dirname(older.dataFile)),
-      nodeId,
+      nodeId: node?.id ?? null,
+      nodeAddress: node?.address ?? null,
+      configurationIndex: meta.configurationIndex,
+      servers: meta.servers,
       term: older.name.term,
       index: older.name.index,
       timestampMs: older.name.timestampMs,
@@ -158,5 +176,5 @@ export async function readOlderSnapshotAt(
     bytesOnDisk: data.size,
     modifiedAt: data.mtime.toISOString(),
   };
-  return readOlderSnapshotFile(files, listing?.node?.id ?? null, options);
+  return readOlderSnapshotFile(files, listing?.node ?? null, options);
 }

@@ -1,7 +1,7 @@
 import type { Analysis } from './analysis-types.js';
 import type { AnalyzeOptions } from './analyze-options.js';
 import { keepCopy } from './kept-copy.js';
-import { buildComparison, comparedSnapshot } from './kine/compare.js';
+import { buildComparison, comparedSnapshot, nodeOf } from './kine/compare.js';
 import { readWritesSince, type WritesSince } from './kine/writes.js';
 import type { KineInspector } from './measure-database.js';
 import {
@@ -18,7 +18,7 @@ export interface WritesBetween {
   /** The caller's inspector, also counting the writes since the older snapshot's revision. */
   inspect: KineInspector | undefined;
   /** `writes` and `writesUnavailable`, once the input is measured. */
-  result(analysis: Analysis): Pick<Analysis, 'writes' | 'writesUnavailable'>;
+  result(analysis: Analysis): Promise<Pick<Analysis, 'writes' | 'writesUnavailable'>>;
 }
 
 /**
@@ -61,11 +61,11 @@ function olderOptions(options: AnalyzeOptions): OlderReadOptions {
   };
 }
 
-function writesBetween(
+async function writesBetween(
   analysis: Analysis,
   older: OlderSnapshot | undefined,
   since: WritesSince | undefined,
-): Pick<Analysis, 'writes' | 'writesUnavailable'> {
+): Promise<Pick<Analysis, 'writes' | 'writesUnavailable'>> {
   if (!older) {
     return {
       writes: null,
@@ -77,8 +77,9 @@ function writesBetween(
     };
   }
   if (!older.snapshot) return { writes: null, writesUnavailable: older.unavailable };
-  const newer = comparedSnapshot(analysis);
-  const mismatch = olderSnapshotMismatch(older.snapshot, newer.currentRevision);
+  // The newer one's node too: a snapshot file (the agent's) has no listing of its own.
+  const newer = comparedSnapshot(analysis, await nodeOf(analysis));
+  const mismatch = olderSnapshotMismatch(older.snapshot, newer);
   if (mismatch || !since) {
     return { writes: null, writesUnavailable: mismatch ?? 'no write rate: no kine table' };
   }

@@ -292,6 +292,15 @@ export class KineHistory {
     };
   }
 
+  /**
+   * Statements that wrote `ids` kine rows outside the model and removed them again (rows deleted
+   * with SQL, as compaction does): AUTOINCREMENT never reuses their ids, so the model skips them.
+   */
+  external(statements: readonly string[], ids: number): void {
+    this.pending.push(...statements);
+    this.sequence += ids;
+  }
+
   private requireLive(key: string, op: string): KineRow {
     const prev = this.latest(key);
     if (!prev || prev.deleted) throw new Error(`${op} ${key}: key does not exist`);

@@ -36,6 +36,7 @@ export function buildCompareReport(comparison: Comparison, options: ReportOption
   const facts: Fact[] = [
     { label: 'Older', value: describeSnapshot(c.older) },
     { label: 'Newer', value: describeSnapshot(c.newer) },
+    { label: 'History', value: c.lineage.note },
     {
       label: 'Interval',
       value:

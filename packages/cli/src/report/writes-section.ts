@@ -87,6 +87,7 @@ export function buildWritesSection(analysis: Analysis, top: number): Section {
   const first = c.writes[0];
   const facts: Fact[] = [
     { label: 'Older', value: describeSnapshot(c.older) },
+    { label: 'History', value: c.lineage.note },
     {
       label: 'Interval',
       value:

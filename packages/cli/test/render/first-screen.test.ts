@@ -90,11 +90,15 @@ describe('the top writer', () => {
       modifiedAt: '2026-01-01T00:00:00.000Z',
       currentRevision,
       compactRevision: 64,
+      nodeAddress: '127.0.0.1:9001',
+      configurationIndex: 1,
+      servers: [{ id: '3297041220608546238', address: '127.0.0.1:9001', role: 'voter' as const }],
     });
     const writes: Comparison = {
       schemaVersion: ANALYSIS_SCHEMA_VERSION,
       older: snapshot(1024, 11_167),
       newer: snapshot(2048, 11_767),
+      lineage: { relation: 'same-node', note: 'one node (directory examples/sample-snapshot)' },
       intervalSeconds: 3000,
       intervalSource: 'snapshot-timestamps',
       intervalNote: 'snapshot file names (one node, one term)',

@@ -6,20 +6,27 @@ import {
   type Comparison,
   type IntervalSource,
 } from '../analysis-types.js';
+import { AnalyzerError } from '../errors.js';
+import { type Lineage, lineageOf } from '../raft/snapshot-lineage.js';
+import { type NodeInfo, readDataDir } from '../source/data-dir.js';
 import type { WritesSince } from './writes.js';
 
-/** The comparable facts of one analysed snapshot; `nodeId` from the info.yaml beside it, if any. */
+/** The comparable facts of one analysed snapshot; `node` from the info.yaml beside it, if any. */
 export function comparedSnapshot(
   analysis: Analysis,
-  nodeId = analysis.dataDir?.node?.id ?? null,
+  node: Pick<NodeInfo, 'id' | 'address'> | null = analysis.dataDir?.node ?? null,
 ): ComparedSnapshot {
   const copyPath = analysis.databases.find((d) => d.name === analysis.kine?.database)?.copyPath;
+  const meta = analysis.raft?.configurationIndex !== null && analysis.raft?.configurationIndex !== undefined;
   return {
     ...(copyPath ? { copyPath } : {}),
     path: analysis.source.path,
     dataFile: analysis.source.dataFile,
     directory: resolve(dirname(analysis.source.dataFile)),
-    nodeId,
+    nodeId: node?.id ?? null,
+    nodeAddress: node?.address ?? null,
+    configurationIndex: meta ? analysis.raft!.configurationIndex : null,
+    servers: meta ? analysis.raft!.servers : null,
     term: analysis.raft?.term ?? null,
     index: analysis.raft?.index ?? null,
     timestampMs: analysis.raft?.timestamp ?? null,
@@ -27,6 +34,14 @@ export function comparedSnapshot(
     currentRevision: analysis.kine?.currentRevision ?? 0,
     compactRevision: analysis.kine?.compactRevision ?? null,
   };
+}
+
+/** The node an analysed snapshot comes from: its data directory's info.yaml, when the file still sits there. */
+export async function nodeOf(analysis: Analysis): Promise<NodeInfo | null> {
+  if (analysis.dataDir) return analysis.dataDir.node ?? null;
+  if (!analysis.raft) return null;
+  const listing = await readDataDir(dirname(analysis.source.dataFile)).catch(() => undefined);
+  return listing?.node ?? null;
 }
 
 /** Seconds between two snapshots and where they came from. */
@@ -44,8 +59,8 @@ export const INTERVAL_HINT = 'rerun with --interval-seconds <seconds between the
 
 /**
  * Pick the time base: a caller-given interval; else the difference of the file names' monotonic
- * timestamps when both files come from one node (one directory, or the same node id in info.yaml)
- * in one term and the newer one's is larger (one boot: libuv's clock restarts at boot); else the
+ * timestamps when both files come from one node (lineageOf: one directory, or the same node id and
+ * address in both info.yaml files) in one term and the newer one's is larger (one boot: libuv's clock restarts at boot); else the
  * modification times, but only of files in the node's own data directory (the node wrote them
  * there; a copy's time is when it was copied: "700 revisions in 0.00 s" came from two `cp`s 4 ms
  * apart). Under MIN_INTERVAL_SECONDS, or with no usable time base, the interval is unknown.
@@ -55,7 +70,7 @@ export function intervalBetween(older: ComparedSnapshot, newer: ComparedSnapshot
     return { seconds: given, source: 'given', note: `${given} s given by the caller` };
   }
   const sameDirectory = older.directory === newer.directory;
-  const oneNode = sameDirectory || (older.nodeId !== null && older.nodeId === newer.nodeId);
+  const oneNode = lineageOf(older, newer).relation === 'same-node';
   const sameTerm = older.term !== null && older.term === newer.term;
   const unknown = (why: string): Interval => ({
     seconds: null,
@@ -76,7 +91,7 @@ export function intervalBetween(older: ComparedSnapshot, newer: ComparedSnapshot
     }
   }
   const why = !oneNode
-    ? 'the snapshots come from different directories with no common node id'
+    ? "the snapshots are not known to be one node's (different directories, no info.yaml naming the same node)"
     : !sameTerm
       ? 'the file names carry different terms (or none): the node may have restarted in between'
       : older.timestampMs === null || newer.timestampMs === null
@@ -100,19 +115,38 @@ export function intervalBetween(older: ComparedSnapshot, newer: ComparedSnapshot
 const perMinute = (count: number, seconds: number | null): number | null =>
   seconds === null || seconds <= 0 ? null : (count * 60) / seconds;
 
-/** Put together what two snapshots' facts and the rows written between them say. */
+/**
+ * How two snapshots relate, or DQA_COMPARE_CLUSTERS when their files contradict one history: their
+ * revisions, and so the writes "between" them, would mean nothing.
+ */
+export function lineageBetween(
+  a: ComparedSnapshot,
+  b: ComparedSnapshot,
+): Exclude<Lineage, { relation: 'different' }> {
+  const lineage = lineageOf(a, b);
+  if (lineage.relation !== 'different') return lineage;
+  throw new AnalyzerError(
+    'DQA_COMPARE_CLUSTERS',
+    `${a.dataFile} and ${b.dataFile} are not one cluster's history: ${lineage.note}; compare two snapshots of the same cluster`,
+    { older: a.dataFile, newer: b.dataFile },
+  );
+}
+
+/** Put together what two snapshots' facts and the rows written between them say (lineageBetween first). */
 export function buildComparison(
   a: ComparedSnapshot,
   b: ComparedSnapshot,
   writes: WritesSince,
   intervalSeconds?: number,
 ): Comparison {
+  const lineage = lineageBetween(a, b);
   const interval = intervalBetween(a, b, intervalSeconds);
   const revisionsWritten = b.currentRevision - a.currentRevision;
   return {
     schemaVersion: ANALYSIS_SCHEMA_VERSION,
     older: a,
     newer: b,
+    lineage,
     intervalSeconds: interval.seconds,
     intervalSource: interval.source,
     intervalNote: interval.note,

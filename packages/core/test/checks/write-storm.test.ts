@@ -37,6 +37,9 @@ function writes(keys: KeyWrites[], over: Partial<Comparison> = {}): Comparison {
     modifiedAt: '2026-01-01T00:00:00.000Z',
     currentRevision: 5000,
     compactRevision: 4000,
+    nodeAddress: '127.0.0.1:9001',
+    configurationIndex: 1,
+    servers: [{ id: '3297041220608546238', address: '127.0.0.1:9001', role: 'voter' as const }],
   };
   const total = keys.reduce((n, k) => n + k.revisions, 0);
   return {
@@ -48,6 +51,7 @@ function writes(keys: KeyWrites[], over: Partial<Comparison> = {}): Comparison {
       timestampMs: 100_000 + INTERVAL * 1000,
       currentRevision: 5000 + total,
     },
+    lineage: { relation: 'same-node', note: 'one node' },
     intervalSeconds: INTERVAL,
     intervalSource: 'snapshot-timestamps',
     intervalNote: 'snapshot file names of one node',

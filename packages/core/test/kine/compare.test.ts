@@ -9,6 +9,9 @@ const snapshot = (over: Partial<ComparedSnapshot>): ComparedSnapshot => ({
   dataFile: '/data/snapshot-1-100-5000',
   directory: '/data',
   nodeId: '3297041220608546238',
+  nodeAddress: '127.0.0.1:9001',
+  configurationIndex: 1,
+  servers: [{ id: '3297041220608546238', address: '127.0.0.1:9001', role: 'voter' as const }],
   term: 1,
   index: 100,
   timestampMs: 5000,
@@ -39,7 +42,10 @@ describe('intervalBetween', () => {
     const rebooted = intervalBetween(snapshot({}), snapshot({ ...later, timestampMs: 300 }));
     expect(rebooted).toMatchObject({ seconds: 120, source: 'file-mtimes' });
     expect(rebooted.note).toContain('rebooted');
-    const newTerm = intervalBetween(snapshot({}), snapshot({ ...later, term: 2, timestampMs: 9000 }));
+    const newTerm = intervalBetween(
+      snapshot({}),
+      snapshot({ ...later, term: 2, index: 200, timestampMs: 9000 }),
+    );
     expect(newTerm).toMatchObject({ seconds: 120, source: 'file-mtimes' });
     expect(newTerm.note).toContain('different terms');
   });
@@ -49,6 +55,15 @@ describe('intervalBetween', () => {
     expect(intervalBetween(snapshot({ directory: '/copies/a' }), newer)).toMatchObject({
       seconds: 60,
       source: 'snapshot-timestamps',
+    });
+  });
+
+  // go-dqlite gives every cluster's first node one id: the address tells two such nodes apart.
+  it('does not take the same node id at two addresses for one node', () => {
+    const other = snapshot({ directory: '/copies/b', nodeAddress: '127.0.0.1:9002', timestampMs: 65_000 });
+    expect(intervalBetween(snapshot({ directory: '/copies/a' }), other)).toMatchObject({
+      seconds: null,
+      source: null,
     });
   });
 
@@ -63,7 +78,8 @@ describe('intervalBetween', () => {
       seconds: null,
       source: null,
       note:
-        'unknown: the snapshots come from different directories with no common node id, and the ' +
+        "unknown: the snapshots are not known to be one node's (different directories, no info.yaml " +
+        'naming the same node), and the ' +
         "files' modification times may be those of copies; rerun with --interval-seconds <seconds between the two snapshots>",
     });
     const fast = intervalBetween(snapshot({}), snapshot({ timestampMs: 5400 }));

@@ -14,7 +14,9 @@ describe('parseMeta', () => {
   it('decodes the .meta a real dqlite node wrote, garbage padding and all', async () => {
     const meta = await readMeta(FIXTURE);
     expect(meta.configurationIndex).toBe(1);
-    expect(meta.servers).toEqual([{ id: '3297041220608546238', address: '127.0.0.1:19001', role: 'voter' }]);
+    expect(meta.servers).toEqual([
+      { id: '3297041220608546238', address: '127.0.0.1:19001', role: 'voter' as const },
+    ]);
     // The stored CRC: a different value here means the checksum is computed over the wrong bytes.
     expect(meta.crc).toBe(real.readUInt32LE(8));
   });
@@ -59,7 +61,9 @@ describe('parseMeta', () => {
     ].join('');
     const meta = parseMeta(Buffer.from(hex.replace(/ /g, ''), 'hex'));
     expect(meta.crc).toBe(0x49ebf98e);
-    expect(meta.servers).toEqual([{ id: '3297041220608546238', address: '127.0.0.1:19001', role: 'voter' }]);
+    expect(meta.servers).toEqual([
+      { id: '3297041220608546238', address: '127.0.0.1:19001', role: 'voter' as const },
+    ]);
   });
 
   it('names raft roles (0 standby, 1 voter, 2 spare), not cluster.yaml codes', () => {
