@@ -3,16 +3,7 @@
 // assets of a blob (node --experimental-sea-config) that postject writes into a copy of node.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import {
-  chmodSync,
-  copyFileSync,
-  existsSync,
-  mkdirSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -101,11 +92,6 @@ const modules: Record<string, string | { contents: string; resolveDir: string }>
     resolveDir: join(root, 'packages/core'),
   },
 };
-// The agent's analysis worker thread, as long as it has one: tsc -b leaves a removed module's old
-// output in dist/, so the source decides.
-if (existsSync(join(root, 'packages/agent/src/analysis-worker.ts'))) {
-  modules['analysis-worker.mjs'] = join(root, 'packages/agent/dist/analysis-worker.js');
-}
 for (const [name, entry] of Object.entries(modules)) {
   await build({
     ...(typeof entry === 'string' ? { entryPoints: [entry] } : { stdin: entry }),

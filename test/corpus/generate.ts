@@ -1550,6 +1550,68 @@ export const CORPUS: readonly CorpusCase[] = [
     },
   },
   {
+    id: 'sqlite-kine-view-endless',
+    group: 'SQLite database',
+    damage:
+      '`kine` is a VIEW over an endless recursive CTE (PRAGMA table_info works on views): reading it never ends',
+    expect: { error: 'DQA_SQLITE_UNSAFE_SCHEMA' },
+    build: async (c, dir) => {
+      const main = await craftDatabase(
+        dir,
+        null,
+        'CREATE VIEW kine(id, name, created, deleted, create_revision, prev_revision, lease, value, old_value) AS ' +
+          "WITH RECURSIVE r(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM r) SELECT x, 'k', 0, 0, 0, 0, 0, '', '' FROM r;",
+      );
+      const dbs = withDatabase(c, k8sIndex(c), (db) => ({ name: db.name, main, wal: Buffer.alloc(0) }));
+      return [{ path: await pair(c, dir, await c.lz4(buildPayload(dbs))), label: 'view' }];
+    },
+  },
+  {
+    id: 'sqlite-kine-trigger-unknown-function',
+    group: 'SQLite database',
+    damage: 'a trigger on kine that calls a function no one defines (written into sqlite_schema by hand)',
+    expect: { partial: false, markers: [kineIntact, notPartial] },
+    build: async (c, dir) => {
+      const main = await craftDatabase(
+        dir,
+        c.mergedK8s,
+        'CREATE TRIGGER kine_evil AFTER INSERT ON kine BEGIN SELECT abs(1); END; PRAGMA writable_schema = ON; ' +
+          "UPDATE sqlite_schema SET sql = replace(sql, 'abs(1)', 'dqa_evil(1)') WHERE name = 'kine_evil';",
+      );
+      return [
+        {
+          path: await pair(c, dir, await c.lz4(buildPayload(mergedK8sWith(c, () => main)))),
+          label: 'trigger',
+        },
+      ];
+    },
+  },
+  {
+    id: 'sqlite-kine-generated-column',
+    group: 'SQLite database',
+    damage:
+      'kine with a generated column that calls a function no one defines, or builds a 100 MB string per row (quick_check computes it)',
+    expect: { error: 'DQA_SQLITE_UNSAFE_SCHEMA' },
+    build: (c, dir) =>
+      each(
+        dir,
+        [
+          { label: 'unknown function', expression: 'dqa_evil(name)' },
+          { label: '100 MB a row', expression: "printf('%.*c', 100000000, 'x')" },
+        ],
+        (v) => v.label,
+        async (v, sub) => {
+          const main = await craftDatabase(
+            sub,
+            c.mergedK8s,
+            'ALTER TABLE kine ADD COLUMN evil TEXT AS (abs(1)) VIRTUAL NOT NULL; PRAGMA writable_schema = ON; ' +
+              `UPDATE sqlite_schema SET sql = replace(sql, 'abs(1)', '${v.expression.replaceAll("'", "''")}') WHERE name = 'kine';`,
+          );
+          return pair(c, sub, await c.lz4(buildPayload(mergedK8sWith(c, () => main))));
+        },
+      ),
+  },
+  {
     id: 'kine-hostile-names',
     group: 'kine content',
     damage:
@@ -1584,6 +1646,16 @@ export const CORPUS: readonly CorpusCase[] = [
     },
   },
 ];
+
+/** A database built by the sqlite3 CLI: `sql` run on a copy of `start` (or on an empty file). */
+async function craftDatabase(dir: string, start: Buffer | null, sql: string): Promise<Buffer> {
+  const path = join(dir, 'crafted.db');
+  if (start) await writeFile(path, start);
+  await run('sqlite3', [path, sql]);
+  const bytes = await readFile(path);
+  await rm(path);
+  return bytes;
+}
 
 // ---------------------------------------------------------------- case helpers
 

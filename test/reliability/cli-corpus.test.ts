@@ -39,6 +39,7 @@ const PICKED = [
   'sqlite-bad-freelist',
   'payload-names-hostile',
   'sqlite-plain-file-wal-directory',
+  'sqlite-kine-view-endless',
 ];
 
 let scratch: string;

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { ChildCommand } from '@dqlite-analyzer/core/child';
 import { AnalysisRunner } from './analysis-runner.js';
 import type { AgentParts } from './collectors/index.js';
 import type { AgentConfig } from './config.js';
@@ -29,8 +30,8 @@ export interface Agent {
 export interface StartOptions {
   version: string;
   log: AgentLog;
-  /** Overrides for tests: the compiled analysis worker, faster timers. */
-  workerUrl?: URL;
+  /** Overrides for tests: the analysis child to start, faster timers. */
+  childCommand?: ChildCommand;
   watcherCheckMs?: number;
   logPollMs?: number;
   /** First delays before journalctl is restarted and a temp-space failure is retried (ms). */
@@ -45,7 +46,8 @@ export interface StartOptions {
  */
 export function createAgent(config: AgentConfig, options: StartOptions): Agent {
   const { log } = options;
-  // A private parent for the core's copies, removed on stop even if a worker was killed mid-copy.
+  // A private parent for the core's copies, removed on stop (each child's own directory is
+  // removed as it exits, core/src/child/spawn.ts).
   const tempRoot = mkdtempSync(join(config.analysis.tempDir ?? tmpdir(), 'dqlite-agent-'));
   const warn = (what: string) => (error: Error) => log.warn({ err: error }, what);
   const watcher = new SnapshotWatcher({
@@ -56,7 +58,7 @@ export function createAgent(config: AgentConfig, options: StartOptions): Agent {
   const runner = new AnalysisRunner({
     tempDir: tempRoot,
     nice: config.analysis.nice,
-    workerUrl: options.workerUrl,
+    childCommand: options.childCommand,
     retryMs: options.analysisRetryMs,
   });
   const windows = new LockWindows({ gapSeconds: config.logs.windowGapSeconds, timeline: watcher.timing });

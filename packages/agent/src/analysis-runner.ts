@@ -1,20 +1,21 @@
 import { EventEmitter } from 'node:events';
 import { existsSync } from 'node:fs';
-import { Worker } from 'node:worker_threads';
+import type { Analysis } from '@dqlite-analyzer/core';
 import {
-  type Analysis,
-  bundledModuleUrl,
+  AnalysisChild,
+  type ChildCommand,
   type ErrorCode,
   errorKind,
+  isAnalyzerError,
   isErrorCode,
-} from '@dqlite-analyzer/core';
-import type { AnalysisJob, AnalysisReply } from './analysis-worker.js';
+} from '@dqlite-analyzer/core/child';
+import { agentAnalysisChild } from './analysis-child.js';
 
 export interface AnalysisRunnerOptions {
   tempDir: string | undefined;
   nice: number;
-  /** The worker module; defaults to analysis-worker.js beside this file. */
-  workerUrl?: URL;
+  /** The analysis child to start (default: this agent started again, analysis-child.ts). */
+  childCommand?: ChildCommand;
   /** A run taking longer is stopped and counted as failed (ms). */
   timeoutMs?: number;
   /** First retry (ms) of a snapshot that failed for want of temp space; doubles up to `maxRetryMs`. */
@@ -31,7 +32,7 @@ const DEFAULT_MAX_RETRY_MS = 15 * 60_000;
 
 /**
  * Why an analysis failed: a DQA_* code, VANISHED (the file was removed mid-read, which raft does),
- * TIMEOUT or INTERNAL (a bug, or the worker died).
+ * TIMEOUT (killed at the time limit) or INTERNAL (a bug, or the child died).
  */
 export type OutcomeCode = ErrorCode | 'VANISHED' | 'TIMEOUT' | 'INTERNAL';
 
@@ -54,33 +55,21 @@ export interface AnalysisOutcome {
   finishedAt: number;
 }
 
-/** The worker analysing one job: the bundled one in the single executable, analysis-worker.js beside this file, or `workerUrl`. */
-function startWorker(job: AnalysisJob, workerUrl: URL | undefined): Worker {
-  // The single executable has the worker bundled (docs/binary.md).
-  const bundled = workerUrl ?? bundledModuleUrl('analysis-worker.mjs');
-  if (bundled) return new Worker(bundled, { workerData: job });
-  const here = import.meta.url;
-  if (!here.endsWith('.ts')) return new Worker(new URL('./analysis-worker.js', here), { workerData: job });
-  // Under vitest this file runs from src/*.ts, and a worker cannot load TypeScript on Node 20: it
-  // registers tsx (a dev dependency, there wherever the sources are) and resolves the core to its
-  // source too (the export condition in packages/core/package.json), so tests never run a stale dist/.
-  const tsx = import.meta.resolve('tsx/esm/api');
-  const worker = new URL('./analysis-worker.ts', here).href;
-  const code = `import(${JSON.stringify(tsx)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(worker)}); });`;
-  return new Worker(code, {
-    eval: true,
-    workerData: job,
-    execArgv: [...process.execArgv, '--conditions=@dqlite-analyzer/source'],
-  });
-}
+/** What one run answered. */
+type AnalysisReply = { ok: true; analysis: Analysis } | { ok: false; code: OutcomeCode; message: string };
 
 /**
- * Runs the core's analyze() in a worker thread, one at a time, so /metrics never waits for it.
+ * Runs the core's analyze() in a child process, one at a time, so /metrics never waits for it and
+ * a run can always be stopped: a thread inside a SQLite call cannot be (Worker.terminate() never
+ * resolves while a better-sqlite3 query runs), a process can be killed; the core removes its
+ * private copy once it has exited (core/src/child/spawn.ts).
  * Requests made while one runs are latest-wins: only the newest waits, the others are counted as
  * skipped. Emits 'done' (AnalysisOutcome, and the Analysis when ok).
  */
 export class AnalysisRunner extends EventEmitter {
-  private worker: Worker | undefined;
+  private child: AnalysisChild | undefined;
+  // Settles when the run in progress has been accounted for (or dropped by stop()).
+  private settled: Promise<void> = Promise.resolve();
   private queued: string | undefined;
   private stopped = false;
   private retryTimer: NodeJS.Timeout | undefined;
@@ -120,50 +109,67 @@ export class AnalysisRunner extends EventEmitter {
 
   /** Resolves when nothing is running or waiting (tests, shutdown). */
   async idle(): Promise<void> {
-    while (this.running) await new Promise((resolve) => this.once('done', resolve));
+    while (this.running) await this.settled;
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
     this.cancelRetry();
     this.queued = undefined;
-    await this.worker?.terminate();
+    await this.child?.stop();
   }
 
   private run(path: string): void {
     this.running = path;
     const started = performance.now();
-    // The writes since the previous snapshot analysed; the worker falls back to the one raft kept
+    // The writes since the previous snapshot analysed; the child falls back to the one raft kept
     // before this one when that is gone (the agent started, or raft pruned it while we were busy).
     const previous = this.lastSuccessPath;
-    const job: AnalysisJob = {
-      path,
+    const compareWith =
+      previous !== undefined && previous !== path && existsSync(previous) ? previous : undefined;
+    // requireKine: false — storage figures are worth having for any dqlite database.
+    // parallel: false — one core for the agent's analysis; the node's work has the other.
+    const child = new AnalysisChild({
+      command: this.options.childCommand ?? agentAnalysisChild(),
       tempDir: this.options.tempDir,
       nice: this.options.nice,
-      previous: previous !== undefined && previous !== path && existsSync(previous) ? previous : undefined,
-    };
-    const worker = startWorker(job, this.options.workerUrl);
-    this.worker = worker;
-    let reply: AnalysisReply | undefined;
+    });
+    this.child = child;
+    let timedOut = false;
     const timer = setTimeout(
       () => {
-        reply = { ok: false, code: 'TIMEOUT', message: `analysis of ${path} took too long` };
-        void worker.terminate();
+        timedOut = true;
+        void child.stop();
       },
       this.options.timeoutMs ?? 30 * 60 * 1000,
     );
     timer.unref();
-    worker.on('message', (message: AnalysisReply) => {
-      reply ??= message;
-    });
-    worker.on('error', (error) => {
-      reply ??= { ok: false, code: 'INTERNAL', message: error.message };
-    });
-    worker.on('exit', () => {
-      clearTimeout(timer);
-      this.worker = undefined;
-      this.finish(path, reply ?? { ok: false, code: 'INTERNAL', message: 'worker exited' }, started);
-    });
+    this.settled = child
+      .run<Analysis>({
+        kind: 'analyze',
+        path,
+        options: { requireKine: false, parallel: false, ...(compareWith ? { compareWith } : {}) },
+        compareWithPredecessor: true,
+      })
+      .then(
+        (analysis): AnalysisReply => ({ ok: true, analysis }),
+        (error: unknown): AnalysisReply => {
+          if (timedOut) return { ok: false, code: 'TIMEOUT', message: `analysis of ${path} took too long` };
+          if (isAnalyzerError(error)) return { ok: false, code: error.code, message: error.message };
+          return {
+            ok: false,
+            code: 'INTERNAL',
+            message: error instanceof Error ? error.message : String(error),
+          };
+        },
+      )
+      .then((reply) => {
+        clearTimeout(timer);
+        this.child = undefined;
+        // stop() ended it: the agent is shutting down, there is nothing to count or start.
+        if (this.stopped && !reply.ok) this.running = undefined;
+        else this.finish(path, reply, started);
+      });
   }
 
   private finish(path: string, reply: AnalysisReply, started: number): void {

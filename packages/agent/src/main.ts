@@ -1,78 +1,14 @@
 #!/usr/bin/env node
-import { readFileSync } from 'node:fs';
-import { type AgentLog, createAgent } from './agent.js';
-import { ConfigError, parseCommand, USAGE } from './config.js';
-import { buildServer } from './server.js';
+import { isAnalysisChild } from '@dqlite-analyzer/core/child';
 
-// The single executable has no package.json beside it: its build defines DQA_BUILD, and its
-// version carries the commit as SemVer build metadata, e.g. 0.1.0+3f2a9c1d0b7e (docs/binary.md).
-declare const DQA_BUILD: { version: string; commit: string } | undefined;
-const version =
-  typeof DQA_BUILD === 'undefined'
-    ? (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string })
-        .version
-    : `${DQA_BUILD.version}+${DQA_BUILD.commit}`;
-
-// Exit codes: 0 stopped by a signal or --help, 2 bad configuration (sysexits would say 78, but
-// 2 is what systemd and kubelet users expect for usage errors), 1 anything else.
-async function main(): Promise<number> {
-  const command = parseCommand(process.argv.slice(2), process.env);
-  if (command.kind === 'help') {
-    process.stdout.write(`${USAGE}\n`);
-    return 0;
-  }
-  if (command.kind === 'version') {
-    process.stdout.write(`${version}\n`);
-    return 0;
-  }
-  const { config } = command;
-  // The agent logs through the server's pino logger, which exists only once the server is built
-  // over the agent's sources; nothing is logged before start().
-  const log: AgentLog = {
-    info: (object, message) => app.log.info(object, message),
-    warn: (object, message) => app.log.warn(object, message),
-  };
-  const agent = createAgent(config, { version, log });
-  const app = buildServer({
-    sources: agent.sources,
-    token: config.token,
-    tls: config.tls,
-    analysisApi: config.analysisApi,
-    staleAfterSeconds: config.analysis.staleAfterSeconds,
-    logger: { level: config.logLevel },
-  });
-  await agent.start();
-  try {
-    await app.listen({ host: config.listen.host, port: config.listen.port });
-  } catch (error) {
-    // Port taken or address invalid: remove the private temp directory before exiting.
-    await agent.stop();
-    throw error;
-  }
-  app.log.info({ dataDir: config.dataDir, version }, 'dqlite-agent started');
-  const signal = await new Promise<NodeJS.Signals>((resolve) => {
-    process.once('SIGTERM', () => resolve('SIGTERM'));
-    process.once('SIGINT', () => resolve('SIGINT'));
-  });
-  app.log.info({ signal }, 'shutting down');
-  // Stop taking requests, then stop the watcher, worker and log followers, then remove the copies.
-  await app.close();
-  await agent.stop();
-  return 0;
-}
-
-// The only place that exits.
-try {
-  process.exitCode = await main();
-} catch (error) {
-  if (error instanceof ConfigError) {
-    process.stderr.write(`dqlite-agent: configuration error: ${error.message}\n${USAGE}\n`);
+// Started again as its own analysis child (analysis-child.ts): only the core loads, not the
+// server, the watchers and the log followers.
+if (isAnalysisChild()) {
+  const { serveAnalysisChild } = await import('@dqlite-analyzer/core');
+  await serveAnalysisChild().catch((error: Error) => {
+    process.stderr.write(`dqlite-agent: ${error.message}\n`);
     process.exitCode = 2;
-  } else {
-    process.stderr.write(
-      `dqlite-agent: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-    );
-    process.exitCode = 1;
-  }
+  });
+} else {
+  await import('./agent-main.js');
 }
-process.exit();

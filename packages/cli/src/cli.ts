@@ -83,7 +83,7 @@ Exit codes:
   ${EXIT.INTERNAL}   internal error (please report it; --debug shows the stack)
   ${EXIT.CANT_CREATE}   this machine: no space or memory, or the private working copy, the
         --output file or --keep-copies cannot be written
-  ${EXIT.INTERRUPTED}  interrupted
+  ${EXIT.HANGUP}  stopped by SIGHUP (${EXIT.INTERRUPTED} SIGINT, ${EXIT.TERMINATED} SIGTERM); the private copy is removed
 
 Environment: NO_COLOR turns colour off, FORCE_COLOR on.
 

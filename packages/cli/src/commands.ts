@@ -1,5 +1,7 @@
 import { writeFileSync } from 'node:fs';
-import { type Analysis, AnalyzerError, analyze, type Comparison, compare } from '@dqlite-analyzer/core';
+import type { Analysis, Comparison } from '@dqlite-analyzer/core';
+import { AnalyzerError } from '@dqlite-analyzer/core/child';
+import { runInAnalysisChild } from './analysis-child.js';
 import type { AnalyzeCommand, CompareCommand, OutputOptions } from './cli.js';
 import { exitCodeForFindings } from './exit-codes.js';
 import { RENDERERS } from './formats.js';
@@ -20,15 +22,20 @@ export async function runAnalyze(command: AnalyzeCommand, io: Io, generatedBy: s
   const progress = createProgressLine(io.stderr, command.progress);
   let analysis: Analysis;
   try {
-    analysis = await analyze(command.path, {
-      vacuum: command.vacuum,
-      tempDir: command.tempDir,
-      requireKine: !command.storageOnly,
-      integrity: command.integrity,
-      keepCopiesIn: command.keepCopies,
-      outputs: reportPath(command),
-      onProgress: progress.listener,
-    });
+    analysis = await runInAnalysisChild<Analysis>(
+      {
+        kind: 'analyze',
+        path: command.path,
+        options: {
+          vacuum: command.vacuum,
+          requireKine: !command.storageOnly,
+          integrity: command.integrity,
+          keepCopiesIn: command.keepCopies,
+          outputs: reportPath(command),
+        },
+      },
+      progress.listener,
+    );
   } finally {
     progress.clear();
   }
@@ -53,12 +60,18 @@ export async function runCompare(command: CompareCommand, io: Io, generatedBy: s
   const progress = createProgressLine(io.stderr, command.progress);
   let comparison: Comparison;
   try {
-    comparison = await compare(command.older, command.newer, {
-      tempDir: command.tempDir,
-      intervalSeconds: command.intervalSeconds,
-      outputs: reportPath(command),
-      onProgress: progress.listener,
-    });
+    comparison = await runInAnalysisChild<Comparison>(
+      {
+        kind: 'compare',
+        older: command.older,
+        newer: command.newer,
+        options: {
+          intervalSeconds: command.intervalSeconds,
+          outputs: reportPath(command),
+        },
+      },
+      progress.listener,
+    );
   } finally {
     progress.clear();
   }

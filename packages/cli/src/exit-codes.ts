@@ -21,8 +21,19 @@ export const EXIT = {
   INTERNAL: 70,
   /** This machine failed: no space or memory, or the private working copy or --output file cannot be written. */
   CANT_CREATE: 73,
-  /** Interrupted by SIGINT. */
+  /** Stopped by SIGHUP (128 + 1, as a shell reports a process the signal ended). */
+  HANGUP: 129,
+  /** Interrupted by SIGINT (128 + 2). */
   INTERRUPTED: 130,
+  /** Stopped by SIGTERM (128 + 15). */
+  TERMINATED: 143,
+} as const;
+
+/** The exit code after each signal the CLI stops on (the private copy removed first). */
+export const EXIT_ON_SIGNAL = {
+  SIGINT: EXIT.INTERRUPTED,
+  SIGTERM: EXIT.TERMINATED,
+  SIGHUP: EXIT.HANGUP,
 } as const;
 
 /** The exit code for an analyzer error, from its code's kind (ERROR_CODES in the core). */

@@ -1,16 +1,7 @@
-import type { AnalyzerError } from '@dqlite-analyzer/core';
+import { type AnalyzerError, errnoOf } from '@dqlite-analyzer/core/child';
 
 // The next step for an error, said by the CLI: the core's message says what happened and where,
 // the caller says which of its own flags or commands helps (the agent logs its own advice).
-
-/** The errno behind an error (EACCES, ENOSPC…), from its chain of causes. */
-export function errnoOf(error: unknown): string | undefined {
-  for (let e: unknown = error, depth = 0; e instanceof Error && depth < 8; e = e.cause, depth++) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (typeof code === 'string' && /^E[A-Z]+$/.test(code)) return code;
-  }
-  return undefined;
-}
 
 /** One short clause: what to do now, or undefined when the message already says it. */
 export function nextStep(error: AnalyzerError): string | undefined {

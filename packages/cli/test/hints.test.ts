@@ -1,6 +1,6 @@
-import { AnalyzerError } from '@dqlite-analyzer/core';
+import { AnalyzerError, errnoOf } from '@dqlite-analyzer/core';
 import { describe, expect, it } from 'vitest';
-import { errnoOf, errorLine, nextStep } from '../src/hints.js';
+import { errorLine, nextStep } from '../src/hints.js';
 
 const errno = (code: string) => Object.assign(new Error(code), { code });
 

@@ -55,6 +55,9 @@ export const ERROR_CODES = {
     'a WAL file has an invalid header or a size that is not a whole number of frames',
   ),
   DQA_SQLITE_CORRUPT: input('SQLite reports the database as corrupt'),
+  DQA_SQLITE_UNSAFE_SCHEMA: input(
+    'a table the analysis reads is a view or virtual table, or a table has generated columns: reading it would run SQL from the file',
+  ),
   DQA_KINE_NOT_FOUND: input('no database in the input has a kine table'),
   DQA_COMPARE_ORDER: input('the snapshot given as newer has a lower kine revision than the older one'),
   DQA_COMPARE_CLUSTERS: input("the two snapshots are not one cluster's history"),
@@ -94,6 +97,15 @@ export class AnalyzerError extends Error {
     this.code = code;
     this.details = details;
   }
+}
+
+/** The errno behind an error (EACCES, ENOSPC…), from its chain of causes. */
+export function errnoOf(error: unknown): string | undefined {
+  for (let e: unknown = error, depth = 0; e instanceof Error && depth < 8; e = e.cause, depth++) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (typeof code === 'string' && /^E[A-Z]+$/.test(code)) return code;
+  }
+  return undefined;
 }
 
 /**

@@ -12,6 +12,7 @@ export {
   stormWriters,
   writeCandidates,
 } from './checks/write-storm.js';
+export { serveAnalysisChild } from './child/serve.js';
 export { type CompareOptions, compare } from './compare.js';
 export * from './errors.js';
 export { FINDING_IDS, type FindingId, isFindingId } from './finding-id.js';

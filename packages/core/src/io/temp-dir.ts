@@ -1,9 +1,14 @@
-import { mkdtempSync, rmSync, statfsSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statfsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AnalyzerError } from '../errors.js';
 
-/** A private working directory (mode 0700) that is removed when released or when the process ends. */
+/**
+ * A private working directory (mode 0700), removed when released. The core installs no signal or
+ * exit handlers (a handler cannot run while SQLite holds the thread, and its presence would turn
+ * off the signal's default action): its callers run the analysis in a child process and remove
+ * the child's directories themselves, whatever ended it (child/spawn.ts), found by their tag.
+ */
 export interface PrivateDir {
   path: string;
   /** Remove the directory and everything in it; safe to call twice. */
@@ -11,34 +16,33 @@ export interface PrivateDir {
 }
 
 const live = new Set<string>();
-const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
-let hooked = false;
+const PREFIX = 'dqlite-analyzer-';
+let namePrefix = PREFIX;
 
-// On a signal: remove our copies, then re-raise it so the process ends as it would have
-// without us (the core never calls process.exit). Only installed while a copy exists.
-function onSignal(signal: NodeJS.Signals): void {
-  removeAll();
-  unhook();
-  if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+/** The names of the private directories a process tagged `tag` makes: `dqlite-analyzer-<tag>-XXXXXX`. */
+export function privateDirPrefix(tag: string): string {
+  return `${PREFIX}${tag}-`;
 }
 
-function removeAll(): void {
-  for (const path of live) rmSync(path, { recursive: true, force: true });
-  live.clear();
+/**
+ * Name this process's private directories after `tag` (the analysis child's, given by its
+ * parent), so that the parent finds and removes them once it has ended, however it ended.
+ */
+export function tagPrivateDirs(tag: string): void {
+  namePrefix = privateDirPrefix(tag);
 }
 
-function hook(): void {
-  if (hooked) return;
-  hooked = true;
-  process.on('exit', removeAll);
-  for (const signal of SIGNALS) process.on(signal, onSignal);
-}
-
-function unhook(): void {
-  if (!hooked) return;
-  hooked = false;
-  process.off('exit', removeAll);
-  for (const signal of SIGNALS) process.off(signal, onSignal);
+/** Remove every directory in `parent` whose name starts with `prefix`; a missing `parent` has none. */
+export function removePrivateDirs(parent: string, prefix: string): void {
+  let names: string[];
+  try {
+    names = readdirSync(parent);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    if (name.startsWith(prefix)) rmSync(join(parent, name), { recursive: true, force: true });
+  }
 }
 
 /** Create a private directory under `parent` (default: the OS temp dir). */
@@ -46,7 +50,7 @@ export function createPrivateDir(parent = tmpdir()): PrivateDir {
   let path: string;
   try {
     // mkdtemp creates the directory with mode 0700.
-    path = mkdtempSync(join(parent, 'dqlite-analyzer-'));
+    path = mkdtempSync(join(parent, namePrefix));
   } catch (cause) {
     const code = (cause as NodeJS.ErrnoException).code ?? 'error';
     throw new AnalyzerError(
@@ -57,13 +61,11 @@ export function createPrivateDir(parent = tmpdir()): PrivateDir {
     );
   }
   live.add(path);
-  hook();
   return {
     path,
     release() {
       rmSync(path, { recursive: true, force: true });
       live.delete(path);
-      if (live.size === 0) unhook();
     },
   };
 }

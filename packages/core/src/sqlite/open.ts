@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import { AnalyzerError, type ErrorCode } from '../errors.js';
+import { checkSchemaIsSafe } from './schema-guard.js';
 
 export type SqliteDatabase = Database.Database;
 
@@ -15,13 +16,33 @@ export function openCopy(path: string, label: string): SqliteDatabase {
     // connection checkpoints the snapshot's WAL and then fsyncs the main file: the whole freshly
     // written copy goes to disk (measured: 0.4 s and 378 MB of writes on a 378 MB database).
     db.pragma('synchronous = OFF');
+    applyHostileFileDefences(db);
     // Touch the schema now so a corrupt file fails here, with a clear code, not mid-analysis.
     db.prepare('SELECT count(*) FROM sqlite_schema').get();
+    checkSchemaIsSafe(db, label);
     return db;
   } catch (cause) {
     db?.close();
-    throw sqliteError(cause, label);
+    throw cause instanceof AnalyzerError ? cause : sqliteError(cause, label);
   }
+}
+
+/**
+ * What SQLite itself offers against a crafted file, on every connection to a copy (the side
+ * thread's too, sqlite/side-thread.ts). better-sqlite3 already turns on SQLITE_DBCONFIG_DEFENSIVE
+ * and enables only the C API of extension loading, so SQL's load_extension() answers "not
+ * authorized" (WiseLibs/better-sqlite3:src/objects/database.cpp).
+ * - trusted_schema = OFF: views, triggers, generated columns, CHECK and index expressions may call
+ *   only functions marked innocuous, never ours (the kine scan registers one) nor unsafe ones
+ *   (sqlite.org/pragma.html#pragma_trusted_schema). Its default is ON in this build.
+ * - ignore_check_constraints = ON: quick_check and integrity_check evaluate every CHECK constraint
+ *   of every row otherwise (sqlite.org/pragma.html#pragma_integrity_check), expressions the file
+ *   chooses; the copy is never written, so CHECKs have nothing to guard.
+ */
+export const HOSTILE_FILE_PRAGMAS = ['trusted_schema = OFF', 'ignore_check_constraints = ON'] as const;
+
+function applyHostileFileDefences(db: SqliteDatabase): void {
+  for (const pragma of HOSTILE_FILE_PRAGMAS) db.pragma(pragma);
 }
 
 /**

@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { bundledModuleUrl } from '../bundled.js';
+import { HOSTILE_FILE_PRAGMAS } from './open.js';
 
 /** What one query returned on the side thread, and how long it took there. */
 export interface SideResult {
@@ -23,6 +24,7 @@ const WORKER_CODE = `
       // Read-write like the main connection (the copy is ours): a read-only one could not share
       // the WAL index the main connection built.
       db = new Database(path, { fileMustExist: true });
+      for (const pragma of workerData.pragmas) db.pragma(pragma);
       const results = [];
       for (const sql of queries) {
         const started = performance.now();
@@ -66,7 +68,10 @@ export class SideThread {
   private idle: Promise<unknown> = Promise.resolve();
 
   constructor() {
-    this.worker = new Worker(WORKER_CODE, { eval: true, workerData: { driver: driverUrl() } });
+    this.worker = new Worker(WORKER_CODE, {
+      eval: true,
+      workerData: { driver: driverUrl(), pragmas: HOSTILE_FILE_PRAGMAS },
+    });
     this.exited = new Promise((resolve) => this.worker.once('exit', () => resolve()));
     this.worker.on('message', (message: Reply) => {
       const pending = this.pending;

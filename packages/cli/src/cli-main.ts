@@ -1,0 +1,103 @@
+import { readFileSync } from 'node:fs';
+import { AnalysisChildError, errorKind, isAnalyzerError } from '@dqlite-analyzer/core/child';
+import { CommanderError, InvalidArgumentError } from 'commander';
+import { startAnalysisChild, stopAnalysisChild } from './analysis-child.js';
+import { buildProgram, type CliCommand } from './cli.js';
+import type { Io } from './commands.js';
+import { EXIT, EXIT_FOR_KIND, EXIT_ON_SIGNAL } from './exit-codes.js';
+
+// The renderers load on first use: --help, --version and usage errors need none of them.
+const loadCommands = () => import('./commands.js');
+
+// The single executable has no package.json beside it: its build defines DQA_BUILD, and its
+// version carries the commit as SemVer build metadata, e.g. 0.1.0+3f2a9c1d0b7e (docs/binary.md).
+declare const DQA_BUILD: { version: string; commit: string } | undefined;
+const version =
+  typeof DQA_BUILD === 'undefined'
+    ? (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string })
+        .version
+    : `${DQA_BUILD.version}+${DQA_BUILD.commit}`;
+const io: Io = { stdout: process.stdout, stderr: process.stderr };
+const terminal = {
+  stdoutIsTTY: process.stdout.isTTY === true,
+  stderrIsTTY: process.stderr.isTTY === true,
+  columns: process.stdout.columns,
+  env: process.env,
+};
+// Known before parsing, so even a usage error in the middle of the arguments can show its stack.
+let debug = process.argv.includes('--debug');
+
+async function run(command: CliCommand): Promise<void> {
+  debug = command.debug;
+  // Started first: the child loads the core while this process loads the renderers.
+  startAnalysisChild(command.tempDir);
+  try {
+    const { runAnalyze, runCompare } = await loadCommands();
+    const generatedBy = `dqlite-analyze ${version}`;
+    process.exitCode =
+      command.command === 'compare'
+        ? await runCompare(command, io, generatedBy)
+        : await runAnalyze(command, io, generatedBy);
+  } finally {
+    // Ends a child that never got its job (loading the renderers failed); a no-op otherwise.
+    await stopAnalysisChild();
+  }
+}
+
+// SIGINT, SIGTERM and SIGHUP end the CLI in every state: the analysis runs in a child process
+// (analysis-child.ts), so this process is never inside a SQLite call and its handler runs at
+// once; it kills the child, waits for its private copy to be removed, and exits 128 + the number.
+let stopping: NodeJS.Signals | undefined;
+for (const signal of Object.keys(EXIT_ON_SIGNAL) as Array<keyof typeof EXIT_ON_SIGNAL>) {
+  process.on(signal, () => {
+    if (stopping) return;
+    stopping = signal;
+    void stopAnalysisChild().finally(() => {
+      const erase = process.stderr.isTTY ? '\r\u001b[K' : '';
+      process.stderr.write(
+        `${erase}dqlite-analyze: stopped by ${signal}; nothing was left in the temp dir\n`,
+      );
+      process.exit(EXIT_ON_SIGNAL[signal]);
+    });
+  });
+}
+
+// The only place that exits: every failure becomes one stderr line and a documented code.
+try {
+  await buildProgram(version, terminal, run).parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof InvalidArgumentError) {
+    process.stderr.write(`dqlite-analyze: ${error.message} (run with --help for usage)\n`);
+    process.exitCode = EXIT.USAGE;
+  } else if (error instanceof CommanderError) {
+    // commander has printed the message (one line, cli.ts); --help and --version end here too, with
+    // exit code 0.
+    process.exitCode = error.exitCode === 0 ? EXIT.OK : EXIT.USAGE;
+  } else {
+    await report(error);
+  }
+}
+
+async function report(error: unknown): Promise<void> {
+  // Stopped by a signal: its handler reports and exits.
+  if (stopping || (error instanceof AnalysisChildError && error.stopped)) return;
+  if (isAnalyzerError(error)) {
+    // The next step for the error, said by the CLI (hints.ts); if loading it fails, the line without.
+    const hints = await import('./hints.js').catch(() => undefined);
+    process.stderr.write(
+      `${hints ? hints.errorLine(error) : `dqlite-analyze: ${error.code}: ${error.message}`}\n`,
+    );
+    process.exitCode = EXIT_FOR_KIND[errorKind(error.code)];
+  } else {
+    const message = error instanceof Error ? error.message : String(error);
+    // An internal error in the child comes with the child's stack.
+    const stack =
+      error instanceof AnalysisChildError ? (error.childStack ?? error.stack) : (error as Error)?.stack;
+    process.stderr.write(
+      debug && error instanceof Error
+        ? `dqlite-analyze: internal error: ${message}\n${stack}\n`
+        : `dqlite-analyze: internal error: ${message} (run with --debug for the stack trace, and please report it)\n`,
+    );
+    process.exitCode = EXIT.INTERNAL;
+  }
+}
