@@ -8,46 +8,18 @@
 // analysis has finished, and prints the latency percentiles of both phases as JSON.
 import { spawn } from 'node:child_process';
 import { copyFileSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
-import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { ensureSnapshot, selectCases } from './generate.mjs';
 import { freePort } from './lib/net.mjs';
+import { get, metric, percentiles } from './lib/scrape.mjs';
 
 const ROOT = new URL('../', import.meta.url).pathname;
 const AGENT = join(ROOT, 'packages/agent/dist/main.js');
 const INTERVAL_MS = 10;
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** One GET /metrics: milliseconds to the last byte, and the body. */
-function scrape(port) {
-  return new Promise((resolve, reject) => {
-    const started = performance.now();
-    const req = request({ host: '127.0.0.1', port, path: '/metrics', agent: false }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (c) => {
-        body += c;
-      });
-      res.on('end', () => resolve({ ms: performance.now() - started, status: res.statusCode, body }));
-    });
-    req.on('error', reject);
-    req.setTimeout(10_000, () => req.destroy(new Error('scrape timed out')));
-    req.end();
-  });
-}
-
-const metric = (body, name) => {
-  const line = body.split('\n').find((l) => l.startsWith(`${name} `) || l.startsWith(`${name}{`));
-  return line === undefined ? undefined : Number(line.split(' ').at(-1));
-};
-
-function percentiles(samples) {
-  const v = [...samples].sort((a, b) => a - b);
-  const at = (q) => v[Math.min(v.length - 1, Math.floor(q * v.length))];
-  const r = (x) => Math.round(x * 10) / 10;
-  return { scrapes: v.length, p50: r(at(0.5)), p90: r(at(0.9)), p99: r(at(0.99)), max: r(v.at(-1)) };
-}
+const scrape = (port) => get(port, '/metrics', 10_000);
 
 async function main() {
   const [c] = selectCases([process.argv[2] ?? 'live-heavy:300000']);

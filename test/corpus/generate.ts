@@ -58,6 +58,8 @@ export type Expectation =
       orError?: readonly ErrorCode[];
       /** The outcome in words for the docs table, when the list of codes says it badly. */
       says?: string;
+      /** What the message must say: which of several checks giving the code fired. */
+      message?: RegExp;
     }
   | { partial: boolean; markers: readonly Marker[]; requireKine?: false };
 
@@ -76,6 +78,11 @@ export interface CorpusCase {
   expect: Expectation;
   /** A size field far larger than the file: the run must not allocate it. */
   hugeSize?: boolean;
+  /**
+   * The temp dir is a tmpfs of this many bytes, mounted for the case (needs root: the case is
+   * skipped, saying why, where mounting is refused).
+   */
+  tempFsBytes?: number;
   /**
    * The outcome is the one the analyzer should give but does not yet: the test expects it to fail
    * (so it flips when fixed), or skips it when it would hang the test process.
@@ -191,6 +198,9 @@ async function fifo(path: string): Promise<void> {
 }
 
 // ---------------------------------------------------------------- markers
+
+/** Databases of the payload-many-databases case (more than `ulimit -n` 1024 allowed open before). */
+export const MANY_DATABASES = 1500;
 
 const kineIntact: Marker = {
   says: 'all kine rows',
@@ -792,6 +802,42 @@ export const CORPUS: readonly CorpusCase[] = [
       ),
   },
   {
+    id: 'lz4-no-size-fills-temp',
+    group: 'LZ4 frame',
+    damage:
+      "an LZ4 frame without a content size whose payload (a 16 MiB database of zeros after the source's) decodes " +
+      'to 4 times the 4 MiB temp filesystem (a tmpfs); the free-space check before the copy sees only its ~0.2 MB',
+    expect: {
+      error: 'DQA_TEMP_NO_SPACE',
+      message: /has \d+ bytes free and keeps \d+ of them free: .* was stopped at \d+ bytes$/,
+      says:
+        '`DQA_TEMP_NO_SPACE` while 1/32 of the temp filesystem (at most 64 MiB) is still free: the copy is ' +
+        'bounded as it streams, never by ENOSPC',
+    },
+    tempFsBytes: 4 << 20,
+    build: async (c, dir) => {
+      const fill = {
+        name: 'fill',
+        main: Buffer.concat([c.mergedK8s.subarray(0, 100), Buffer.alloc(16 << 20)]),
+      };
+      const payload = buildPayload([...c.databases, { ...fill, wal: Buffer.alloc(0) }]);
+      return [
+        { path: await pair(c, dir, await c.lz4(payload, { contentSize: false })), label: '16 MiB more' },
+      ];
+    },
+  },
+  {
+    id: 'lz4-no-size-fits-temp',
+    group: 'LZ4 frame',
+    damage:
+      'the intact payload in an LZ4 frame without a content size, the temp dir a 4 MiB tmpfs it fits in',
+    expect: { partial: false, markers: [kineIntact, notPartial] },
+    tempFsBytes: 4 << 20,
+    build: async (c, dir) => [
+      { path: await pair(c, dir, await c.lz4(c.source.payload, { contentSize: false })), label: 'fits' },
+    ],
+  },
+  {
     id: 'lz4-flag-mismatch',
     group: 'LZ4 frame',
     damage: 'LZ4 header says block checksums (there are none), or no content checksum (there is one)',
@@ -1130,6 +1176,40 @@ export const CORPUS: readonly CorpusCase[] = [
         ...HOSTILE_NAMES.map((name) => ({ ...demo, name })),
       ];
       return [{ path: await pair(c, dir, await c.lz4(buildPayload(dbs))), label: 'names' }];
+    },
+  },
+  {
+    id: 'payload-many-databases',
+    group: 'dqlite payload',
+    damage:
+      `${MANY_DATABASES} tiny databases (one table, 1 KiB) after the source's, in one intact LZ4 frame: files ` +
+      'opened for each and closed later ran out of descriptors (EMFILE under `ulimit -n 1024`, exit 70)',
+    expect: {
+      partial: false,
+      markers: [
+        kineIntact,
+        {
+          says: `all ${MANY_DATABASES} counted, the first 1,000 listed (with k8s)`,
+          holds: (a, c) =>
+            a.truncatedLists.databases === c.databases.length + MANY_DATABASES &&
+            a.databases.length === 1000 &&
+            a.databases.some((d) => d.name === 'k8s'),
+        },
+      ],
+    },
+    build: async (c, dir) => {
+      const tiny = join(dir, 'tiny.db');
+      await run('sqlite3', [tiny, 'PRAGMA page_size = 512; CREATE TABLE t (x)']);
+      const main = await readFile(tiny);
+      await rm(tiny);
+      const many = Array.from({ length: MANY_DATABASES }, (_, i) => ({
+        name: `db${i}`,
+        main,
+        wal: Buffer.alloc(0),
+      }));
+      return [
+        { path: await pair(c, dir, await c.lz4(buildPayload([...c.databases, ...many]))), label: 'many' },
+      ];
     },
   },
   {

@@ -16,6 +16,7 @@ import {
   type CorpusContext,
   corpusContext,
   generateCorpus,
+  MANY_DATABASES,
 } from '../corpus/generate.js';
 import { makeSourceSnapshot, SECRET_MARKER, SECRET_MARKER_BASE64 } from '../corpus/source.js';
 
@@ -39,6 +40,7 @@ const PICKED = [
   'sqlite-bad-freelist',
   'payload-names-hostile',
   'sqlite-plain-file-wal-directory',
+  'payload-many-databases',
   'sqlite-kine-view-endless',
 ];
 
@@ -82,9 +84,18 @@ interface CliResult {
   stderr: string;
 }
 
-function cli(args: string[], options: { uid?: number; gid?: number } = {}): Promise<CliResult> {
+function cli(
+  args: string[],
+  options: { uid?: number; gid?: number; openFiles?: number } = {},
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
+    const { openFiles, ...ids } = options;
+    // `ulimit -n` in a shell that then becomes the CLI: the limit a user's shell would set.
+    const [program, argv] =
+      openFiles === undefined
+        ? [process.execPath, [CLI, ...args]]
+        : ['/bin/sh', ['-c', `ulimit -n ${openFiles} && exec "$0" "$@"`, process.execPath, CLI, ...args]];
+    const child = spawn(program, argv, { ...ids, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk) => {
@@ -150,6 +161,30 @@ describe('the CLI on corpus cases', () => {
     // The text report wraps lines: match the words, not the spaces between them.
     expect(text.stdout).toMatch(/part\s+of\s+the\s+input\s+could\s+not\s+be\s+read/);
     expect(text.stdout).toMatch(/WAL\s+frames\s+were\s+not\s+replayed/);
+  });
+
+  it(`${MANY_DATABASES} databases in one payload under ulimit -n 256: one at a time, all analysed`, async () => {
+    const [input] = inputs.get('payload-many-databases')!;
+    const result = await cli([input!.path, '--temp-dir', temp, '--format', 'json', '--fail-on', 'none'], {
+      openFiles: 256,
+    });
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    const analysis = JSON.parse(result.stdout) as {
+      databases: unknown[];
+      truncatedLists: Record<string, number>;
+    };
+    // Every one analysed; the list bounded (README, "The JSON form").
+    expect(analysis.truncatedLists).toEqual({ databases: context.databases.length + MANY_DATABASES });
+    expect(analysis.databases.length).toBe(1000);
+    expect(await readdir(temp)).toEqual([]);
+  });
+
+  it('out of file descriptors (ulimit -n 32: not even the modules load): DQA_OPEN_FILE_LIMIT, exit 73', async () => {
+    const [input] = inputs.get('payload-many-databases')!;
+    const result = await cli([input!.path, '--temp-dir', temp], { openFiles: 32 });
+    expectErrorLine(result, 'DQA_OPEN_FILE_LIMIT', 'ulimit -n 32');
+    expect(result.stderr).toMatch(/EMFILE.*; raise the limit of open files \(ulimit -n\) and run again\n$/);
   });
 
   it('a database failing quick_check: the report says partial and names the check', async () => {

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { type Analysis, analyze, isAnalyzerError } from '@dqlite-analyzer/core';
 import { stopAllNodes } from '@dqlite-analyzer/test-support/dqlite-node';
+import { mountRefused, mountTmpfs, unmount } from '@dqlite-analyzer/test-support/tmpfs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fingerprint } from '../corpus/fingerprint.js';
 import {
@@ -69,7 +70,7 @@ function controlCharacters(text: string): string[] {
 }
 
 /** analyze() with a watchdog: a hang fails the case instead of the whole run. */
-async function outcomeOf(input: CaseInput, item: CorpusCase): Promise<Outcome> {
+async function outcomeOf(input: CaseInput, item: CorpusCase, tempDir: string): Promise<Outcome> {
   const requireKine = 'error' in item.expect ? undefined : item.expect.requireKine;
   let timer: NodeJS.Timeout | undefined;
   const hung = new Promise<never>((_, reject) => {
@@ -80,7 +81,7 @@ async function outcomeOf(input: CaseInput, item: CorpusCase): Promise<Outcome> {
     }, HANG_MS);
   });
   try {
-    const analysis = await Promise.race([analyze(input.path, { tempDir: temp, requireKine }), hung]);
+    const analysis = await Promise.race([analyze(input.path, { tempDir, requireKine }), hung]);
     return { analysis };
   } catch (error) {
     if (isAnalyzerError(error)) return { error: error.code, message: error.message };
@@ -112,61 +113,76 @@ const observed = new Map<string, string[]>();
 describe('hostile-input corpus', () => {
   for (const item of CORPUS) {
     const test = item.knownIssue ? (item.knownIssue.hangs ? it.skip : it.fails) : it;
-    test(`${item.id}: ${item.damage}`, async () => {
+    test(`${item.id}: ${item.damage}`, async (test) => {
       const caseDir = join(corpusDir, item.id);
       const cases = inputs.get(item.id) ?? [];
       expect(cases.length).toBeGreaterThan(0);
-      const seen: string[] = [];
-      for (const input of cases) {
-        const before = await fingerprint(caseDir);
-        const sourceBefore = await fingerprint(context.source.dataDir);
-        const outcome = await outcomeOf(input, item);
-        seen.push(`${input.label}: ${describeOutcome(outcome)}`);
-        const where = `${item.id} (${input.label})`;
-        if ('error' in item.expect) {
-          const allowed = [item.expect.error, ...(item.expect.orError ?? [])];
-          expect
-            .soft(allowed, `${where}: got ${describeOutcome(outcome)}`)
-            .toContain('error' in outcome ? outcome.error : 'an analysis');
-          // The CLI prints the message as its one stderr line: no newline, no terminal escapes.
-          if ('error' in outcome) {
-            expect
-              .soft(controlCharacters(outcome.message), `${where}: control characters in the message`)
-              .toEqual([]);
-            // One line a user can read, however many files or bytes the input has; and never bytes
-            // of the input itself (a symlink may point at a file the user must not show).
-            expect.soft(outcome.message.length, `${where}: message length`).toBeLessThan(MESSAGE_LIMIT);
-            for (const secret of [SECRET_MARKER, SECRET_MARKER_BASE64, SECRET_MARKER_HEX])
-              expect
-                .soft(outcome.message.includes(secret), `${where}: input bytes in the message`)
-                .toBe(false);
-          }
-        } else {
-          expect.soft(describeOutcome(outcome), `${where}: expected an analysis`).toMatch(/^analysis/);
-          if ('analysis' in outcome) {
-            const { analysis } = outcome;
-            expect.soft(analysis.partial, `${where}: partial`).toBe(item.expect.partial);
-            for (const marker of item.expect.markers) {
-              expect.soft(marker.holds(analysis, context), `${where}: ${marker.says}`).toBe(true);
-            }
-            const json = JSON.stringify(analysis);
-            expect
-              .soft(
-                json.includes(SECRET_MARKER) || json.includes(SECRET_MARKER_BASE64),
-                `${where}: secret value`,
-              )
-              .toBe(false);
-          }
-        }
-        // Nothing left behind, nothing touched.
-        expect.soft(await readdir(temp), `${where}: temp dir`).toEqual([]);
-        expect.soft(await fingerprint(caseDir), `${where}: input changed`).toEqual(before);
-        expect
-          .soft(await fingerprint(context.source.dataDir), `${where}: source changed`)
-          .toEqual(sourceBefore);
+      const tempDir = item.tempFsBytes ? join(scratch, `tmpfs-${item.id}`) : temp;
+      if (item.tempFsBytes) {
+        if (mountRefused) test.skip(`cannot mount a tmpfs here (${mountRefused}): the case needs root`);
+        await mkdir(tempDir);
+        const refused = mountTmpfs(tempDir, `size=${item.tempFsBytes}`);
+        if (refused) throw new Error(`mount worked for the probe but not now: ${refused}`);
       }
-      observed.set(item.id, seen);
+      try {
+        await runCase(item, cases, caseDir, tempDir);
+      } finally {
+        if (item.tempFsBytes) unmount(tempDir);
+      }
     });
+  }
+
+  async function runCase(item: CorpusCase, cases: CaseInput[], caseDir: string, tempDir: string) {
+    const seen: string[] = [];
+    for (const input of cases) {
+      const before = await fingerprint(caseDir);
+      const sourceBefore = await fingerprint(context.source.dataDir);
+      const outcome = await outcomeOf(input, item, tempDir);
+      seen.push(`${input.label}: ${describeOutcome(outcome)}`);
+      const where = `${item.id} (${input.label})`;
+      if ('error' in item.expect) {
+        const allowed = [item.expect.error, ...(item.expect.orError ?? [])];
+        expect
+          .soft(allowed, `${where}: got ${describeOutcome(outcome)}`)
+          .toContain('error' in outcome ? outcome.error : 'an analysis');
+        // The CLI prints the message as its one stderr line: no newline, no terminal escapes.
+        if ('error' in outcome) {
+          expect
+            .soft(controlCharacters(outcome.message), `${where}: control characters in the message`)
+            .toEqual([]);
+          // One line a user can read, however many files or bytes the input has; and never bytes
+          // of the input itself (a symlink may point at a file the user must not show).
+          expect.soft(outcome.message.length, `${where}: message length`).toBeLessThan(MESSAGE_LIMIT);
+          if (item.expect.message)
+            expect.soft(outcome.message, `${where}: message`).toMatch(item.expect.message);
+          for (const secret of [SECRET_MARKER, SECRET_MARKER_BASE64, SECRET_MARKER_HEX])
+            expect.soft(outcome.message.includes(secret), `${where}: input bytes in the message`).toBe(false);
+        }
+      } else {
+        expect.soft(describeOutcome(outcome), `${where}: expected an analysis`).toMatch(/^analysis/);
+        if ('analysis' in outcome) {
+          const { analysis } = outcome;
+          expect.soft(analysis.partial, `${where}: partial`).toBe(item.expect.partial);
+          for (const marker of item.expect.markers) {
+            expect.soft(marker.holds(analysis, context), `${where}: ${marker.says}`).toBe(true);
+          }
+          const json = JSON.stringify(analysis);
+          expect
+            .soft(
+              json.includes(SECRET_MARKER) || json.includes(SECRET_MARKER_BASE64),
+              `${where}: secret value`,
+            )
+            .toBe(false);
+        }
+      }
+      // Nothing left behind, nothing touched.
+      expect.soft(await readdir(tempDir), `${where}: temp dir`).toEqual([]);
+      expect.soft(await fingerprint(caseDir), `${where}: input changed`).toEqual(before);
+      expect
+        .soft(await fingerprint(context.source.dataDir), `${where}: source changed`)
+        .toEqual(sourceBefore);
+    }
+    observed.set(item.id, seen);
   }
 
   it('the source holds the Secret marker that no analysis may show', () => {

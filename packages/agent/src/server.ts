@@ -1,5 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { type Analysis, jsonText } from '@dqlite-analyzer/core';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { Registry } from 'prom-client';
 import { type AgentParts, registerCollectors } from './collectors/index.js';
@@ -52,18 +53,32 @@ export function buildServer(options: ServerOptions): FastifyInstance {
     }
     const analysis = options.sources.runner.latest;
     if (!analysis) return reply.code(503).send({ error: 'no snapshot analysed yet' });
-    return reply.send(analysis);
+    return reply.type(JSON_TYPE).send(analysisJson(analysis));
   });
-  app.get('/api/v1/windows', { onRequest: guard }, async () => {
+  app.get('/api/v1/windows', { onRequest: guard }, async (_request, reply) => {
     const windows = options.sources.windows.recent().map((window) => ({
       ...window,
       start: new Date(window.start).toISOString(),
       end: new Date(window.end).toISOString(),
       durationSeconds: (window.end - window.start) / 1000,
     }));
-    return { windows };
+    return reply.type(JSON_TYPE).send(jsonText({ windows }));
   });
   return app;
+}
+
+const JSON_TYPE = 'application/json; charset=utf-8';
+
+// The API's JSON escapes what the CLI's --format json escapes (names from the snapshot reach an
+// operator's terminal through curl): jsonText, written once per analysis, not once per request.
+const analysisJsonTexts = new WeakMap<Analysis, string>();
+function analysisJson(analysis: Analysis): string {
+  let text = analysisJsonTexts.get(analysis);
+  if (text === undefined) {
+    text = jsonText(analysis);
+    analysisJsonTexts.set(analysis, text);
+  }
+  return text;
 }
 
 function bearerGuard(token: string | undefined) {

@@ -93,6 +93,14 @@ async function report(error: unknown): Promise<void> {
       `${hints ? hints.errorLine(error) : `dqlite-analyze: ${error.code}: ${error.message}`}\n`,
     );
     process.exitCode = EXIT_FOR_KIND[errorKind(error.code)];
+  } else if (outOfDescriptors(error)) {
+    // Out of file descriptors anywhere, loading a module too (here or in the analysis child): this
+    // machine's limit, not a bug.
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(
+      `dqlite-analyze: DQA_OPEN_FILE_LIMIT: ${message}; raise the limit of open files (ulimit -n) and run again\n`,
+    );
+    process.exitCode = EXIT_FOR_KIND[errorKind('DQA_OPEN_FILE_LIMIT')];
   } else {
     const message = error instanceof Error ? error.message : String(error);
     // An internal error in the child comes with the child's stack.
@@ -105,4 +113,11 @@ async function report(error: unknown): Promise<void> {
     );
     process.exitCode = EXIT.INTERNAL;
   }
+}
+
+// EMFILE (ulimit -n) or ENFILE (the system's limit), by errno or, from the analysis child, by message.
+function outOfDescriptors(error: unknown): boolean {
+  const errno = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (errno === 'EMFILE' || errno === 'ENFILE') return true;
+  return error instanceof Error && /^(EMFILE|ENFILE): /.test(error.message);
 }

@@ -21,6 +21,8 @@ export function nextStep(error: AnalyzerError): string | undefined {
       const needed = error.details.needed;
       return `point --temp-dir at a filesystem with ${typeof needed === 'number' ? `${needed} bytes` : 'room'} free`;
     }
+    case 'DQA_OPEN_FILE_LIMIT':
+      return 'raise the limit of open files (ulimit -n) and run again';
     case 'DQA_TEMP_FAILED':
       return 'point --temp-dir at a directory you can write to';
     case 'DQA_OUTPUT_FAILED':

@@ -69,6 +69,12 @@ export interface Analysis {
   partial: boolean;
   /** Plain-words notes on anything read only in part or skipped (also when not partial). */
   warnings: string[];
+  /**
+   * Lists cut to their first ANALYSIS_LIST_LIMIT (1,000) entries: each one's path (`objects.webhooks`,
+   * `leases`, `databases[0].tables`) and its full length; empty when none was cut. The findings were
+   * judged on the whole lists. A cut `databases` keeps the kine database (as its last entry).
+   */
+  truncatedLists: Record<string, number>;
   /** Seconds spent in each step. */
   timings: Partial<Record<Step, number>>;
 }

@@ -1,5 +1,6 @@
 import { ANALYSIS_SCHEMA_VERSION, type Analysis, type DatabaseAnalysis } from './analysis-types.js';
 import type { AnalyzeOptions } from './analyze-options.js';
+import { ANALYSIS_LIST_LIMIT, boundLists } from './bounded-lists.js';
 import { runChecks } from './checks/index.js';
 import { lockWindowOf } from './checks/lock-window.js';
 import { AnalyzerError } from './errors.js';
@@ -65,7 +66,16 @@ export async function analyzeInput(
       if (measured.details && (!details || database.name === 'k8s')) details = measured.details;
     }
     if (!details && options.requireKine !== false) {
-      const names = databases.map((d) => `${d.name} (tables: ${d.tables.join(', ') || 'none'})`).join('; ');
+      // One line however many databases or tables: the first few of each, and how many more.
+      const few = (list: readonly string[], what: string, separator: string) =>
+        list.length > 10
+          ? `${list.slice(0, 10).join(separator)}${separator}and ${list.length - 10} more ${what}`
+          : list.join(separator);
+      const names = few(
+        databases.map((d) => `${d.name} (tables: ${few(d.tables, 'tables', ', ') || 'none'})`),
+        'databases',
+        '; ',
+      );
       throw new AnalyzerError(
         'DQA_KINE_NOT_FOUND',
         `${input.dataFile}: no database has a kine table: ${names}`,
@@ -102,12 +112,16 @@ export async function analyzeInput(
       findings: [],
       partial: false,
       warnings: [],
+      truncatedLists: {},
       timings,
     };
     Object.assign(analysis, await writes.result(analysis));
     noteIncompleteReads(analysis);
     analysis.lockWindowEstimate = lockWindowOf(analysis);
     analysis.findings = timed(timings, 'findings', () => runChecks(analysis, options.checks));
+    const kineDb = databases.find((d) => d.name === analysis.kine?.database);
+    analysis.truncatedLists = boundLists(analysis);
+    if (kineDb && !analysis.databases.includes(kineDb)) analysis.databases[ANALYSIS_LIST_LIMIT - 1] = kineDb;
     return analysis;
   } finally {
     await side?.stop();

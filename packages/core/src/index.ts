@@ -1,5 +1,6 @@
 export * from './analysis-types.js';
 export { type AnalyzeOptions, analyze } from './analyze.js';
+export { ANALYSIS_LIST_LIMIT } from './bounded-lists.js';
 export { bundledModuleUrl } from './bundled.js';
 export { formatBytes, formatCount, formatPercent, plural } from './checks/format.js';
 export { CHECKS, type Check, runChecks } from './checks/index.js';
@@ -16,6 +17,7 @@ export { serveAnalysisChild } from './child/serve.js';
 export { type CompareOptions, compare } from './compare.js';
 export * from './errors.js';
 export { FINDING_IDS, type FindingId, isFindingId } from './finding-id.js';
+export { jsonText } from './json-text.js';
 export { INTERVAL_HINT, MIN_INTERVAL_SECONDS } from './kine/compare.js';
 export { HOT_KEYS_LIMIT, type HotKey } from './kine/hot-keys.js';
 export type { KeyGroupUsage, NamespaceUsage, PrefixUsage, ValueClassCounts } from './kine/prefixes.js';

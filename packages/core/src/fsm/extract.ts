@@ -2,6 +2,7 @@ import { openSync } from 'node:fs';
 import { join } from 'node:path';
 import { AnalyzerError } from '../errors.js';
 import { FileWriter, tempWriteError } from '../io/file-writer.js';
+import type { SpaceBudget } from '../io/temp-dir.js';
 import { SQLITE_MAGIC } from '../sqlite/header.js';
 import type { PayloadDatabase, PayloadSink } from './payload.js';
 import { WalScanner, type WalSummary } from './wal.js';
@@ -32,14 +33,29 @@ export class ExtractSink implements PayloadSink {
   private head: Buffer[] = [];
   private headBytes = 0;
   private scanner: WalScanner | undefined;
+  private budget: SpaceBudget | undefined;
+  /** Bytes the files written so far take, in whole blocks (only with a budget). */
+  private spent = 0;
+  /** Bytes written to the current database's main file and WAL. */
+  private readonly written = { main: 0, wal: 0 };
 
   constructor(
     private readonly dir: string,
     private readonly path: string,
   ) {}
 
+  /**
+   * Stop with DQA_TEMP_NO_SPACE before the files take more than `budget`: for a payload whose size
+   * is not known before it is written, checked on every chunk.
+   */
+  limitTo(budget: SpaceBudget): void {
+    this.budget = budget;
+  }
+
   startDatabase(database: PayloadDatabase): void {
     const mainPath = join(this.dir, `db${database.index}`);
+    this.written.main = 0;
+    this.written.wal = 0;
     this.current = { ...database, mainPath, wal: undefined };
     this.mainFile = createPrivateFile(mainPath);
     this.head = [];
@@ -56,12 +72,14 @@ export class ExtractSink implements PayloadSink {
       this.headBytes += Math.min(chunk.length, SQLITE_MAGIC.length);
       if (this.headBytes >= SQLITE_MAGIC.length) this.checkMagic();
     }
+    this.spend('main', chunk.length);
     this.mainFile!.write(chunk);
   }
 
   wal(chunk: Buffer): void {
     const problem = this.scanner!.push(chunk);
     if (problem) this.badWal(problem);
+    this.spend('wal', chunk.length);
     this.walFile!.write(chunk);
   }
 
@@ -97,6 +115,8 @@ export class ExtractSink implements PayloadSink {
   private closeFiles(): void {
     for (const file of [this.mainFile, this.walFile]) {
       if (!file) continue;
+      // Closed before the next database's files are opened, as a rule: one database at a time.
+      if (file.closeNow()) continue;
       const closed: Promise<void> = file.close().then(
         () => {
           this.closing.delete(closed);
@@ -110,6 +130,22 @@ export class ExtractSink implements PayloadSink {
     }
     this.mainFile = undefined;
     this.walFile = undefined;
+  }
+
+  private spend(file: 'main' | 'wal', bytes: number): void {
+    const before = this.written[file];
+    this.written[file] += bytes;
+    const budget = this.budget;
+    if (!budget) return;
+    const blocks = (n: number) => Math.ceil(n / budget.blockBytes) * budget.blockBytes;
+    this.spent += blocks(before + bytes) - blocks(before);
+    if (this.spent <= budget.bytes) return;
+    throw new AnalyzerError(
+      'DQA_TEMP_NO_SPACE',
+      `${budget.dir} has ${budget.free} bytes free and keeps ${budget.keptFree} of them free: the private copy ` +
+        `of ${this.path}, an LZ4 frame that does not declare its size, was stopped at ${budget.bytes} bytes`,
+      { dir: budget.dir, free: budget.free, keptFree: budget.keptFree },
+    );
   }
 
   private checkMagic(): void {

@@ -83,6 +83,32 @@ export function ensureFreeSpace(dir: string, bytes: number): void {
   }
 }
 
+// A copy whose size is not known before it is written (an LZ4 frame without a content size) stops
+// while this much of the temp filesystem is still free: 1/32 of its size, at most 64 MiB, so the
+// rest of the node (kubelet, journald, containerd) still finds room there (docs/security.md).
+const KEEP_FREE_SHARE = 32;
+const KEEP_FREE_MAX_BYTES = 64 << 20;
+
+/** What a copy of unknown size may take of `dir`'s filesystem: its free space less what is kept free. */
+export interface SpaceBudget {
+  dir: string;
+  /** Bytes free for unprivileged users when the copy started. */
+  free: number;
+  /** Bytes the copy leaves free. */
+  keptFree: number;
+  /** free - keptFree (never below 0): what the copy's files may take, in whole blocks. */
+  bytes: number;
+  /** The filesystem's block size: each file takes whole blocks. */
+  blockBytes: number;
+}
+
+export function spaceBudget(dir: string): SpaceBudget {
+  const stats = statfsSync(dir);
+  const free = stats.bavail * stats.bsize;
+  const keptFree = Math.min(KEEP_FREE_MAX_BYTES, Math.floor((stats.blocks * stats.bsize) / KEEP_FREE_SHARE));
+  return { dir, free, keptFree, bytes: Math.max(0, free - keptFree), blockBytes: stats.bsize };
+}
+
 /** Paths of private directories not yet released (for tests). */
 export function livePrivateDirs(): string[] {
   return [...live];

@@ -2,7 +2,7 @@ import { type FileHandle, open } from 'node:fs/promises';
 import { AnalyzerError } from '../errors.js';
 import { type ExtractedDatabase, ExtractSink } from '../fsm/extract.js';
 import { PayloadParser } from '../fsm/payload.js';
-import { ensureFreeSpace } from '../io/temp-dir.js';
+import { ensureFreeSpace, spaceBudget } from '../io/temp-dir.js';
 import { Lz4FrameDecoder } from '../raft/lz4-frame.js';
 import type { Compression } from './detect.js';
 
@@ -58,6 +58,8 @@ export async function extractSnapshot(
         // A damaged header may claim any size; LZ4 never expands a file more than 256 times, so
         // that bounds what can be written, and a lie ends as DQA_LZ4_* instead of "disk full".
         ensureFreeSpace(dir, Math.min(total ?? size, decoder ? MAX_LZ4_EXPANSION * size : size));
+        // Without a content size only the compressed size was checked: bound the copy as it streams.
+        if (total === undefined) sink.limitTo(spaceBudget(dir));
         parser = new PayloadParser(sink, total, path);
       }
       parser.push(payloadChunk);

@@ -76,6 +76,7 @@ export function analysis(over: Partial<Analysis> = {}): Analysis {
     dataDir: null,
     partial: false,
     warnings: [],
+    truncatedLists: {},
     databases: [db],
     kine: kine(),
     prefixes: [],

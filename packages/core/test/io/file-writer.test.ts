@@ -34,6 +34,24 @@ describe('FileWriter', () => {
     expect(readFileSync(path).equals(Buffer.concat(expected))).toBe(true);
   });
 
+  it('closeNow: a small rest written and the file closed on the spot; not with a write in flight', async () => {
+    const before = openFds();
+    const path = join(dir, 'now');
+    const writer = new FileWriter(openSync(path, 'wx', 0o600));
+    writer.write(Buffer.from('head '));
+    await writer.flush();
+    writer.write(Buffer.from('tail'));
+    expect(writer.closeNow()).toBe(true);
+    expect(openFds()).toBe(before);
+    expect(readFileSync(path, 'utf8')).toBe('head tail');
+    await writer.close(); // closing again is a no-op
+    const busy = new FileWriter(openSync(join(dir, 'busy'), 'wx', 0o600));
+    busy.write(Buffer.alloc(8 << 20)); // starts a write (batches start at 4 MiB)
+    expect(busy.closeNow()).toBe(false);
+    await busy.close();
+    expect(openFds()).toBe(before);
+  });
+
   it('turns a full disk into DQA_TEMP_NO_SPACE and still closes the file, once', async (context) => {
     // /dev/full fails every write with ENOSPC (full(4)).
     if (!existsSync('/dev/full')) return context.skip('no /dev/full on this machine');
