@@ -24,7 +24,7 @@ export function peakRecorder(): PeakRecorder {
     hook,
     "import { writeFileSync } from 'node:fs';\nimport { join } from 'node:path';\n" +
       'const dir = process.env.DQA_TEST_PEAK_DIR;\n' +
-      "process.on('exit', () => writeFileSync(join(dir, `${process.pid}.rss`), String(process.resourceUsage().maxRSS * 1024)));\n",
+      "process.on('exit', () => writeFileSync(join(dir, process.pid + '.rss'), String(process.resourceUsage().maxRSS * 1024)));\n",
   );
   const peaks = () => {
     const found = new Map<number, number>();
