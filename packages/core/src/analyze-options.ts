@@ -33,7 +33,8 @@ export interface AnalyzeOptions {
   outputs?: readonly { path: string; what: string }[];
   /**
    * Walk the pages (dbstat, the integrity check) on a second thread while the kine scan runs on
-   * this one (default true). The agent turns it off to stay on one core of a busy node.
+   * this one. Default: when the input holds more than SIDE_THREAD_MIN_BYTES (analyze.ts). The agent
+   * turns it off to stay on one core of a busy node.
    */
   parallel?: boolean;
   /**

@@ -1,5 +1,5 @@
 import type { Finding, Severity } from '@dqlite-analyzer/core';
-import { plural } from './format.js';
+import { formatCount, plural } from './format.js';
 import type { Verdict, VerdictLevel } from './model.js';
 
 const LABELS: Record<VerdictLevel, string> = {
@@ -31,9 +31,9 @@ export function buildVerdict(findings: readonly Finding[], partial: boolean, isK
         ? 'ready-with-warnings'
         : 'ready';
   const found = [
-    counts.critical > 0 ? `${formatN(counts.critical)} critical` : '',
+    counts.critical > 0 ? `${formatCount(counts.critical)} critical` : '',
     counts.warning > 0 ? plural(counts.warning, 'warning') : '',
-    counts.info > 0 ? `${formatN(counts.info)} info` : '',
+    counts.info > 0 ? `${formatCount(counts.info)} info` : '',
   ].filter(Boolean);
   const what =
     level === 'storage-only'
@@ -48,5 +48,3 @@ export function buildVerdict(findings: readonly Finding[], partial: boolean, isK
   const caveat = partial ? ' (part of the input could not be read: see the warnings)' : '';
   return { level, label: LABELS[level], summary: `${counted}${what}${caveat}.`, counts };
 }
-
-const formatN = (n: number) => n.toLocaleString('en-US');

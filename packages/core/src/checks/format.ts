@@ -22,7 +22,14 @@ export function formatPercent(share: number): string {
 
 /** A count with thousands separators. */
 export function formatCount(count: number): string {
-  return count.toLocaleString('en-US');
+  // Integers by hand, as toLocaleString('en-US') writes them: its first call sets up ICU's number
+  // formatting, ~10 ms of every run's fixed cost (measured on the sample). Anything else (fractions,
+  // 1e21 and up, NaN) still goes through it.
+  if (!Number.isSafeInteger(count)) return count.toLocaleString('en-US');
+  const digits = String(Math.abs(count));
+  let grouped = digits.slice(0, ((digits.length - 1) % 3) + 1);
+  for (let at = grouped.length; at < digits.length; at += 3) grouped += `,${digits.slice(at, at + 3)}`;
+  return count < 0 || Object.is(count, -0) ? `-${grouped}` : grouped;
 }
 
 /** Singular or plural noun with its count: `1 row`, `2 rows`. */

@@ -45,10 +45,12 @@ const ROWS_SQL = `
     CASE WHEN deleted IS 0 AND dqa_is_latest(id) THEN CASE ${valueClassSql('value')}
       ${VALUE_CLASSES.map((name, i) => `WHEN '${name}' THEN ${i}`).join(' ')} END END))
   FROM kine`;
+// Each of max(id) and min(id) alone is one seek down the rowid b-tree; both in one SELECT make
+// SQLite scan a whole index instead (0.02-0.2 s at 315,000 rows, measured).
 const TOTALS_SQL = `
-  SELECT coalesce(max(id), 0) AS currentRevision, coalesce(min(id), 0) AS lowestRevision,
-         (SELECT max(prev_revision) FROM kine WHERE name = '${COMPACT_KEY}') AS compactRevision
-  FROM kine`;
+  SELECT coalesce((SELECT max(id) FROM kine), 0) AS currentRevision,
+         coalesce((SELECT min(id) FROM kine), 0) AS lowestRevision,
+         (SELECT max(prev_revision) FROM kine WHERE name = '${COMPACT_KEY}') AS compactRevision`;
 // A hot key's name, from its latest revision.
 const KEY_NAME_SQL = 'SELECT name FROM kine WHERE id = ?';
 

@@ -14,6 +14,11 @@ export interface DetectedInput {
   /** For a snapshot: LZ4 frame or raw payload. */
   compression: Compression | undefined;
   bytesOnDisk: number;
+  /**
+   * The uncompressed size an LZ4 frame's header declares, unchecked (the decoder checks it): only
+   * a hint of how large the work will be. Undefined when the header carries none.
+   */
+  declaredBytes?: number | undefined;
 }
 
 // A raw dqlite payload starts with its format, u64 1 (canonical/dqlite:src/fsm.c).
@@ -28,7 +33,12 @@ export async function detectInput(path: string): Promise<DetectedInput> {
   if (info.size === 0) throw new AnalyzerError('DQA_INPUT_EMPTY', `${path} is empty`, { path });
   const head = await readHead(path, 16);
   if (head.subarray(0, 4).equals(LZ4_MAGIC))
-    return { kind: 'snapshot', compression: 'lz4', bytesOnDisk: info.size };
+    return {
+      kind: 'snapshot',
+      compression: 'lz4',
+      bytesOnDisk: info.size,
+      declaredBytes: declaredSize(head),
+    };
   if (head.subarray(0, 8).equals(RAW_PAYLOAD_MAGIC))
     return { kind: 'snapshot', compression: 'none', bytesOnDisk: info.size };
   if (head.equals(SQLITE_MAGIC)) return { kind: 'sqlite', compression: undefined, bytesOnDisk: info.size };
@@ -39,6 +49,13 @@ export async function detectInput(path: string): Promise<DetectedInput> {
     `${path} is not an LZ4 frame, a dqlite payload or a SQLite file (its first bytes are none of theirs)`,
     { path },
   );
+}
+
+// The frame's content size field: FLG bit 3, then 8 bytes little-endian after FLG and BD (lz4
+// frame format 1.6.x). Within the 16 bytes read.
+function declaredSize(head: Buffer): number | undefined {
+  if (head.length < 14 || (head[4]! & 0x08) === 0) return undefined;
+  return Number(head.readBigUInt64LE(6));
 }
 
 async function statInput(path: string) {

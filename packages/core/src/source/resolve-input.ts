@@ -18,6 +18,8 @@ export interface ResolvedInput {
   /** The data directory's listing, when the input was one. */
   dataDir: DataDirListing | null;
   bytesOnDisk: number;
+  /** What the data file will be once uncompressed, as far as its header says (else its size). */
+  expectedBytes: number;
   /** The data file's modification time (ISO 8601). */
   modifiedAt: string;
 }
@@ -28,6 +30,7 @@ export async function resolveInput(path: string): Promise<ResolvedInput> {
   let dataDir: DataDirListing | null = null;
   let dataFile = path;
   let compression = detected.compression;
+  let declaredBytes = detected.declaredBytes;
   if (detected.kind === 'data-dir') {
     dataDir = await readDataDir(path);
     const newest = dataDir.snapshots[0];
@@ -51,6 +54,7 @@ export async function resolveInput(path: string): Promise<ResolvedInput> {
       });
     }
     compression = inner.compression;
+    declaredBytes = inner.declaredBytes;
   }
   const info = await stat(dataFile);
   const metaFile = detected.kind !== 'sqlite' && existsSync(`${dataFile}.meta`) ? `${dataFile}.meta` : null;
@@ -62,6 +66,7 @@ export async function resolveInput(path: string): Promise<ResolvedInput> {
     compression,
     dataDir,
     bytesOnDisk: info.size,
+    expectedBytes: declaredBytes ?? info.size,
     modifiedAt: info.mtime.toISOString(),
   };
 }
