@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 // Tests run against the sources, never a stale dist/: packages/core/package.json maps this export
 // condition to src/index.ts, so `@dqlite-analyzer/core` is the source in every test (and in the
-// agent's analysis worker under vitest, see packages/agent/src/analysis-runner.ts). The other
+// agent's analysis child under vitest, see packages/agent/src/analysis-child.ts). The other
 // entries are Vite's default server conditions, which a custom list replaces.
 const SOURCE_CONDITION = '@dqlite-analyzer/source';
 

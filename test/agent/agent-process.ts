@@ -1,6 +1,7 @@
 // The built dqlite-agent as a child process: what the DaemonSet and the systemd unit run.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import type { Analysis } from '@dqlite-analyzer/core';
 
 export const AGENT_MAIN = fileURLToPath(new URL('../../packages/agent/dist/main.js', import.meta.url));
 
@@ -72,4 +73,18 @@ export async function startAgentProcess(args: string[], env: NodeJS.ProcessEnv =
       return exited;
     },
   };
+}
+
+/** The agent's analysis of the snapshot file `name`, once /api/v1/analysis publishes it (bounded). */
+export async function analysisOf(agent: AgentProcess, name: string, ms = 90_000): Promise<Analysis> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const response = await agent.get('/api/v1/analysis');
+    if (response.status === 200) {
+      const analysis = JSON.parse(response.text) as Analysis;
+      if (analysis.source.dataFile.endsWith(name)) return analysis;
+    }
+    if (Date.now() > deadline) throw new Error(`${name} not analysed:\n${agent.output().slice(-3000)}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
 }

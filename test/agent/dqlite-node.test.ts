@@ -6,7 +6,6 @@ import { readdirSync } from 'node:fs';
 import { appendFile, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Analysis } from '@dqlite-analyzer/core';
 import {
   type DqliteNode,
   type SnapshotFiles,
@@ -17,7 +16,7 @@ import { extractWithCli, sqlite } from '@dqlite-analyzer/test-support/independen
 import { KineHistory, kineSchema, kineValue } from '@dqlite-analyzer/test-support/kine';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Scrape } from '../../packages/agent/test/helpers.js';
-import { type AgentProcess, startAgentProcess } from './agent-process.js';
+import { type AgentProcess, analysisOf, startAgentProcess } from './agent-process.js';
 
 const LEASE = '/registry/leases/kube-system/kube-controller-manager';
 
@@ -41,20 +40,6 @@ async function until(check: (m: Scrape) => boolean, what: string, ms = 60_000): 
     if (check(scrape)) return scrape;
     if (Date.now() > deadline)
       throw new Error(`timed out waiting for ${what}:\n${scrape.text.slice(0, 3000)}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
-
-async function analysed(snapshot: SnapshotFiles): Promise<Analysis> {
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    const response = await agent.get('/api/v1/analysis');
-    if (response.status === 200) {
-      const analysis = JSON.parse(response.text) as Analysis;
-      if (analysis.source.dataFile.endsWith(snapshot.name)) return analysis;
-    }
-    if (Date.now() > deadline)
-      throw new Error(`${snapshot.name} not analysed:\n${agent.output().slice(-3000)}`);
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }
@@ -106,7 +91,7 @@ describe('dqlite-agent on a live dqlite node', () => {
     // Kernel file times tick with the coarse clock (a few ms): a small snapshot can take "0 s".
     expect(scrape.value('dqlite_snapshot_last_write_duration_seconds')).toBeGreaterThanOrEqual(0);
 
-    const analysis = await analysed(first);
+    const analysis = await analysisOf(agent, first.name, 60_000);
     const extraction = await extractWithCli(copy.dataPath);
     try {
       const k8s = extraction.databases.find((d) => d.name === 'k8s')!;

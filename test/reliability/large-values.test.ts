@@ -2,7 +2,8 @@
 // with its kine database grown by sqlite3 (three 400 MB zero values — one of them a Lease — a
 // 400 MB value that looks like a JSON IPAM block, and an IPAM block just under the 1.5 MiB read limit).
 // Zeros compress to nothing, so the snapshot file stays small while its database is 1.6 GB. The
-// CLI (JSON and text) analyses it in under 150 MiB of peak RSS, the agent in what it takes for any
+// CLI (JSON and text) analyses it in under 150 MiB of peak RSS (its analysis child; the CLI itself
+// under 100 MiB), the agent in what it takes for any
 // large database; both count the oversized values and decode the IPAM block under the limit.
 import { spawn } from 'node:child_process';
 import { createReadStream, readFileSync } from 'node:fs';
@@ -12,6 +13,7 @@ import { join } from 'node:path';
 import type { Analysis } from '@dqlite-analyzer/core';
 import { stopAllNodes } from '@dqlite-analyzer/test-support/dqlite-node';
 import { ipamBlock, podHandleId } from '@dqlite-analyzer/test-support/k8s-values';
+import { liveProcessPeak, peakRecorder } from '@dqlite-analyzer/test-support/peak-rss';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AgentProcess, startAgentProcess } from '../agent/agent-process.js';
 import { corpusContext } from '../corpus/generate.js';
@@ -20,8 +22,12 @@ import { makeSourceSnapshot } from '../corpus/source.js';
 const CLI = new URL('../../packages/cli/dist/main.js', import.meta.url).pathname;
 const MiB = 1024 * 1024;
 const HUGE = 400_000_000;
+// The analysis runs in a child process (core/src/child/spawn.ts): the bench goal applies to it, the
+// CLI's own process (spawn, render) stays under PARENT_PEAK, and the two are reported summed.
 const RSS_GOAL = 150 * MiB;
-const AGENT_PEAK = 200 * MiB;
+const PARENT_PEAK = 100 * MiB;
+// The agent and its analysis child together, as for any large database (deploy/kubernetes/daemonset.yaml).
+const AGENT_PEAK = 256 * MiB;
 // The core's VALUE_READ_LIMIT, written out: this test must not take it from the code it checks.
 const READ_LIMIT = 1.5 * MiB;
 
@@ -129,47 +135,48 @@ async function sizeOf(path: string): Promise<number> {
   }
 }
 
-/** VmHWM (peak resident set) of a live process, in bytes, worker threads included. */
-function peakRss(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Number(/^VmHWM:\s+(\d+) kB$/m.exec(status)![1]) * 1024;
-}
-
 afterAll(async () => {
   await stopAllNodes();
   if (scratch) await rm(scratch, { recursive: true, force: true });
 });
 
-/** The CLI's exit code, output and peak RSS (read in its own 'exit' handler, preloaded). */
-async function cliPeak(args: string[]): Promise<{ status: number | null; stdout: string; peak: number }> {
-  const hook = join(scratch, 'peak-rss.mjs');
-  const rssFile = join(scratch, `rss-${Date.now()}`);
-  await writeFile(
-    hook,
-    "import { writeFileSync } from 'node:fs';\n" +
-      'process.on("exit", () => writeFileSync(process.env.DQA_TEST_RSS_FILE, String(process.resourceUsage().maxRSS * 1024)));\n',
-  );
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', hook, CLI, ...args], {
-      env: { ...process.env, DQA_TEST_RSS_FILE: rssFile },
-      stdio: ['ignore', 'pipe', 'pipe'],
+/** The CLI's exit code, output and peak RSS: its own and its analysis child's, summed (both live at once). */
+async function cliPeak(
+  args: string[],
+): Promise<{ status: number | null; stdout: string; parent: number; child: number }> {
+  const recorder = peakRecorder();
+  let cli: ReturnType<typeof spawn> | undefined;
+  try {
+    const result = await new Promise<{ status: number | null; stdout: string }>((resolve, reject) => {
+      const child = spawn(process.execPath, [CLI, ...args], {
+        env: { ...process.env, ...recorder.env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      cli = child;
+      let stdout = '';
+      let stderr = '';
+      child.stdout!.on('data', (c) => {
+        stdout += c;
+      });
+      child.stderr!.on('data', (c) => {
+        stderr += c;
+      });
+      const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
+      child.on('error', reject);
+      child.on('close', (status) => {
+        clearTimeout(timer);
+        if (status !== 0) return reject(new Error(`CLI exited ${status}: ${stderr}`));
+        resolve({ status, stdout });
+      });
     });
-    let stdout = '';
-    let stderr = '';
-    child.stdout!.on('data', (c) => {
-      stdout += c;
-    });
-    child.stderr!.on('data', (c) => {
-      stderr += c;
-    });
-    const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
-    child.on('error', reject);
-    child.on('close', (status) => {
-      clearTimeout(timer);
-      if (status !== 0) return reject(new Error(`CLI exited ${status}: ${stderr}`));
-      resolve({ status, stdout, peak: Number(readFileSync(rssFile, 'utf8')) });
-    });
-  });
+    // Two records: a run whose analysis did not happen in a child would not measure what it says.
+    const peaks = recorder.peaks();
+    expect(peaks.size).toBe(2);
+    const parent = peaks.get(cli!.pid!)!;
+    return { ...result, parent, child: recorder.total() - parent };
+  } finally {
+    recorder.remove();
+  }
 }
 
 function expectOversizedCounted(analysis: Analysis, where: string): void {
@@ -194,7 +201,7 @@ describe('values far larger than any Kubernetes object', () => {
   });
 
   for (const format of ['json', 'text']) {
-    it(`the CLI (${format}): peak RSS under 150 MiB, oversized values counted`, async () => {
+    it(`the CLI (${format}): the analysis under 150 MiB of peak RSS, the CLI's own process under 100 MiB, oversized values counted`, async () => {
       const started = Date.now();
       const json = join(scratch, `report-${format}.json`);
       const result = await cliPeak([
@@ -208,9 +215,12 @@ describe('values far larger than any Kubernetes object', () => {
         ...(format === 'text' ? [] : ['-o', json]),
       ]);
       console.log(
-        `CLI ${format}: peak RSS ${(result.peak / MiB).toFixed(0)} MiB, ${((Date.now() - started) / 1000).toFixed(1)} s`,
+        `CLI ${format}: peak RSS ${((result.parent + result.child) / MiB).toFixed(0)} MiB (the CLI ` +
+          `${(result.parent / MiB).toFixed(0)} MiB + its analysis child ${(result.child / MiB).toFixed(0)} MiB), ` +
+          `${((Date.now() - started) / 1000).toFixed(1)} s`,
       );
-      expect(result.peak).toBeLessThan(RSS_GOAL);
+      expect(result.child).toBeLessThan(RSS_GOAL);
+      expect(result.parent).toBeLessThan(PARENT_PEAK);
       if (format === 'json')
         expectOversizedCounted(JSON.parse(readFileSync(json, 'utf8')) as Analysis, 'CLI');
       else expect(result.stdout).toMatch(/too-large 1/);
@@ -227,9 +237,14 @@ describe('values far larger than any Kubernetes object', () => {
     const dataDir = join(scratch, 'data');
     const agentTemp = await mkdtemp(join(scratch, 'agent-temp-'));
     await mkdir(dataDir);
-    agent = await startAgentProcess(['--data-dir', dataDir], { DQLITE_AGENT_TEMP_DIR: agentTemp });
+    // The analysis runs in a child process of the agent: its peak counts too (both are live at once).
+    const recorder = peakRecorder();
+    agent = await startAgentProcess(['--data-dir', dataDir], {
+      DQLITE_AGENT_TEMP_DIR: agentTemp,
+      ...recorder.env,
+    });
     const pid = agent.child.pid!;
-    const idle = peakRss(pid);
+    const idle = liveProcessPeak(pid);
     await copyFile(join(snapshotDir, snapshotName), join(dataDir, `tmp-${snapshotName}`));
     await rename(join(dataDir, `tmp-${snapshotName}`), join(dataDir, snapshotName));
     await copyFile(join(snapshotDir, `${snapshotName}.meta`), join(dataDir, `${snapshotName}.meta`));
@@ -245,10 +260,14 @@ describe('values far larger than any Kubernetes object', () => {
       else if (Date.now() > deadline) throw new Error(`not analysed:\n${agent.output().slice(-3000)}`);
       else await new Promise((resolve) => setTimeout(resolve, 100));
     }
-    const peak = peakRss(pid);
+    const agentPeak = liveProcessPeak(pid);
+    const children = [...recorder.peaks()].filter(([child]) => child !== pid).map(([, bytes]) => bytes);
+    recorder.remove();
+    expect(children.length).toBeGreaterThan(0); // the analysis child ran and recorded its peak
+    const peak = agentPeak + Math.max(...children);
     console.log(
-      `agent: VmHWM ${(idle / MiB).toFixed(0)} MiB idle, ${(peak / MiB).toFixed(0)} MiB after the analysis, ` +
-        `slowest /metrics ${slowest.toFixed(0)} ms`,
+      `agent: VmHWM ${(idle / MiB).toFixed(0)} MiB idle, ${(agentPeak / MiB).toFixed(0)} MiB after the analysis, ` +
+        `its analysis child ${(Math.max(...children) / MiB).toFixed(0)} MiB; slowest /metrics ${slowest.toFixed(0)} ms`,
     );
     // What the agent takes for any large database (deploy/kubernetes/daemonset.yaml: a ~170 MiB peak
     // for 377 MB): the values add nothing to it (3.6 GB before they were bounded).

@@ -67,26 +67,20 @@ beforeAll(async () => {
       "UPDATE sqlite_schema SET sql = replace(sql, 'abs(a)', 'length(printf(''%.*c'', 100000000, a))') WHERE name = 't_a'",
     ].join(';\n'),
   ]);
-  // The big database as a snapshot the agent finds: an LZ4 frame of a dqlite payload, the sample's .meta.
+  // The big database as a snapshot the agent finds.
   bigSnapshotDir = join(scratch, 'big-snapshot');
   await mkdir(bigSnapshotDir);
-  const payload = join(scratch, 'payload');
-  await writeFile(
-    payload,
-    buildPayload([{ name: 'k8s', main: await readFile(bigDb), wal: Buffer.alloc(0) }]),
-  );
-  await run('lz4', [
-    '-q',
-    '-f',
-    '-B4',
-    '-BD',
-    '--content-size',
-    payload,
-    join(bigSnapshotDir, 'snapshot-2-4096-9000000'),
-  ]);
-  await rm(payload);
-  await copyFile(join(SAMPLE, `${SAMPLE_NAME}.meta`), join(bigSnapshotDir, 'snapshot-2-4096-9000000.meta'));
+  await writeSnapshot(bigDb, join(bigSnapshotDir, 'snapshot-2-4096-9000000'));
 }, 180_000);
+
+/** `db` as the kine database of a snapshot at `path`: an LZ4 frame of a dqlite payload, the sample's .meta. */
+async function writeSnapshot(db: string, path: string): Promise<void> {
+  const payload = `${path}.payload`;
+  await writeFile(payload, buildPayload([{ name: 'k8s', main: await readFile(db), wal: Buffer.alloc(0) }]));
+  await run('lz4', ['-q', '-f', '-B4', '-BD', '--content-size', payload, path]);
+  await rm(payload);
+  await copyFile(join(SAMPLE, `${SAMPLE_NAME}.meta`), `${path}.meta`);
+}
 
 afterAll(async () => {
   if (scratch) await rm(scratch, { recursive: true, force: true });
@@ -322,21 +316,7 @@ describe('the agent after a hostile snapshot', () => {
       'CREATE VIEW kine (id, name, created, deleted, create_revision, prev_revision, lease, value, old_value) AS ' +
         "WITH RECURSIVE r(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM r) SELECT x, 'k', 0, 0, 0, 0, 0, '', '' FROM r",
     ]);
-    const payload = join(scratch, 'view-payload');
-    await writeFile(
-      payload,
-      buildPayload([{ name: 'k8s', main: await readFile(view), wal: Buffer.alloc(0) }]),
-    );
-    await run('lz4', [
-      '-q',
-      '-f',
-      '-B4',
-      '-BD',
-      '--content-size',
-      payload,
-      join(dataDir, 'snapshot-1-100-1000'),
-    ]);
-    await copyFile(join(SAMPLE, `${SAMPLE_NAME}.meta`), join(dataDir, 'snapshot-1-100-1000.meta'));
+    await writeSnapshot(view, join(dataDir, 'snapshot-1-100-1000'));
     const agent = await startAgentProcess(['--data-dir', dataDir], { DQLITE_AGENT_TEMP_DIR: temp });
     try {
       const refused = 'dqlite_agent_analysis_errors_total{code="DQA_SQLITE_UNSAFE_SCHEMA"} 1';

@@ -20,7 +20,7 @@ import { sqlite } from '@dqlite-analyzer/test-support/independent';
 import { KineHistory, kineSchema, kineValue } from '@dqlite-analyzer/test-support/kine';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Scrape } from '../../packages/agent/test/helpers.js';
-import { type AgentProcess, startAgentProcess } from '../agent/agent-process.js';
+import { type AgentProcess, analysisOf, startAgentProcess } from '../agent/agent-process.js';
 import { type CliResult, runCli } from '../cli/run-cli.js';
 
 const LEASE = '/registry/leases/kube-system/calico-kube-controllers';
@@ -53,22 +53,8 @@ const WRITE_METRICS = [
   'dqlite_kine_resource_writes',
 ];
 
-async function analysedBy(agentProcess: AgentProcess, snapshot: SnapshotFiles): Promise<Analysis> {
-  const deadline = Date.now() + 90_000;
-  for (;;) {
-    const response = await agentProcess.get('/api/v1/analysis');
-    if (response.status === 200) {
-      const analysis = JSON.parse(response.text) as Analysis;
-      if (analysis.source.dataFile.endsWith(snapshot.name)) return analysis;
-    }
-    if (Date.now() > deadline)
-      throw new Error(`${snapshot.name} not analysed:\n${agentProcess.output().slice(-3000)}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
-
 async function metricsAfter(snapshot: SnapshotFiles): Promise<Scrape> {
-  await analysedBy(agent, snapshot);
+  await analysisOf(agent, snapshot.name);
   // The collectors copy the analysis at scrape time; the analysis is published with it.
   return new Scrape((await agent.get('/metrics')).text);
 }

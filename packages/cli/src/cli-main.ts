@@ -1,10 +1,12 @@
 import { readFileSync } from 'node:fs';
+import type { Analysis, Comparison } from '@dqlite-analyzer/core';
 import { AnalysisChildError, errorKind, isAnalyzerError } from '@dqlite-analyzer/core/child';
 import { CommanderError, InvalidArgumentError } from 'commander';
-import { startAnalysisChild, stopAnalysisChild } from './analysis-child.js';
+import { startAnalysis, stopAnalysis } from './analysis-child.js';
 import { buildProgram, type CliCommand } from './cli.js';
 import type { Io } from './commands.js';
 import { EXIT, EXIT_FOR_KIND, EXIT_ON_SIGNAL } from './exit-codes.js';
+import { createProgressLine } from './progress.js';
 
 // The renderers load on first use: --help, --version and usage errors need none of them.
 const loadCommands = () => import('./commands.js');
@@ -29,18 +31,21 @@ let debug = process.argv.includes('--debug');
 
 async function run(command: CliCommand): Promise<void> {
   debug = command.debug;
-  // Started first: the child loads the core while this process loads the renderers.
-  startAnalysisChild(command.tempDir);
+  const progress = createProgressLine(io.stderr, command.progress);
+  // Started first: the child loads the core and analyses while this process loads the renderers.
+  const answer = startAnalysis(command, progress.listener).finally(() => progress.clear());
+  // Awaited below; until then a failure must not count as unhandled.
+  answer.catch(() => {});
   try {
-    const { runAnalyze, runCompare } = await loadCommands();
+    const commands = await loadCommands();
     const generatedBy = `dqlite-analyze ${version}`;
     process.exitCode =
       command.command === 'compare'
-        ? await runCompare(command, io, generatedBy)
-        : await runAnalyze(command, io, generatedBy);
+        ? commands.reportComparison(command, (await answer) as Comparison, io, generatedBy)
+        : commands.reportAnalysis(command, (await answer) as Analysis, io, generatedBy);
   } finally {
-    // Ends a child that never got its job (loading the renderers failed); a no-op otherwise.
-    await stopAnalysisChild();
+    // Ends the child when loading the renderers failed; a no-op once it has answered.
+    await stopAnalysis();
   }
 }
 
@@ -52,7 +57,7 @@ for (const signal of Object.keys(EXIT_ON_SIGNAL) as Array<keyof typeof EXIT_ON_S
   process.on(signal, () => {
     if (stopping) return;
     stopping = signal;
-    void stopAnalysisChild().finally(() => {
+    void stopAnalysis().finally(() => {
       const erase = process.stderr.isTTY ? '\r\u001b[K' : '';
       process.stderr.write(
         `${erase}dqlite-analyze: stopped by ${signal}; nothing was left in the temp dir\n`,

@@ -1,11 +1,9 @@
 import { writeFileSync } from 'node:fs';
 import type { Analysis, Comparison } from '@dqlite-analyzer/core';
 import { AnalyzerError } from '@dqlite-analyzer/core/child';
-import { runInAnalysisChild } from './analysis-child.js';
 import type { AnalyzeCommand, CompareCommand, OutputOptions } from './cli.js';
 import { exitCodeForFindings } from './exit-codes.js';
 import { RENDERERS } from './formats.js';
-import { createProgressLine } from './progress.js';
 import { escapeControlCharacters } from './render/control-characters.js';
 import { formatSeconds } from './report/format.js';
 import type { ReportOptions } from './report/report-options.js';
@@ -17,28 +15,13 @@ export interface Io {
   stderr: { write(text: string): unknown };
 }
 
-/** Analyse, render, write; returns the exit code the findings call for. */
-export async function runAnalyze(command: AnalyzeCommand, io: Io, generatedBy: string): Promise<number> {
-  const progress = createProgressLine(io.stderr, command.progress);
-  let analysis: Analysis;
-  try {
-    analysis = await runInAnalysisChild<Analysis>(
-      {
-        kind: 'analyze',
-        path: command.path,
-        options: {
-          vacuum: command.vacuum,
-          requireKine: !command.storageOnly,
-          integrity: command.integrity,
-          keepCopiesIn: command.keepCopies,
-          outputs: reportPath(command),
-        },
-      },
-      progress.listener,
-    );
-  } finally {
-    progress.clear();
-  }
+/** Render and write the analysis; returns the exit code the findings call for. */
+export function reportAnalysis(
+  command: AnalyzeCommand,
+  analysis: Analysis,
+  io: Io,
+  generatedBy: string,
+): number {
   const safe = humanSafe(analysis, command);
   // Built once: the report's first screen, and the verdict said on stderr when the report goes to a file.
   const summary = buildSummary(safe);
@@ -55,26 +38,13 @@ export async function runAnalyze(command: AnalyzeCommand, io: Io, generatedBy: s
   return exitCodeForFindings(analysis.findings, command.failOn);
 }
 
-/** Compare two snapshots, render, write; exit 0 when it ran. */
-export async function runCompare(command: CompareCommand, io: Io, generatedBy: string): Promise<number> {
-  const progress = createProgressLine(io.stderr, command.progress);
-  let comparison: Comparison;
-  try {
-    comparison = await runInAnalysisChild<Comparison>(
-      {
-        kind: 'compare',
-        older: command.older,
-        newer: command.newer,
-        options: {
-          intervalSeconds: command.intervalSeconds,
-          outputs: reportPath(command),
-        },
-      },
-      progress.listener,
-    );
-  } finally {
-    progress.clear();
-  }
+/** Render and write the comparison; exit 0 when it ran. */
+export function reportComparison(
+  command: CompareCommand,
+  comparison: Comparison,
+  io: Io,
+  generatedBy: string,
+): number {
   emit(
     RENDERERS[command.format].comparison(humanSafe(comparison, command), reportOptions(command, generatedBy)),
     command,
@@ -85,13 +55,6 @@ export async function runCompare(command: CompareCommand, io: Io, generatedBy: s
 
 function reportOptions(options: OutputOptions, generatedBy: string): ReportOptions {
   return { generatedBy, top: options.top, color: options.color, width: options.width };
-}
-
-// The report, for the core to refuse before a long analysis, not after it, when it could not or
-// must not be saved: over the input or into its data directory (DQA_OUTPUT_INSIDE_INPUT, as it
-// refuses --temp-dir and --keep-copies), into a FIFO or device or an unwritable directory.
-function reportPath(options: OutputOptions): { path: string; what: string }[] {
-  return options.output === undefined ? [] : [{ path: options.output, what: 'the report' }];
 }
 
 function outputError(message: string, path: string, cause: unknown): AnalyzerError {

@@ -24,6 +24,12 @@ export interface PadOptions {
   /** Wait for a snapshot with an index above this one (default: the newest existing snapshot's). */
   afterIndex?: number;
   timeoutMs?: number;
+  /**
+   * Wait this long before writing when there is an earlier snapshot (default 1500 ms): the core
+   * rates writes only over names at least MIN_INTERVAL_SECONDS (1 s) apart, and an idle machine
+   * pads to the next snapshot in under a second, where a real node's are minutes apart.
+   */
+  spacingMs?: number;
 }
 
 export interface DqliteNode {
@@ -114,6 +120,7 @@ function makeNode(child: ChildProcess, address: string, root: string, keep: bool
       const database = options.database ?? 'pad';
       const deadline = Date.now() + (options.timeoutMs ?? 30_000);
       const after = options.afterIndex ?? (await snapshots()).at(-1)?.index ?? 0;
+      if (after > 0) await sleep(options.spacingMs ?? 1500);
       await execStatements(address, database, [
         'CREATE TABLE IF NOT EXISTS pad (id INTEGER PRIMARY KEY, v BLOB)',
       ]);

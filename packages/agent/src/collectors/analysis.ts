@@ -14,7 +14,7 @@ export function createAnalysisCollector(registry: Registry, sources: AgentParts)
   );
   const duration = new Histogram({
     name: 'dqlite_agent_analysis_duration_seconds',
-    help: 'Time one snapshot analysis took (worker thread, private copy).',
+    help: 'Time one snapshot analysis took (child process, private copy).',
     buckets: [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600],
     registers,
   });

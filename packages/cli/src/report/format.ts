@@ -1,9 +1,9 @@
 // Every number a report shows goes through these, so text, markdown and HTML print it the same way;
 // counts, sizes, shares and plurals are the core's, so the findings' words read the same as the tables.
 
-export { formatBytes, formatCount, formatPercent, plural } from '@dqlite-analyzer/core';
+export { formatBytes, formatCount, formatPercent, plural } from '@dqlite-analyzer/core/report-values';
 
-import { formatCount } from '@dqlite-analyzer/core';
+import { formatCount } from '@dqlite-analyzer/core/report-values';
 
 /** "how many times larger": one decimal below 100, whole numbers above. */
 export function formatRatio(ratio: number): string {

@@ -1,13 +1,12 @@
+import type { Finding, FindingValue } from '@dqlite-analyzer/core';
 import {
   FINDING_IDS,
-  type Finding,
   type FindingId,
-  type FindingValue,
   formatBytes,
   formatCount,
   formatPercent,
   plural,
-} from '@dqlite-analyzer/core';
+} from '@dqlite-analyzer/core/report-values';
 import type { Plan, PlanStep } from './model.js';
 
 // The order an operator should work through the findings in. It is operational policy, not analysis:

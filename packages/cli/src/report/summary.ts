@@ -1,9 +1,5 @@
-import {
-  type Analysis,
-  type DatabaseAnalysis,
-  KINE_RETRY_BUDGET_SECONDS,
-  type Severity,
-} from '@dqlite-analyzer/core';
+import type { Analysis, DatabaseAnalysis, Severity } from '@dqlite-analyzer/core';
+import { KINE_RETRY_BUDGET_SECONDS } from '@dqlite-analyzer/core/report-values';
 import type { Verdict } from './model.js';
 import { buildVerdict } from './verdict.js';
 

@@ -29,7 +29,13 @@ export type Lineage =
   | { relation: 'different'; note: string };
 
 const member = (s: RaftServer) => `${s.id}@${s.address}`;
-const list = (servers: RaftServer[]) => servers.map((s) => `${s.id} at ${s.address} (${s.role})`).join(', ');
+// A configuration may list up to 1 MiB of servers: a note (and an error line) names the first few.
+const LISTED = 3;
+const list = (servers: RaftServer[]) =>
+  servers
+    .slice(0, LISTED)
+    .map((s) => `${s.id} at ${s.address} (${s.role})`)
+    .join(', ') + (servers.length > LISTED ? ` and ${servers.length - LISTED} more` : '');
 
 /**
  * Whether `older` and `newer` can be one node's (or one cluster's) history. Raft's invariants, which
@@ -96,7 +102,7 @@ export function lineageOf(older: SnapshotIdentity, newer: SnapshotIdentity): Lin
   }
   return {
     relation: 'same-cluster',
-    note: `one cluster (${configuration}; common members ${commonMembers(older.servers, newer.servers).join(', ')}), not known to be one node`,
+    note: `one cluster (${configuration}; common members ${shown(commonMembers(older.servers, newer.servers))}), not known to be one node`,
   };
 }
 
@@ -158,6 +164,11 @@ function configurationClash(older: SnapshotIdentity, newer: SnapshotIdentity): s
     return `both configurations are the entry at index ${ai} but differ (older: ${list(a)}; newer: ${list(b)})`;
   }
   return undefined;
+}
+
+function shown(members: string[]): string {
+  const more = members.length > LISTED ? ` and ${members.length - LISTED} more` : '';
+  return members.slice(0, LISTED).join(', ') + more;
 }
 
 function commonMembers(a: RaftServer[], b: RaftServer[]): string[] {

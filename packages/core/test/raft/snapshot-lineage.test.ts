@@ -74,6 +74,21 @@ describe('lineageOf', () => {
     );
   });
 
+  it('names at most three servers of a large configuration', () => {
+    const many = Array.from({ length: 5000 }, (_, i) =>
+      voter(String(i + 1), `10.8.${i >> 8}.${i & 255}:19001`),
+    );
+    const bare = { nodeId: null, nodeAddress: null };
+    const note = lineageOf(
+      identity({ ...bare, directory: '/a' }),
+      later({ ...bare, directory: '/b', servers: many }),
+    ).note;
+    expect(note).toContain(
+      'newer: 1 at 10.8.0.0:19001 (voter), 2 at 10.8.0.1:19001 (voter), 3 at 10.8.0.2:19001 (voter) and 4997 more',
+    );
+    expect(note.length).toBeLessThan(400);
+  });
+
   it('two clusters: no common member', () => {
     const bare = { nodeId: null, nodeAddress: null };
     const lineage = lineageOf(

@@ -1,0 +1,7 @@
+// `@dqlite-analyzer/core/report-values`: the values a report renderer needs beside the Analysis
+// (number formats, finding ids, a model constant), without loading the analysis (SQLite,
+// protobuf, the checks): the CLI's own process stays light while its analysis child works.
+
+export { formatBytes, formatCount, formatPercent, plural } from './checks/format.js';
+export { KINE_RETRY_BUDGET_SECONDS } from './checks/lock-window.js';
+export { FINDING_IDS, type FindingId, isFindingId } from './finding-id.js';
