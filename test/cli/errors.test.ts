@@ -170,3 +170,46 @@ function run(argv: string[]): Promise<CliResult> {
     });
   });
 }
+
+describe('a reader that goes away', () => {
+  // `dqlite-analyze --help | head -2` and `dqlite-analyze <snapshot> | head`: an EPIPE on stdout.
+  const piped = (args: string, reader = 'head -c 40') =>
+    new Promise<{ code: number | null; stderr: string; head: string }>((resolve, reject) => {
+      // pipefail: the shell's status is the CLI's, not head's.
+      execFile(
+        'bash',
+        [
+          '-o',
+          'pipefail',
+          '-c',
+          `"${process.execPath}" "${BIN}" ${args} 2>"$ERR" | ${reader}; s=\${PIPESTATUS[0]}; echo; exit $s`,
+        ],
+        { env: { ...process.env, ERR: join(scratch, 'pipe-stderr') } },
+        async (error, stdout) => {
+          const { readFile } = await import('node:fs/promises');
+          const stderr = await readFile(join(scratch, 'pipe-stderr'), 'utf8').catch(reject);
+          resolve({
+            code: error ? ((error as { code?: number }).code ?? null) : 0,
+            stderr: stderr ?? '',
+            head: stdout,
+          });
+        },
+      );
+    });
+
+  it('--help into head: its first bytes, exit 0, no stack trace', async () => {
+    const result = await piped('--help');
+    expect(result.head).toMatch(/^Usage: dqlite-analyze /);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+  });
+
+  it('a report into a reader that has gone: the verdict’s exit code (4), no stack trace, no copy left', async () => {
+    const temp = await mkdtemp(join(scratch, 'pipe-temp-'));
+    // `true` reads nothing and is gone long before the report is written: the first write fails.
+    const result = await piped(`"${SAMPLE}" --temp-dir "${temp}" --quiet`, 'true');
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(4);
+    expect(await readdir(temp)).toEqual([]);
+  });
+});

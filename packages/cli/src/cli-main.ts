@@ -67,6 +67,14 @@ for (const signal of Object.keys(EXIT_ON_SIGNAL) as Array<keyof typeof EXIT_ON_S
   });
 }
 
+// A reader that went away (`dqlite-analyze … | head`) is not an error: stop writing, end the child,
+// and exit with the code the run has (the verdict's, or 0 after --help), as tools killed by SIGPIPE
+// end silently. Any other write error on stdout is reported like every failure.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') return void report(error);
+  void stopAnalysis().finally(() => process.exit(process.exitCode ?? EXIT.OK));
+});
+
 // The only place that exits: every failure becomes one stderr line and a documented code.
 try {
   await buildProgram(version, terminal, run).parseAsync(process.argv);
