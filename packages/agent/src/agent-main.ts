@@ -1,16 +1,9 @@
-import { readFileSync } from 'node:fs';
+import { programVersion } from '@dqlite-analyzer/core/child';
 import { type AgentLog, createAgent } from './agent.js';
 import { ConfigError, parseCommand, USAGE } from './config.js';
 import { buildServer } from './server.js';
 
-// The single executable has no package.json beside it: its build defines DQA_BUILD, and its
-// version carries the commit as SemVer build metadata, e.g. 0.1.0+3f2a9c1d0b7e (docs/binary.md).
-declare const DQA_BUILD: { version: string; commit: string } | undefined;
-const version =
-  typeof DQA_BUILD === 'undefined'
-    ? (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string })
-        .version
-    : `${DQA_BUILD.version}+${DQA_BUILD.commit}`;
+const version = programVersion(() => new URL('../package.json', import.meta.url));
 
 // Exit codes: 0 stopped by a signal or --help, 2 bad configuration (sysexits would say 78, but
 // 2 is what systemd and kubelet users expect for usage errors), 1 anything else.

@@ -1,6 +1,5 @@
-import { readFileSync } from 'node:fs';
 import type { Analysis, Comparison } from '@dqlite-analyzer/core';
-import { AnalysisChildError, errorKind, isAnalyzerError } from '@dqlite-analyzer/core/child';
+import { AnalysisChildError, errorKind, isAnalyzerError, programVersion } from '@dqlite-analyzer/core/child';
 import { CommanderError, InvalidArgumentError } from 'commander';
 import { startAnalysis, stopAnalysis } from './analysis-child.js';
 import { buildProgram, type CliCommand } from './cli.js';
@@ -11,14 +10,7 @@ import { createProgressLine } from './progress.js';
 // The renderers load on first use: --help, --version and usage errors need none of them.
 const loadCommands = () => import('./commands.js');
 
-// The single executable has no package.json beside it: its build defines DQA_BUILD, and its
-// version carries the commit as SemVer build metadata, e.g. 0.1.0+3f2a9c1d0b7e (docs/binary.md).
-declare const DQA_BUILD: { version: string; commit: string } | undefined;
-const version =
-  typeof DQA_BUILD === 'undefined'
-    ? (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string })
-        .version
-    : `${DQA_BUILD.version}+${DQA_BUILD.commit}`;
+const version = programVersion(() => new URL('../package.json', import.meta.url));
 const io: Io = { stdout: process.stdout, stderr: process.stderr };
 const terminal = {
   stdoutIsTTY: process.stdout.isTTY === true,

@@ -1,5 +1,7 @@
 // `@dqlite-analyzer/core/child`: what a parent needs to run analyses in a child process, without
 // loading the analysis itself (SQLite, protobuf): the CLI's and the agent's own process stays light.
+
+export { programVersion } from '../bundled.js';
 export {
   AnalyzerError,
   type ErrorCode,
