@@ -16,6 +16,7 @@ import {
   stopAllNodes,
 } from '@dqlite-analyzer/test-support/dqlite-node';
 import { kineSchema } from '@dqlite-analyzer/test-support/kine';
+import { liveProcessPeak } from '@dqlite-analyzer/test-support/peak-rss';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AgentProcess, startAgentProcess } from './agent-process.js';
 
@@ -45,14 +46,6 @@ function daemonSetMemoryLimit(): number {
   return quantity(daemonSet.spec.template.spec.containers[0]!.resources.limits.memory);
 }
 
-/** VmHWM (peak resident set) of a process, in bytes: every thread, worker threads included. */
-function peakRss(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kib = /^VmHWM:\s+(\d+) kB$/m.exec(status);
-  if (!kib) throw new Error(`no VmHWM in /proc/${pid}/status`);
-  return Number(kib[1]) * 1024;
-}
-
 /** VmHWM of `parent`'s analysis child while it runs (0 when there is none now). */
 function analysisChildPeak(parent: number): number {
   for (const name of readdirSync('/proc')) {
@@ -61,7 +54,7 @@ function analysisChildPeak(parent: number): number {
       const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
       if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) !== parent) continue;
       if (!readFileSync(`/proc/${name}/cmdline`, 'utf8').split('\0').includes('__analysis-child')) continue;
-      return peakRss(Number(name));
+      return liveProcessPeak(Number(name));
     } catch {
       // It ended between the listing and the read.
     }
@@ -109,7 +102,7 @@ describe('agent memory', () => {
     await mkdir(dataDir);
     agent = await startAgentProcess(['--data-dir', dataDir], { DQLITE_AGENT_TEMP_DIR: temp });
     const pid = agent.child.pid!;
-    const idle = peakRss(pid);
+    const idle = liveProcessPeak(pid);
     // Raft's order: the data through a tmp file renamed, then the .meta.
     await copyFile(snapshot.dataPath, join(dataDir, `tmp-${snapshot.name}`));
     await rename(join(dataDir, `tmp-${snapshot.name}`), join(dataDir, snapshot.name));
@@ -129,7 +122,7 @@ describe('agent memory', () => {
     } finally {
       clearInterval(sampler);
     }
-    const agentPeak = peakRss(pid);
+    const agentPeak = liveProcessPeak(pid);
     const peak = agentPeak + childPeak;
     const database = analysis.databases.find((db) => db.name === 'k8s')!;
     console.log(
