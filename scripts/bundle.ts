@@ -6,7 +6,7 @@
 // outside and loaded from node_modules: better-sqlite3 (a native addon its `bindings` finds beside
 // itself) and the agent's own server dependencies (etcd3 reads .proto files beside itself; the
 // single executable, scripts/binary/build.ts, bundles those too).
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -22,6 +22,8 @@ for (const program of ['cli', 'agent']) {
   const external = Object.keys(dependencies).filter(
     (name) => !name.startsWith('@dqlite-analyzer/') && (program === 'agent' || name === 'better-sqlite3'),
   );
+  // Chunk names carry a hash of their content: last build's chunks would stay beside the new ones.
+  rmSync(join(dir, 'dist'), { recursive: true, force: true });
   await build({
     entryPoints: [join(dir, 'lib/main.js')],
     outdir: join(dir, 'dist'),
