@@ -13,9 +13,10 @@
 // size, as raft writes it: `lz4 --content-size`) of a kine database built by the sqlite3 CLI, with
 // the sample's .meta, info.yaml and cluster.yaml (examples/sample-snapshot). The webhook values are
 // the test fixtures' protobuf encoding (packages/test-support/src/k8s-values.ts, hence tsx).
-// The CLI runs under /usr/bin/time -v (maximum resident set size, elapsed time); the agent is the
-// built one, scraped every 10 ms before and while it analyses, its VmHWM and its analysis child's read
-// from /proc.
+// The CLI's two processes (it and its analysis child) each record their peak RSS at exit
+// (packages/test-support/src/peak-rss.ts); the agent is the built one, scraped every 10 ms before and
+// while it analyses, its VmHWM read from /proc, its analysis child's recorded at exit. `sample`
+// (examples/sample-snapshot as it is) is the baseline the others are compared with.
 // --write puts the table into bench/HOSTILE-RESULTS.md. Run it under the suite lock
 // (flock /work/wt/.suite.lock …) on a shared machine; the load is printed with the figures.
 import { execFileSync, spawn } from 'node:child_process';
@@ -35,6 +36,7 @@ import {
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { webhookConfiguration } from '@dqlite-analyzer/test-support/k8s-values';
+import { peakRecorder } from '@dqlite-analyzer/test-support/peak-rss';
 import { freePort } from './lib/net.mjs';
 import { get, metric, percentiles } from './lib/scrape.mjs';
 
@@ -65,7 +67,9 @@ const ORDINARY = Array.from({ length: 50 }, (_, i) =>
   row(text(`/registry/configmaps/default/cm-${i}`), hex(Buffer.from(`k8s\0config map ${i}`))),
 );
 
+// `sample` is examples/sample-snapshot as it is: the baseline each case's peaks are compared with.
 const CASES = {
+  sample: null,
   'large-value': () => [
     row(text('/registry/configmaps/default/huge-zeros'), 'zeroblob(400000000)'),
     row(text('/registry/secrets/default/huge-zeros'), 'zeroblob(400000000)'),
@@ -104,7 +108,7 @@ function parseArgs(argv) {
     else if (argv[i] === '--write') options.write = true;
     else throw new Error(`unknown argument ${argv[i]}`);
   }
-  for (const c of options.cases) if (!CASES[c]) throw new Error(`unknown case ${c}`);
+  for (const c of options.cases) if (!(c in CASES)) throw new Error(`unknown case ${c}`);
   return options;
 }
 
@@ -116,6 +120,11 @@ const u64 = (n) => {
 
 /** A data directory holding the case's kine database as raft snapshots it; its snapshot's file name. */
 async function buildInput(id, work) {
+  if (CASES[id] === null) {
+    const name = readdirSync(SAMPLE).find((f) => /^snapshot-\d+-\d+-\d+$/.test(f));
+    const payloadBytes = execFileSync('lz4', ['-d', '-c', join(SAMPLE, name)], { maxBuffer: 256 * MiB }).length;
+    return { dir: SAMPLE, name, payloadBytes, fileBytes: statSync(join(SAMPLE, name)).size, kept: true };
+  }
   const db = join(work, `${id}.db`);
   const sql = join(work, `${id}.sql`);
   writeFileSync(sql, [...SCHEMA, 'BEGIN;', ...ORDINARY, ...CASES[id](), 'COMMIT;'].join('\n'));
@@ -140,12 +149,18 @@ async function buildInput(id, work) {
   return { dir, name, payloadBytes, fileBytes: statSync(join(dir, name)).size };
 }
 
-/** The CLI on `dir` in `format`, under /usr/bin/time -v. */
+/**
+ * The CLI on `dir` in `format`: wall time and each process's peak RSS (the CLI and its analysis child,
+ * both alive at once: a memory limit sees their sum), recorded at exit by test-support's peak-rss hook.
+ */
 function runCli(dir, format, temp, out) {
+  const recorder = peakRecorder();
   return new Promise((resolve, reject) => {
-    const args = ['-v', process.execPath, CLI, dir, '--format', format, '-o', out, '--fail-on', 'none'];
-    const child = spawn('/usr/bin/time', [...args, '--temp-dir', temp], {
+    const args = [CLI, dir, '--format', format, '-o', out, '--fail-on', 'none', '--temp-dir', temp];
+    const started = performance.now();
+    const child = spawn(process.execPath, args, {
       stdio: ['ignore', 'ignore', 'pipe'],
+      env: { ...process.env, ...recorder.env },
     });
     let stderr = '';
     child.stderr.on('data', (c) => {
@@ -153,12 +168,14 @@ function runCli(dir, format, temp, out) {
     });
     child.on('error', reject);
     child.on('close', (status) => {
-      const rss = Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(stderr)?.[1]) * 1024;
-      const wall = /Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (?:(\d+):)?(\d+):([\d.]+)/.exec(stderr);
-      const seconds = wall ? Number(wall[1] ?? 0) * 3600 + Number(wall[2]) * 60 + Number(wall[3]) : NaN;
-      const exit = Number(/Exit status: (\d+)/.exec(stderr)?.[1] ?? status);
-      if (exit !== 0) return reject(new Error(`CLI ${format} exited ${exit}: ${stderr.split('\n')[0]}`));
-      resolve({ format, seconds, rssBytes: rss, outputBytes: statSync(out).size });
+      const seconds = (performance.now() - started) / 1000;
+      const peaks = recorder.peaks();
+      recorder.remove();
+      if (status !== 0) return reject(new Error(`CLI ${format} exited ${status}: ${stderr.split('\n')[0]}`));
+      const parent = peaks.get(child.pid) ?? NaN;
+      const others = [...peaks].filter(([pid]) => pid !== child.pid).map(([, bytes]) => bytes);
+      if (others.length !== 1) return reject(new Error(`CLI ${format}: ${others.length} analysis children recorded`));
+      resolve({ format, seconds, parentBytes: parent, childBytes: others[0], outputBytes: statSync(out).size });
     });
   });
 }
@@ -186,10 +203,12 @@ async function runAgent(input, work) {
   const temp = mkdtempSync(join(work, 'agent-temp-'));
   for (const f of ['info.yaml', 'cluster.yaml']) copyFileSync(join(input.dir, f), join(dataDir, f));
   const port = await freePort();
+  // The analysis child's peak is recorded when it exits (it inherits NODE_OPTIONS).
+  const recorder = peakRecorder();
   const agent = spawn(
     process.execPath,
     [AGENT, '--data-dir', dataDir, '--listen', `127.0.0.1:${port}`, '--log-level', 'warn'],
-    { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, DQLITE_AGENT_TEMP_DIR: temp } },
+    { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, DQLITE_AGENT_TEMP_DIR: temp, ...recorder.env } },
   );
   let log = '';
   agent.stderr.on('data', (c) => {
@@ -232,13 +251,16 @@ async function runAgent(input, work) {
     }
     const finished = performance.now();
     const api = await get(port, '/api/v1/analysis');
+    for (let i = 0; i < 100 && ![...recorder.peaks().keys()].some((pid) => pid !== agent.pid); i++) await sleep(50);
+    const recorded = [...recorder.peaks()].filter(([pid]) => pid !== agent.pid).map(([, bytes]) => bytes);
+    if (recorded.length === 0) throw new Error('no analysis child recorded its peak');
     return {
       analysisSeconds: started ? (finished - started) / 1000 : null,
       idle: percentiles(idle),
       during: during.length ? percentiles(during) : null,
       idleRssBytes: idleRss,
       peakRssBytes: vmHwm(agent.pid),
-      childPeakRssBytes: childPeak,
+      childPeakRssBytes: Math.max(childPeak, ...recorded),
       apiBytes: Buffer.byteLength(api.body),
       apiMs: Math.round(api.ms),
     };
@@ -247,6 +269,7 @@ async function runAgent(input, work) {
     await new Promise((resolve) => agent.once('exit', resolve));
     rmSync(dataDir, { recursive: true, force: true });
     rmSync(temp, { recursive: true, force: true });
+    recorder.remove();
   }
 }
 
@@ -254,25 +277,59 @@ const mib = (bytes) => `${(bytes / MiB).toFixed(0)} MiB`;
 const size = (bytes) =>
   bytes >= MiB ? `${(bytes / MiB).toFixed(1)} MiB` : `${(bytes / 1024).toFixed(0)} KiB`;
 
+// What each case costs over the sample, per process: the bound of issue #12 §3 is a small fixed
+// amount (20 MiB) over the sample's peak, or the hostile value's own size where that is larger.
+function overSample(results) {
+  const sample = results.find((r) => r.id === 'sample');
+  if (!sample) return [];
+  const max = (r, f) => Math.max(...r.cli.map(f));
+  const base = {
+    cli: max(sample, (c) => c.parentBytes),
+    child: max(sample, (c) => c.childBytes),
+    agent: sample.agent?.peakRssBytes,
+    agentChild: sample.agent?.childPeakRssBytes,
+  };
+  const d = (x, y) => (x === undefined || y === undefined ? 'n/a' : `${x - y >= 0 ? '+' : ''}${((x - y) / MiB).toFixed(0)} MiB`);
+  const lines = [
+    '',
+    'Over the sample (the largest peak over the four formats for the CLI; each process against its own',
+    "peak on `examples/sample-snapshot`: " +
+      `CLI ${mib(base.cli)}, analysis child ${mib(base.child)}` +
+      (base.agent ? `, agent ${mib(base.agent)}, agent's analysis child ${mib(base.agentChild)}` : '') +
+      '):',
+    '',
+    '| case | CLI | CLI analysis child | agent | agent analysis child |',
+    '|---|---|---|---|---|',
+  ];
+  for (const r of results) {
+    if (r === sample) continue;
+    lines.push(
+      `| ${r.id} | ${d(max(r, (c) => c.parentBytes), base.cli)} | ${d(max(r, (c) => c.childBytes), base.child)} | ${d(r.agent?.peakRssBytes, base.agent)} | ${d(r.agent?.childPeakRssBytes, base.agentChild)} |`,
+    );
+  }
+  return lines;
+}
+
 function render(results, machine) {
   const lines = [
     '# Hostile inputs: cost (issue #12)',
     '',
     'Written by `bench/hostile.mjs --write` (how each input is built is said at its top). CLI: one run per',
-    'case and format, `/usr/bin/time -v` (maximum resident set size, elapsed wall time). Agent: the built',
-    '`dqlite-agent` scraped every 10 ms; "during" is the scrapes while `dqlite_agent_analysis_running` was 1;',
-    'peak RSS is VmHWM: of the agent itself, and of its analysis child process sampled every ~10 ms. The',
-    "CLI's figure covers its analysis child too (`time` reports the largest of the processes it waited for).",
+    'case and format, wall time and the peak RSS (getrusage maxrss at exit, recorded by',
+    '`packages/test-support/src/peak-rss.ts`) of each of its two processes: the CLI and its analysis child,',
+    'alive at once. Agent: the built `dqlite-agent` scraped every 10 ms; "during" is the scrapes while',
+    '`dqlite_agent_analysis_running` was 1; the agent\'s peak is its VmHWM, its analysis child\'s recorded',
+    'at exit as for the CLI. `sample` is `examples/sample-snapshot`, the baseline.',
     '',
     `Run ${machine.date} on commit ${machine.commit}; \`uptime\` before: ${machine.uptimeBefore}; after: ${machine.uptimeAfter}.`,
     '',
-    '| case | snapshot file → payload | format | wall time | peak RSS | output |',
-    '|---|---|---|---|---|---|',
+    '| case | snapshot file → payload | format | wall time | CLI peak RSS | analysis child peak RSS | output |',
+    '|---|---|---|---|---|---|---|',
   ];
   for (const r of results)
     for (const c of r.cli)
       lines.push(
-        `| ${r.id} | ${size(r.input.fileBytes)} → ${size(r.input.payloadBytes)} | ${c.format} | ${c.seconds.toFixed(2)} s | ${mib(c.rssBytes)} | ${size(c.outputBytes)} |`,
+        `| ${r.id} | ${size(r.input.fileBytes)} → ${size(r.input.payloadBytes)} | ${c.format} | ${c.seconds.toFixed(2)} s | ${mib(c.parentBytes)} | ${mib(c.childBytes)} | ${size(c.outputBytes)} |`,
       );
   lines.push(
     '',
@@ -287,6 +344,7 @@ function render(results, machine) {
       `| ${r.id} | ${a.analysisSeconds?.toFixed(1) ?? 'n/a'} s | ${p(a.idle)} | ${p(a.during)} (${a.during?.scrapes ?? 0}) | ${mib(a.idleRssBytes)} → ${mib(a.peakRssBytes)} | ${mib(a.childPeakRssBytes)} | ${size(a.apiBytes)} in ${a.apiMs} ms |`,
     );
   }
+  lines.push(...overSample(results));
   return `${lines.join('\n')}\n`;
 }
 
@@ -310,14 +368,14 @@ async function main() {
         const result = await runCli(input.dir, format, temp, join(work, `${id}.${format}`));
         rmSync(join(work, `${id}.${format}`));
         process.stderr.write(
-          `  ${format}: ${result.seconds} s, ${mib(result.rssBytes)}, ${size(result.outputBytes)}\n`,
+          `  ${format}: ${result.seconds.toFixed(2)} s, CLI ${mib(result.parentBytes)}, child ${mib(result.childBytes)}, ${size(result.outputBytes)}\n`,
         );
         cli.push(result);
       }
       const agent = options.agent ? await runAgent(input, work) : undefined;
       if (agent) process.stderr.write(`  agent: ${JSON.stringify(agent)}\n`);
       results.push({ id, input, cli, agent });
-      rmSync(input.dir, { recursive: true, force: true });
+      if (!input.kept) rmSync(input.dir, { recursive: true, force: true });
     }
   } finally {
     rmSync(work, { recursive: true, force: true });
