@@ -122,7 +122,9 @@ const u64 = (n) => {
 async function buildInput(id, work) {
   if (CASES[id] === null) {
     const name = readdirSync(SAMPLE).find((f) => /^snapshot-\d+-\d+-\d+$/.test(f));
-    const payloadBytes = execFileSync('lz4', ['-d', '-c', join(SAMPLE, name)], { maxBuffer: 256 * MiB }).length;
+    const payloadBytes = execFileSync('lz4', ['-d', '-c', join(SAMPLE, name)], {
+      maxBuffer: 256 * MiB,
+    }).length;
     return { dir: SAMPLE, name, payloadBytes, fileBytes: statSync(join(SAMPLE, name)).size, kept: true };
   }
   const db = join(work, `${id}.db`);
@@ -174,8 +176,15 @@ function runCli(dir, format, temp, out) {
       if (status !== 0) return reject(new Error(`CLI ${format} exited ${status}: ${stderr.split('\n')[0]}`));
       const parent = peaks.get(child.pid) ?? NaN;
       const others = [...peaks].filter(([pid]) => pid !== child.pid).map(([, bytes]) => bytes);
-      if (others.length !== 1) return reject(new Error(`CLI ${format}: ${others.length} analysis children recorded`));
-      resolve({ format, seconds, parentBytes: parent, childBytes: others[0], outputBytes: statSync(out).size });
+      if (others.length !== 1)
+        return reject(new Error(`CLI ${format}: ${others.length} analysis children recorded`));
+      resolve({
+        format,
+        seconds,
+        parentBytes: parent,
+        childBytes: others[0],
+        outputBytes: statSync(out).size,
+      });
     });
   });
 }
@@ -208,7 +217,10 @@ async function runAgent(input, work) {
   const agent = spawn(
     process.execPath,
     [AGENT, '--data-dir', dataDir, '--listen', `127.0.0.1:${port}`, '--log-level', 'warn'],
-    { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, DQLITE_AGENT_TEMP_DIR: temp, ...recorder.env } },
+    {
+      stdio: ['ignore', 'ignore', 'pipe'],
+      env: { ...process.env, DQLITE_AGENT_TEMP_DIR: temp, ...recorder.env },
+    },
   );
   let log = '';
   agent.stderr.on('data', (c) => {
@@ -251,7 +263,8 @@ async function runAgent(input, work) {
     }
     const finished = performance.now();
     const api = await get(port, '/api/v1/analysis');
-    for (let i = 0; i < 100 && ![...recorder.peaks().keys()].some((pid) => pid !== agent.pid); i++) await sleep(50);
+    for (let i = 0; i < 100 && ![...recorder.peaks().keys()].some((pid) => pid !== agent.pid); i++)
+      await sleep(50);
     const recorded = [...recorder.peaks()].filter(([pid]) => pid !== agent.pid).map(([, bytes]) => bytes);
     if (recorded.length === 0) throw new Error('no analysis child recorded its peak');
     return {
@@ -289,11 +302,12 @@ function overSample(results) {
     agent: sample.agent?.peakRssBytes,
     agentChild: sample.agent?.childPeakRssBytes,
   };
-  const d = (x, y) => (x === undefined || y === undefined ? 'n/a' : `${x - y >= 0 ? '+' : ''}${((x - y) / MiB).toFixed(0)} MiB`);
+  const d = (x, y) =>
+    x === undefined || y === undefined ? 'n/a' : `${x - y >= 0 ? '+' : ''}${((x - y) / MiB).toFixed(0)} MiB`;
   const lines = [
     '',
     'Over the sample (the largest peak over the four formats for the CLI; each process against its own',
-    "peak on `examples/sample-snapshot`: " +
+    'peak on `examples/sample-snapshot`: ' +
       `CLI ${mib(base.cli)}, analysis child ${mib(base.child)}` +
       (base.agent ? `, agent ${mib(base.agent)}, agent's analysis child ${mib(base.agentChild)}` : '') +
       '):',
@@ -304,7 +318,13 @@ function overSample(results) {
   for (const r of results) {
     if (r === sample) continue;
     lines.push(
-      `| ${r.id} | ${d(max(r, (c) => c.parentBytes), base.cli)} | ${d(max(r, (c) => c.childBytes), base.child)} | ${d(r.agent?.peakRssBytes, base.agent)} | ${d(r.agent?.childPeakRssBytes, base.agentChild)} |`,
+      `| ${r.id} | ${d(
+        max(r, (c) => c.parentBytes),
+        base.cli,
+      )} | ${d(
+        max(r, (c) => c.childBytes),
+        base.child,
+      )} | ${d(r.agent?.peakRssBytes, base.agent)} | ${d(r.agent?.childPeakRssBytes, base.agentChild)} |`,
     );
   }
   return lines;
@@ -318,7 +338,7 @@ function render(results, machine) {
     'case and format, wall time and the peak RSS (getrusage maxrss at exit, recorded by',
     '`packages/test-support/src/peak-rss.ts`) of each of its two processes: the CLI and its analysis child,',
     'alive at once. Agent: the built `dqlite-agent` scraped every 10 ms; "during" is the scrapes while',
-    '`dqlite_agent_analysis_running` was 1; the agent\'s peak is its VmHWM, its analysis child\'s recorded',
+    "`dqlite_agent_analysis_running` was 1; the agent's peak is its VmHWM, its analysis child's recorded",
     'at exit as for the CLI. `sample` is `examples/sample-snapshot`, the baseline.',
     '',
     `Run ${machine.date} on commit ${machine.commit}; \`uptime\` before: ${machine.uptimeBefore}; after: ${machine.uptimeAfter}.`,

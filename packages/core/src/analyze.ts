@@ -126,7 +126,8 @@ export async function analyzeInput(
     analysis.lockWindowEstimate = lockWindowOf(analysis);
     analysis.findings = timed(timings, 'findings', () => runChecks(analysis, options.checks));
     const kineDb = databases.find((d) => d.name === analysis.kine?.database);
-    analysis.truncatedLists = boundLists(analysis);
+    // The scan's own cuts first (it kept the first webhooks only), then every other list's.
+    analysis.truncatedLists = { ...details?.truncatedLists, ...boundLists(analysis) };
     if (kineDb && !analysis.databases.includes(kineDb)) analysis.databases[ANALYSIS_LIST_LIMIT - 1] = kineDb;
     return analysis;
   } finally {
