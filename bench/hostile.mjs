@@ -1,18 +1,12 @@
 // Cost of hostile inputs (issue #12, acceptance): peak RSS and wall time of the CLI in every output
 // format, and the agent's /metrics latency while it analyses them, on the three inputs that cost
 // gigabytes and minutes before their bounds (#12 §3):
-//   large-value     three 400 MB zero values (a ConfigMap, a Secret, a Lease) and a 400 MB "IPAM block"
-//                   starting with `{`: a 1.6 GB database, a ~6 MB snapshot file
-//   many-webhooks   200,000 admission webhooks (5,000 MutatingWebhookConfigurations of 40), each
-//                   calling a Service that does not exist
-//   long-name       a kine key of 10 MB (the hottest key, so every report lists it)
+//   large-value, many-webhooks, long-name: packages/test-support/src/hostile-snapshots.ts says how
+//   each is built; `sample` is examples/sample-snapshot, the baseline.
 //
 //   pnpm -s build && node --import tsx bench/hostile.mjs [--cases a,b] [--formats text,json] [--no-agent] [--write]
 //
-// Each input is a data directory as raft leaves it: the LZ4 snapshot (64 KiB linked blocks, content
-// size, as raft writes it: `lz4 --content-size`) of a kine database built by the sqlite3 CLI, with
-// the sample's .meta, info.yaml and cluster.yaml (examples/sample-snapshot). The webhook values are
-// the test fixtures' protobuf encoding (packages/test-support/src/k8s-values.ts, hence tsx).
+// The webhook values are the test fixtures' protobuf encoding (packages/test-support, hence tsx).
 // The CLI's two processes (it and its analysis child) each record their peak RSS at exit
 // (packages/test-support/src/peak-rss.ts); the agent is the built one, scraped every 10 ms before and
 // while it analyses, its VmHWM read from /proc, its analysis child's recorded at exit. `sample`
@@ -22,9 +16,6 @@
 import { execFileSync, spawn } from 'node:child_process';
 import {
   copyFileSync,
-  createReadStream,
-  createWriteStream,
-  mkdirSync,
   mkdtempSync,
   readdirSync,
   readFileSync,
@@ -35,7 +26,11 @@ import {
 } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { webhookConfiguration } from '@dqlite-analyzer/test-support/k8s-values';
+import {
+  buildHostileSnapshot,
+  HOSTILE_CASES,
+  sampleSnapshot,
+} from '@dqlite-analyzer/test-support/hostile-snapshots';
 import { peakRecorder } from '@dqlite-analyzer/test-support/peak-rss';
 import { freePort } from './lib/net.mjs';
 import { get, metric, percentiles } from './lib/scrape.mjs';
@@ -43,64 +38,16 @@ import { get, metric, percentiles } from './lib/scrape.mjs';
 const ROOT = new URL('../', import.meta.url).pathname;
 const CLI = join(ROOT, 'packages/cli/dist/main.js');
 const AGENT = join(ROOT, 'packages/agent/dist/main.js');
-const SAMPLE = join(ROOT, 'examples/sample-snapshot');
 const RESULTS = join(ROOT, 'bench/HOSTILE-RESULTS.md');
 const FORMATS = ['text', 'json', 'markdown', 'html'];
 const MiB = 1024 * 1024;
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-// k8s-dqlite's kine table (applySchemaV0_1), as packages/test-support/src/kine-schema.ts has it.
-const SCHEMA = [
-  'CREATE TABLE kine (id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL, created INTEGER, deleted INTEGER, ' +
-    'create_revision INTEGER NOT NULL, prev_revision INTEGER, lease INTEGER, value BLOB, old_value BLOB);',
-  'CREATE INDEX kine_name_index ON kine (name, id);',
-  'CREATE UNIQUE INDEX kine_name_prev_revision_uindex ON kine (prev_revision, name);',
-];
-/** A kine row; `prev` is the id of the key's previous row (0 for its first: created). */
-const row = (name, value, prev = 0) =>
-  'INSERT INTO kine(name, created, deleted, create_revision, prev_revision, lease, value, old_value) ' +
-  `VALUES (${name}, ${prev === 0 ? 1 : 0}, 0, ${prev}, ${prev}, 0, ${value}, NULL);`;
-const text = (s) => `'${s.replaceAll("'", "''")}'`;
-const hex = (bytes) => `X'${Buffer.from(bytes).toString('hex')}'`;
-// A few ordinary rows, so the inputs look like a cluster and not only like their one oddity.
-const ORDINARY = Array.from({ length: 50 }, (_, i) =>
-  row(text(`/registry/configmaps/default/cm-${i}`), hex(Buffer.from(`k8s\0config map ${i}`))),
-);
-
 // `sample` is examples/sample-snapshot as it is: the baseline each case's peaks are compared with.
-const CASES = {
-  sample: null,
-  'large-value': () => [
-    row(text('/registry/configmaps/default/huge-zeros'), 'zeroblob(400000000)'),
-    row(text('/registry/secrets/default/huge-zeros'), 'zeroblob(400000000)'),
-    row(text('/registry/leases/kube-system/huge-lease'), 'zeroblob(400000000)'),
-    row(text('/registry/crd.projectcalico.org/ipamblocks/huge-block'), "X'7b' || zeroblob(400000000)"),
-  ],
-  'many-webhooks': () =>
-    Array.from({ length: 5000 }, (_, c) => {
-      const name = `injector-${c}`;
-      const hooks = Array.from({ length: 40 }, (_, i) => ({
-        name: `w${i}.injector-${c}.example.com`,
-        service: { namespace: 'gone', name: `svc-${c}`, port: 443 },
-        failurePolicy: 'Fail',
-      }));
-      const value = webhookConfiguration('MutatingWebhookConfiguration', name, hooks);
-      return row(text(`/registry/mutatingwebhookconfigurations/${name}`), hex(value));
-    }),
-  // 10,000,000 'a's made by SQLite (hex of a zeroblob is all '0's): no 10 MB SQL literal. Three rows
-  // (ids 51-53, after the 50 ordinary ones), so it is the hottest key.
-  'long-name': () =>
-    [0, 51, 52].map((prev) =>
-      row(
-        "'/registry/configmaps/default/' || replace(hex(zeroblob(5000000)), '0', 'a')",
-        "X'6b387300'",
-        prev,
-      ),
-    ),
-};
+const CASES = ['sample', ...HOSTILE_CASES];
 
 function parseArgs(argv) {
-  const options = { cases: Object.keys(CASES), formats: FORMATS, agent: true, write: false };
+  const options = { cases: CASES, formats: FORMATS, agent: true, write: false };
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--cases') options.cases = argv[++i].split(',');
     else if (argv[i] === '--formats') options.formats = argv[++i].split(',');
@@ -108,48 +55,13 @@ function parseArgs(argv) {
     else if (argv[i] === '--write') options.write = true;
     else throw new Error(`unknown argument ${argv[i]}`);
   }
-  for (const c of options.cases) if (!(c in CASES)) throw new Error(`unknown case ${c}`);
+  for (const c of options.cases) if (!CASES.includes(c)) throw new Error(`unknown case ${c}`);
   return options;
 }
 
-const u64 = (n) => {
-  const b = Buffer.alloc(8);
-  b.writeBigUInt64LE(BigInt(n));
-  return b;
-};
-
-/** A data directory holding the case's kine database as raft snapshots it; its snapshot's file name. */
-async function buildInput(id, work) {
-  if (CASES[id] === null) {
-    const name = readdirSync(SAMPLE).find((f) => /^snapshot-\d+-\d+-\d+$/.test(f));
-    const payloadBytes = execFileSync('lz4', ['-d', '-c', join(SAMPLE, name)], {
-      maxBuffer: 256 * MiB,
-    }).length;
-    return { dir: SAMPLE, name, payloadBytes, fileBytes: statSync(join(SAMPLE, name)).size, kept: true };
-  }
-  const db = join(work, `${id}.db`);
-  const sql = join(work, `${id}.sql`);
-  writeFileSync(sql, [...SCHEMA, 'BEGIN;', ...ORDINARY, ...CASES[id](), 'COMMIT;'].join('\n'));
-  execFileSync('sqlite3', [db, `.read ${sql}`]);
-  rmSync(sql);
-  // The dqlite payload (canonical/dqlite:src/fsm.c encodeDatabase): format 1, one database, its
-  // name NUL-padded to 8 bytes, main and WAL sizes, the main file. Streamed: the file may be 1.6 GB.
-  const payload = join(work, `${id}.payload`);
-  const out = createWriteStream(payload);
-  out.write(Buffer.concat([u64(1), u64(1), Buffer.from('k8s\0\0\0\0\0'), u64(statSync(db).size), u64(0)]));
-  await new Promise((resolve, reject) => {
-    createReadStream(db).on('error', reject).pipe(out).on('finish', resolve).on('error', reject);
-  });
-  rmSync(db);
-  const dir = join(work, id);
-  mkdirSync(dir);
-  const name = readdirSync(SAMPLE).find((f) => /^snapshot-\d+-\d+-\d+$/.test(f));
-  for (const f of ['info.yaml', 'cluster.yaml', `${name}.meta`]) copyFileSync(join(SAMPLE, f), join(dir, f));
-  execFileSync('lz4', ['-q', '-f', '-B4', '-BD', '--content-size', payload, join(dir, name)]);
-  const payloadBytes = statSync(payload).size;
-  rmSync(payload);
-  return { dir, name, payloadBytes, fileBytes: statSync(join(dir, name)).size };
-}
+/** The case's data directory (examples/sample-snapshot itself for `sample`, kept). */
+const buildInput = async (id, work) =>
+  id === 'sample' ? { ...sampleSnapshot(), kept: true } : buildHostileSnapshot(id, work);
 
 /**
  * The CLI on `dir` in `format`: wall time and each process's peak RSS (the CLI and its analysis child,
