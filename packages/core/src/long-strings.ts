@@ -3,8 +3,8 @@
 // subdomain), a namespace 63 (a DNS-1123 label), a resource a group and a plural of the same kind
 // (kubernetes/apimachinery:pkg/util/validation/validation.go, DNS1123SubdomainMaxLength and
 // DNS1123LabelMaxLength), so `/registry/<group>/<plural>/<namespace>/<name>` stays under 1,024. A
-// longer kine key is damage or a crafted row; kept whole, a 10 MB one was copied ten times over
-// between the analysis child, the CLI and the report (issue #12 §3).
+// longer kine key is damage or a crafted row; kept whole, a 10 MB one was copied from the analysis
+// child to the CLI, into the JSON text and the report: 25-46 MiB over the CLI's usual peak (issue #12 §3).
 
 /** The longest string the Analysis keeps whole (and the reports show whole). */
 export const STRING_LIMIT = 1024;

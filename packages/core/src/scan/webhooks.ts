@@ -86,7 +86,7 @@ export interface WebhookSummary {
   orphanedExamples: WebhookRecord[];
 }
 
-/** As many as a finding's evidence shows (LIST_LIMIT, checks/index.ts): no line needs more. */
+/** As many as a finding's evidence shows (LIST_LIMIT, checks/finding-limits.ts): no line needs more. */
 export const ORPHANED_EXAMPLES = 50;
 
 // The apiserver defaults failurePolicy to Fail (kubernetes/kubernetes:pkg/apis/admissionregistration/v1/defaults.go).
