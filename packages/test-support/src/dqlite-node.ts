@@ -167,7 +167,9 @@ function makeNode(
       const deadline = Date.now() + (options.timeoutMs ?? 30_000);
       const after = options.afterIndex ?? (await snapshots()).at(-1)?.index ?? 0;
       if (after > 0) await sleep(options.spacingMs ?? 1500);
-      await execStatements(via, database, ['CREATE TABLE IF NOT EXISTS pad (id INTEGER PRIMARY KEY, v BLOB)']);
+      await execStatements(via, database, [
+        'CREATE TABLE IF NOT EXISTS pad (id INTEGER PRIMARY KEY, v BLOB)',
+      ]);
       const insert = 'INSERT INTO pad (v) VALUES (randomblob(64))';
       // Each statement is one raft entry; the snapshot is taken asynchronously once the threshold is
       // crossed, so keep checking for a while after writing enough.
