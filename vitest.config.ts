@@ -19,6 +19,7 @@ export default defineConfig({
           name: 'e2e',
           include: ['test/**/*.test.ts'],
           // Tests here start a real dqlite node and run the built binaries: seconds, not milliseconds.
+          globalSetup: ['test/bundle-fresh.ts'],
           testTimeout: 120_000,
           hookTimeout: 180_000,
         },

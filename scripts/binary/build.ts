@@ -8,6 +8,7 @@ import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, type Plugin } from 'esbuild';
+import { lazyRequire } from '../esbuild-plugins.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const work = join(root, 'dist/binary-build');
@@ -31,19 +32,6 @@ const addon = join(
   dirname(coreRequire.resolve('better-sqlite3/package.json')),
   'build/Release/better_sqlite3.node',
 );
-
-// Our sources load some modules on first use with createRequire(import.meta.url)(name), which
-// the bundle cannot follow (a data: URL has no directory): there it becomes require(name), which
-// esbuild bundles and still runs only when reached.
-const lazyRequire: Plugin = {
-  name: 'lazy-require',
-  setup(b) {
-    b.onLoad({ filter: /packages\/[a-z]+\/dist\/.*\.js$/ }, (args) => {
-      const source = readFileSync(args.path, 'utf8');
-      return { contents: source.replaceAll('createRequire(import.meta.url)(', 'require('), loader: 'js' };
-    });
-  },
-};
 
 // etcd3 reads its .proto files beside itself when it loads (etcd3: lib/connection-pool.js,
 // loadSync(`${__dirname}/../proto/rpc.proto`)): in the bundle the parsed definitions go in as
@@ -71,7 +59,7 @@ const etcdProtos: Plugin = {
   },
 };
 
-// The workspace's own build first, so the bundles are made of the sources as they are now.
+// The workspace's own compile first (lib/), so the bundles are made of the sources as they are now.
 execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-b'], {
   cwd: root,
   stdio: 'inherit',
@@ -84,8 +72,8 @@ mkdirSync(work, { recursive: true });
 const modules: Record<string, string | { contents: string; resolveDir: string }> = {
   // Also the analysis child the CLI and the agent start of themselves (`<file> __analysis-child`,
   // which the loader hands to the CLI's entry).
-  'cli.mjs': join(root, 'packages/cli/dist/main.js'),
-  'agent.mjs': join(root, 'packages/agent/dist/main.js'),
+  'cli.mjs': join(root, 'packages/cli/lib/main.js'),
+  'agent.mjs': join(root, 'packages/agent/lib/main.js'),
   // The driver the side thread imports (packages/core/src/sqlite/side-thread.ts).
   'better-sqlite3.mjs': {
     contents: "export { default } from 'better-sqlite3';",

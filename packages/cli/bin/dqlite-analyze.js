@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The `dqlite-analyze` command. The CLI itself is dist/main.js, written by the build (tsc -b); this
+// The `dqlite-analyze` command. The CLI itself is dist/main.js, the bundle `pnpm build` writes; this
 // launcher exists before the build, so that installing a fresh checkout can already link the
 // command (pnpm skips a bin whose file is missing), and it says what to do when dist/ is not built.
 import { existsSync } from 'node:fs';

@@ -1,5 +1,12 @@
 import type { Analysis, Comparison } from '@dqlite-analyzer/core';
-import { AnalysisChildError, errorKind, isAnalyzerError, programVersion } from '@dqlite-analyzer/core/child';
+import {
+  AnalysisChildError,
+  errorKind,
+  isAnalyzerError,
+  isOpenFileLimit,
+  openFileLimitError,
+  programVersion,
+} from '@dqlite-analyzer/core/child';
 import { CommanderError, InvalidArgumentError } from 'commander';
 import { startAnalysis, stopAnalysis } from './analysis-child.js';
 import { buildProgram, type CliCommand } from './cli.js';
@@ -97,10 +104,7 @@ async function report(error: unknown): Promise<void> {
     // Out of file descriptors anywhere, loading a module too (here or in the analysis child): this
     // machine's limit, not a bug.
     const message = error instanceof Error ? error.message : String(error);
-    process.stderr.write(
-      `dqlite-analyze: DQA_OPEN_FILE_LIMIT: ${message}; raise the limit of open files (ulimit -n) and run again\n`,
-    );
-    process.exitCode = EXIT_FOR_KIND[errorKind('DQA_OPEN_FILE_LIMIT')];
+    await report(openFileLimitError(message.replace(/^(EMFILE|ENFILE): /, ''), error));
   } else {
     const message = error instanceof Error ? error.message : String(error);
     // An internal error in the child comes with the child's stack.
@@ -117,7 +121,5 @@ async function report(error: unknown): Promise<void> {
 
 // EMFILE (ulimit -n) or ENFILE (the system's limit), by errno or, from the analysis child, by message.
 function outOfDescriptors(error: unknown): boolean {
-  const errno = (error as NodeJS.ErrnoException | undefined)?.code;
-  if (errno === 'EMFILE' || errno === 'ENFILE') return true;
-  return error instanceof Error && /^(EMFILE|ENFILE): /.test(error.message);
+  return isOpenFileLimit(error) || (error instanceof Error && /^(EMFILE|ENFILE): /.test(error.message));
 }

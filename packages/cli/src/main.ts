@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { isAnalysisChild } from '@dqlite-analyzer/core/child';
+import { reportLoadFailure } from './load-failure.js';
 
 // Started again as its own analysis child (analysis-child.ts): only the core loads, not the CLI.
 if (isAnalysisChild()) {
@@ -9,5 +10,5 @@ if (isAnalysisChild()) {
     process.exitCode = 2;
   });
 } else {
-  await import('./cli-main.js');
+  await import('./cli-main.js').catch(reportLoadFailure);
 }

@@ -100,6 +100,30 @@ export class AnalyzerError extends Error {
   }
 }
 
+/** Whether `cause` is EMFILE (this process's limit, ulimit -n) or ENFILE (the system's). */
+export function isOpenFileLimit(cause: unknown): boolean {
+  const code = (cause as NodeJS.ErrnoException | undefined)?.code;
+  return code === 'EMFILE' || code === 'ENFILE';
+}
+
+/** What `doing` ("cannot open a file for the private copy") failed on: a limit of this machine, not a bug. */
+export function openFileLimitError(doing: string, cause: unknown): AnalyzerError {
+  // From the analysis child an errno may come in the message only ("EMFILE: too many open files, …").
+  const code =
+    (cause as NodeJS.ErrnoException | undefined)?.code ??
+    /^(EMFILE|ENFILE)\b/.exec(cause instanceof Error ? cause.message : '')?.[1] ??
+    'EMFILE';
+  const whose = code === 'ENFILE' ? "the system's" : "this process's (ulimit -n)";
+  return new AnalyzerError(
+    'DQA_OPEN_FILE_LIMIT',
+    `${doing}: ${whose} limit of open files is reached (${code})`,
+    {},
+    {
+      cause,
+    },
+  );
+}
+
 /** The errno behind an error (EACCES, ENOSPC…), from its chain of causes. */
 export function errnoOf(error: unknown): string | undefined {
   for (let e: unknown = error, depth = 0; e instanceof Error && depth < 8; e = e.cause, depth++) {

@@ -5,3 +5,4 @@
 export { formatBytes, formatCount, formatPercent, plural } from './checks/format.js';
 export { KINE_RETRY_BUDGET_SECONDS } from './checks/lock-window.js';
 export { FINDING_IDS, type FindingId, isFindingId } from './finding-id.js';
+export { jsonText } from './json-text.js';

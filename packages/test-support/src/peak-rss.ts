@@ -1,11 +1,12 @@
 // Peak resident memory of a program that runs its analysis in a child process (the CLI and the
 // agent do: core/src/child/spawn.ts). Both processes are alive at once, so what a memory limit sees
 // is their sum; /usr/bin/time and process.resourceUsage() give only one process's peak (the larger,
-// or the caller's own). A preloaded module, passed with NODE_OPTIONS so that the analysis child
-// inherits it, writes each process's own peak (getrusage ru_maxrss) to a file named by its pid.
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+// or the caller's own). A preloaded module (record-peak.mjs), passed with NODE_OPTIONS so that the
+// analysis child inherits it, writes each process's own peak (getrusage ru_maxrss) to a file named by its pid.
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 export interface PeakRecorder {
   /** The environment that makes a Node process (and its Node children) record its peak at exit. */
@@ -17,15 +18,11 @@ export interface PeakRecorder {
   remove(): void;
 }
 
+// The preloaded hook, a plain ES module so that bench/run.mjs uses the same file.
+const HOOK = fileURLToPath(new URL('./record-peak.mjs', import.meta.url));
+
 export function peakRecorder(): PeakRecorder {
   const dir = mkdtempSync(join(tmpdir(), 'dqa-peak-rss-'));
-  const hook = join(dir, 'record-peak.mjs');
-  writeFileSync(
-    hook,
-    "import { writeFileSync } from 'node:fs';\nimport { join } from 'node:path';\n" +
-      'const dir = process.env.DQA_TEST_PEAK_DIR;\n' +
-      "process.on('exit', () => writeFileSync(join(dir, process.pid + '.rss'), String(process.resourceUsage().maxRSS * 1024)));\n",
-  );
   const peaks = () => {
     const found = new Map<number, number>();
     for (const name of readdirSync(dir)) {
@@ -36,7 +33,7 @@ export function peakRecorder(): PeakRecorder {
   };
   return {
     env: {
-      NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import=${hook}`.trim(),
+      NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import=${HOOK}`.trim(),
       DQA_TEST_PEAK_DIR: dir,
     },
     peaks,

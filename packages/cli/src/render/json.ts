@@ -1,4 +1,5 @@
-import { type Analysis, type Comparison, jsonText } from '@dqlite-analyzer/core';
+import type { Analysis, Comparison } from '@dqlite-analyzer/core';
+import { jsonText } from '@dqlite-analyzer/core/report-values';
 import type { Summary } from '../report/summary.js';
 
 // Control characters escaped, C1 too (jsonText), as in the agent's /api.

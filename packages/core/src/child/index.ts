@@ -9,6 +9,8 @@ export {
   errorKind,
   isAnalyzerError,
   isErrorCode,
+  isOpenFileLimit,
+  openFileLimitError,
 } from '../errors.js';
 export type { Progress, ProgressListener } from '../source/snapshot-file.js';
 export type { AnalysisJob, ChildAnalyzeOptions, ChildCompareOptions } from './protocol.js';

@@ -1,7 +1,34 @@
+import { spawn } from 'node:child_process';
 import { Worker } from 'node:worker_threads';
 
-// Runs on its own thread, so it runs also while the child's main thread is inside a SQLite call
-// that may not return (a JS timer there would wait for it). Dynamic imports: eval code may be
+/** How often the child looks for its parent (ms): the copy outlives a SIGKILLed parent by about this. */
+export const ORPHAN_CHECK_MS = 200;
+
+// The watch runs beside the child's main thread, which may be inside a SQLite call that does not
+// return (a JS timer there would wait for it). A small shell process does it: a worker thread
+// would work too, but each one is a V8 isolate, ~9 MiB of the child's peak (bench/RESULTS.md,
+// issue 17 third pass). Its parent is the analysis child, so a change of its own parent means the
+// child has ended (Linux re-parents an orphan to init or the nearest subreaper) and it exits; a
+// change of the child's parent means the program that started it is gone (SIGKILL, a crash: it
+// could not remove the copies), and it kills the child and removes the child's private
+// directories. The last fields of /proc/PID/stat follow the command name's last ')' (proc(5)):
+// the state, then the parent's pid. Its stdio is closed at once: a chroot may have no /dev/null,
+// and nothing it runs has anything to say.
+const WATCH_SCRIPT = `exec 0<&- 1>&- 2>&-
+parent=$1 child=$2 dir=$3 prefix=$4 interval=$5
+while sleep "$interval"; do
+  read -r self < /proc/$$/stat || exit 0
+  set -- \${self##*) }
+  [ "$2" = "$child" ] || exit 0
+  read -r stat < /proc/$child/stat || exit 0
+  set -- \${stat##*) }
+  [ "$2" = "$parent" ] && continue
+  kill -9 "$child"
+  for path in "$dir/$prefix"*; do rm -rf -- "$path"; done
+  exit 0
+done`;
+
+// The same watch as a thread, where no shell can be started. Dynamic imports: eval code may be
 // treated as CommonJS or as ESM.
 const WATCH_CODE = `
 (async () => {
@@ -22,16 +49,40 @@ const WATCH_CODE = `
 })();
 `;
 
-/** How often the child looks for its parent (ms): the copy outlives a SIGKILLed parent by about this. */
-export const ORPHAN_CHECK_MS = 200;
-
 /**
- * In the analysis child: when the parent that started it is gone (SIGKILL, a crash: it could not
- * remove the copies), remove this process's private directories (`prefix` in `tempDir`) and end it. Linux re-parents an orphan
- * to init or to the nearest subreaper, so a changed ppid means the parent has died; Node has no
- * prctl(PR_SET_PDEATHSIG). The thread does not keep the child alive.
+ * In the analysis child: when the parent that started it is gone, remove this process's private
+ * directories (`prefix` in `tempDir`) and end it. Node has no prctl(PR_SET_PDEATHSIG). Neither
+ * the watching process nor the fallback thread keeps the child alive. `shell` is for tests.
  */
-export function watchForOrphaning(parentPid: number, tempDir: string, prefix: string): void {
+export function watchForOrphaning(
+  parentPid: number,
+  tempDir: string,
+  prefix: string,
+  shell = '/bin/sh',
+): void {
+  const interval = String(ORPHAN_CHECK_MS / 1000);
+  const watcher = spawn(
+    shell,
+    [
+      '-c',
+      WATCH_SCRIPT,
+      'dqlite-analyzer-orphan-watch',
+      String(parentPid),
+      String(process.pid),
+      tempDir,
+      prefix,
+      interval,
+    ],
+    { stdio: 'pipe' },
+  );
+  for (const stream of [watcher.stdin, watcher.stdout, watcher.stderr]) stream?.destroy();
+  watcher.unref();
+  // No shell (ENOENT, EACCES): the 'error' event comes before the child's first SQLite call, which
+  // only begins after the copy has been written.
+  watcher.once('error', () => watchOnThread(parentPid, tempDir, prefix));
+}
+
+function watchOnThread(parentPid: number, tempDir: string, prefix: string): void {
   const worker = new Worker(WATCH_CODE, {
     eval: true,
     workerData: { parentPid, tempDir, prefix, intervalMs: ORPHAN_CHECK_MS },

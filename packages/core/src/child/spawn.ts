@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
-import { AnalyzerError } from '../errors.js';
+import { AnalyzerError, isOpenFileLimit, openFileLimitError } from '../errors.js';
 import { privateDirPrefix, removePrivateDirs } from '../io/temp-dir.js';
 import type { ProgressListener } from '../source/snapshot-file.js';
 import type { AnalysisJob, ChildMessage, JobFailure, JobRequest } from './protocol.js';
@@ -99,6 +99,8 @@ export class AnalysisChild {
       if (this.answer?.type === 'result') return this.answer.value as T;
       if (this.answer?.type === 'failure') throw fromFailure(this.answer.failure);
       if (this.stopped) throw new AnalysisChildError('the analysis was stopped', true);
+      if (isOpenFileLimit(this.spawnError))
+        throw openFileLimitError('cannot start the analysis process', this.spawnError);
       const how = this.spawnError
         ? this.spawnError.message
         : signal

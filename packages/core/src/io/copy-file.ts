@@ -1,5 +1,5 @@
 import { chmodSync, constants, copyFileSync, statSync } from 'node:fs';
-import { AnalyzerError } from '../errors.js';
+import { AnalyzerError, isOpenFileLimit, openFileLimitError } from '../errors.js';
 import { tempWriteError } from './file-writer.js';
 
 /**
@@ -17,6 +17,7 @@ export function copyRegularFile(source: string, target: string): number {
   } catch (cause) {
     const code = (cause as NodeJS.ErrnoException).code ?? 'error';
     if (code === 'ENOSPC' || code === 'EDQUOT') throw tempWriteError(cause);
+    if (isOpenFileLimit(cause)) throw openFileLimitError(`cannot copy ${source}`, cause);
     throw new AnalyzerError(
       'DQA_INPUT_UNREADABLE',
       `${source} cannot be copied (${code})`,

@@ -1,5 +1,5 @@
 import { close, closeSync, writev, writevSync } from 'node:fs';
-import { AnalyzerError } from '../errors.js';
+import { AnalyzerError, isOpenFileLimit, openFileLimitError } from '../errors.js';
 
 // Writes normally start at flush(); this only bounds what waits for it. Few, large writes: handing
 // one to the threadpool costs 0.05-0.2 ms of this thread's time on a 2-CPU VM.
@@ -149,21 +149,9 @@ export function tempWriteError(cause: unknown): unknown {
   if (code === 'ENOSPC' || code === 'EDQUOT') {
     return new AnalyzerError('DQA_TEMP_NO_SPACE', 'the disk holding the private copy is full', {}, { cause });
   }
-  if (code === 'EMFILE' || code === 'ENFILE') return openFileLimit(cause);
+  if (isOpenFileLimit(cause)) return openFileLimitError('cannot open a file for the private copy', cause);
   // Any other failure (EIO, EFBIG, EACCES, ...) is the temp dir's too: a typed error, naming the errno.
   if (code)
     return new AnalyzerError('DQA_TEMP_FAILED', `cannot write the private copy (${code})`, {}, { cause });
   return cause;
-}
-
-/** EMFILE (this process's limit, ulimit -n) or ENFILE (the system's): a limit of this machine. */
-function openFileLimit(cause: unknown): AnalyzerError {
-  const code = (cause as NodeJS.ErrnoException).code;
-  const whose = code === 'ENFILE' ? "the system's" : "this process's (ulimit -n)";
-  return new AnalyzerError(
-    'DQA_OPEN_FILE_LIMIT',
-    `cannot open a file for the private copy: ${whose} limit of open files is reached (${code})`,
-    {},
-    { cause },
-  );
 }

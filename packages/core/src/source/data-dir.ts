@@ -1,6 +1,7 @@
 import { readdir, stat } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { AnalyzerError } from '../errors.js';
+import { AnalyzerError, isOpenFileLimit, openFileLimitError } from '../errors.js';
 import { openRegularFile } from '../io/read-only.js';
 import {
   compareSnapshotNames,
@@ -80,6 +81,7 @@ export async function readDataDir(path: string, entries?: readonly string[]): Pr
   try {
     names = entries ? [...entries] : await readdir(path);
   } catch (cause) {
+    if (isOpenFileLimit(cause)) throw openFileLimitError(`cannot list ${path}`, cause);
     const code = (cause as NodeJS.ErrnoException).code ?? 'error';
     throw new AnalyzerError(
       'DQA_INPUT_UNREADABLE',
@@ -156,7 +158,9 @@ async function readYaml(path: string): Promise<unknown> {
     return undefined;
   }
   // Loaded on first use: the yaml package costs ~50 ms of start-up, and only data dirs need it.
-  const { parse } = await import('yaml');
+  // require, not import(): a bundle (scripts/bundle.ts) turns it into its own bundled require, where
+  // a dynamic import() of this CommonJS package would keep only its default export.
+  const { parse } = createRequire(import.meta.url)('yaml') as typeof import('yaml');
   try {
     // Node ids are u64: keep them exact.
     return parse(text, { intAsBigInt: true });

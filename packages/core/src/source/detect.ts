@@ -1,5 +1,5 @@
 import { open, stat } from 'node:fs/promises';
-import { AnalyzerError } from '../errors.js';
+import { AnalyzerError, isOpenFileLimit, openFileLimitError } from '../errors.js';
 import { LZ4_MAGIC } from '../raft/lz4-frame.js';
 import { SQLITE_MAGIC } from '../sqlite/header.js';
 
@@ -76,6 +76,7 @@ export async function readHead(path: string, n: number): Promise<Buffer> {
   try {
     handle = await open(path, 'r');
   } catch (cause) {
+    if (isOpenFileLimit(cause)) throw openFileLimitError(`cannot open ${path}`, cause);
     const code = (cause as NodeJS.ErrnoException).code;
     throw new AnalyzerError(
       'DQA_INPUT_UNREADABLE',

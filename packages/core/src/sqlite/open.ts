@@ -16,8 +16,7 @@ export function openCopy(path: string, label: string): SqliteDatabase {
     // connection checkpoints the snapshot's WAL and then fsyncs the main file: the whole freshly
     // written copy goes to disk (measured: 0.4 s and 378 MB of writes on a 378 MB database).
     db.pragma('synchronous = OFF');
-    db.pragma(PAGE_CACHE_PRAGMA);
-    applyHostileFileDefences(db);
+    applyCopyPragmas(db);
     // Touch the schema now so a corrupt file fails here, with a clear code, not mid-analysis.
     db.prepare('SELECT count(*) FROM sqlite_schema').get();
     checkSchemaIsSafe(db, label);
@@ -27,15 +26,6 @@ export function openCopy(path: string, label: string): SqliteDatabase {
     throw cause instanceof AnalyzerError ? cause : sqliteError(cause, label);
   }
 }
-
-/**
- * SQLite's page cache per connection: its own default, 2 MB. better-sqlite3 builds SQLite with 16 MB
- * (SQLITE_DEFAULT_CACHE_SIZE=-16000, WiseLibs/better-sqlite3:deps/defines.gypi), which every input
- * larger than that filled: the analysis reads the copy about once, in order, so the cache bought
- * nothing (1.8 s both ways on the 377 MB bench snapshot) and cost up to 14 MB of peak RSS per
- * connection (bench/HOSTILE-RESULTS.md). The OS page cache holds the file anyway.
- */
-export const PAGE_CACHE_PRAGMA = 'cache_size = -2000';
 
 /**
  * What SQLite itself offers against a crafted file, on every connection to a copy (the side
@@ -49,10 +39,23 @@ export const PAGE_CACHE_PRAGMA = 'cache_size = -2000';
  *   of every row otherwise (sqlite.org/pragma.html#pragma_integrity_check), expressions the file
  *   chooses; the copy is never written, so CHECKs have nothing to guard.
  */
-export const HOSTILE_FILE_PRAGMAS = ['trusted_schema = OFF', 'ignore_check_constraints = ON'] as const;
+const HOSTILE_FILE_PRAGMAS = ['trusted_schema = OFF', 'ignore_check_constraints = ON'] as const;
 
-function applyHostileFileDefences(db: SqliteDatabase): void {
-  for (const pragma of HOSTILE_FILE_PRAGMAS) db.pragma(pragma);
+/**
+ * SQLite's own default page cache, 2,000 KiB (sqlite.org/pragma.html#pragma_cache_size), instead of
+ * better-sqlite3's 16,000 KiB (its build's SQLITE_DEFAULT_CACHE_SIZE=-16000,
+ * WiseLibs/better-sqlite3:deps/defines.gypi). Every pass over the copy is one sequential walk, which
+ * no cache smaller than the file helps, and each connection filled the larger one: 28 MiB of peak
+ * RSS at 377 MB (the main connection and the side thread's), and less CPU with the smaller one
+ * (bench/RESULTS.md, issue 17 third pass).
+ */
+const PAGE_CACHE_PRAGMA = 'cache_size = -2000';
+
+/** Every pragma each connection to a copy starts with, the side thread's too. */
+export const COPY_PRAGMAS = [...HOSTILE_FILE_PRAGMAS, PAGE_CACHE_PRAGMA] as const;
+
+function applyCopyPragmas(db: SqliteDatabase): void {
+  for (const pragma of COPY_PRAGMAS) db.pragma(pragma);
 }
 
 /**

@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { bundledModuleUrl } from '../bundled.js';
-import { HOSTILE_FILE_PRAGMAS, PAGE_CACHE_PRAGMA } from './open.js';
+import { COPY_PRAGMAS } from './open.js';
 
 /** What one query returned on the side thread, and how long it took there. */
 export interface SideResult {
@@ -70,7 +70,7 @@ export class SideThread {
   constructor() {
     this.worker = new Worker(WORKER_CODE, {
       eval: true,
-      workerData: { driver: driverUrl(), pragmas: [PAGE_CACHE_PRAGMA, ...HOSTILE_FILE_PRAGMAS] },
+      workerData: { driver: driverUrl(), pragmas: COPY_PRAGMAS },
     });
     this.exited = new Promise((resolve) => this.worker.once('exit', () => resolve()));
     this.worker.on('message', (message: Reply) => {
