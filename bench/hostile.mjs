@@ -1,29 +1,21 @@
 // Cost of hostile inputs (issue #12, acceptance): peak RSS and wall time of the CLI in every output
 // format, and the agent's /metrics latency while it analyses them, on the three inputs that cost
 // gigabytes and minutes before their bounds (#12 §3):
-//   large-value     three 400 MB zero values (a ConfigMap, a Secret, a Lease) and a 400 MB "IPAM block"
-//                   starting with `{`: a 1.6 GB database, a ~6 MB snapshot file
-//   many-webhooks   200,000 admission webhooks (5,000 MutatingWebhookConfigurations of 40), each
-//                   calling a Service that does not exist
-//   long-name       a kine key of 10 MB (the hottest key, so every report lists it)
+//   large-value, many-webhooks, long-name: packages/test-support/src/hostile-snapshots.ts says how
+//   each is built; `sample` is examples/sample-snapshot, the baseline.
 //
 //   pnpm -s build && node --import tsx bench/hostile.mjs [--cases a,b] [--formats text,json] [--no-agent] [--write]
 //
-// Each input is a data directory as raft leaves it: the LZ4 snapshot (64 KiB linked blocks, content
-// size, as raft writes it: `lz4 --content-size`) of a kine database built by the sqlite3 CLI, with
-// the sample's .meta, info.yaml and cluster.yaml (examples/sample-snapshot). The webhook values are
-// the test fixtures' protobuf encoding (packages/test-support/src/k8s-values.ts, hence tsx).
-// The CLI runs under /usr/bin/time -v (maximum resident set size, elapsed time); the agent is the
-// built one, scraped every 10 ms before and while it analyses, its VmHWM and its analysis child's read
-// from /proc.
+// The webhook values are the test fixtures' protobuf encoding (packages/test-support, hence tsx).
+// The CLI's two processes (it and its analysis child) each record their peak RSS at exit
+// (packages/test-support/src/peak-rss.ts); the agent is the built one, scraped every 10 ms before and
+// while it analyses, its VmHWM read from /proc, its analysis child's recorded at exit. `sample`
+// (examples/sample-snapshot as it is) is the baseline the others are compared with.
 // --write puts the table into bench/HOSTILE-RESULTS.md. Run it under the suite lock
 // (flock /work/wt/.suite.lock …) on a shared machine; the load is printed with the figures.
 import { execFileSync, spawn } from 'node:child_process';
 import {
   copyFileSync,
-  createReadStream,
-  createWriteStream,
-  mkdirSync,
   mkdtempSync,
   readdirSync,
   readFileSync,
@@ -34,69 +26,28 @@ import {
 } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { webhookConfiguration } from '@dqlite-analyzer/test-support/k8s-values';
+import {
+  buildHostileSnapshot,
+  HOSTILE_CASES,
+  sampleSnapshot,
+} from '@dqlite-analyzer/test-support/hostile-snapshots';
+import { peakRecorder } from '@dqlite-analyzer/test-support/peak-rss';
 import { freePort } from './lib/net.mjs';
 import { get, metric, percentiles } from './lib/scrape.mjs';
 
 const ROOT = new URL('../', import.meta.url).pathname;
 const CLI = join(ROOT, 'packages/cli/dist/main.js');
 const AGENT = join(ROOT, 'packages/agent/dist/main.js');
-const SAMPLE = join(ROOT, 'examples/sample-snapshot');
 const RESULTS = join(ROOT, 'bench/HOSTILE-RESULTS.md');
 const FORMATS = ['text', 'json', 'markdown', 'html'];
 const MiB = 1024 * 1024;
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-// k8s-dqlite's kine table (applySchemaV0_1), as packages/test-support/src/kine-schema.ts has it.
-const SCHEMA = [
-  'CREATE TABLE kine (id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL, created INTEGER, deleted INTEGER, ' +
-    'create_revision INTEGER NOT NULL, prev_revision INTEGER, lease INTEGER, value BLOB, old_value BLOB);',
-  'CREATE INDEX kine_name_index ON kine (name, id);',
-  'CREATE UNIQUE INDEX kine_name_prev_revision_uindex ON kine (prev_revision, name);',
-];
-/** A kine row; `prev` is the id of the key's previous row (0 for its first: created). */
-const row = (name, value, prev = 0) =>
-  'INSERT INTO kine(name, created, deleted, create_revision, prev_revision, lease, value, old_value) ' +
-  `VALUES (${name}, ${prev === 0 ? 1 : 0}, 0, ${prev}, ${prev}, 0, ${value}, NULL);`;
-const text = (s) => `'${s.replaceAll("'", "''")}'`;
-const hex = (bytes) => `X'${Buffer.from(bytes).toString('hex')}'`;
-// A few ordinary rows, so the inputs look like a cluster and not only like their one oddity.
-const ORDINARY = Array.from({ length: 50 }, (_, i) =>
-  row(text(`/registry/configmaps/default/cm-${i}`), hex(Buffer.from(`k8s\0config map ${i}`))),
-);
-
-const CASES = {
-  'large-value': () => [
-    row(text('/registry/configmaps/default/huge-zeros'), 'zeroblob(400000000)'),
-    row(text('/registry/secrets/default/huge-zeros'), 'zeroblob(400000000)'),
-    row(text('/registry/leases/kube-system/huge-lease'), 'zeroblob(400000000)'),
-    row(text('/registry/crd.projectcalico.org/ipamblocks/huge-block'), "X'7b' || zeroblob(400000000)"),
-  ],
-  'many-webhooks': () =>
-    Array.from({ length: 5000 }, (_, c) => {
-      const name = `injector-${c}`;
-      const hooks = Array.from({ length: 40 }, (_, i) => ({
-        name: `w${i}.injector-${c}.example.com`,
-        service: { namespace: 'gone', name: `svc-${c}`, port: 443 },
-        failurePolicy: 'Fail',
-      }));
-      const value = webhookConfiguration('MutatingWebhookConfiguration', name, hooks);
-      return row(text(`/registry/mutatingwebhookconfigurations/${name}`), hex(value));
-    }),
-  // 10,000,000 'a's made by SQLite (hex of a zeroblob is all '0's): no 10 MB SQL literal. Three rows
-  // (ids 51-53, after the 50 ordinary ones), so it is the hottest key.
-  'long-name': () =>
-    [0, 51, 52].map((prev) =>
-      row(
-        "'/registry/configmaps/default/' || replace(hex(zeroblob(5000000)), '0', 'a')",
-        "X'6b387300'",
-        prev,
-      ),
-    ),
-};
+// `sample` is examples/sample-snapshot as it is: the baseline each case's peaks are compared with.
+const CASES = ['sample', ...HOSTILE_CASES];
 
 function parseArgs(argv) {
-  const options = { cases: Object.keys(CASES), formats: FORMATS, agent: true, write: false };
+  const options = { cases: CASES, formats: FORMATS, agent: true, write: false };
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--cases') options.cases = argv[++i].split(',');
     else if (argv[i] === '--formats') options.formats = argv[++i].split(',');
@@ -104,48 +55,26 @@ function parseArgs(argv) {
     else if (argv[i] === '--write') options.write = true;
     else throw new Error(`unknown argument ${argv[i]}`);
   }
-  for (const c of options.cases) if (!CASES[c]) throw new Error(`unknown case ${c}`);
+  for (const c of options.cases) if (!CASES.includes(c)) throw new Error(`unknown case ${c}`);
   return options;
 }
 
-const u64 = (n) => {
-  const b = Buffer.alloc(8);
-  b.writeBigUInt64LE(BigInt(n));
-  return b;
-};
+/** The case's data directory (examples/sample-snapshot itself for `sample`, kept). */
+const buildInput = async (id, work) =>
+  id === 'sample' ? { ...sampleSnapshot(), kept: true } : buildHostileSnapshot(id, work);
 
-/** A data directory holding the case's kine database as raft snapshots it; its snapshot's file name. */
-async function buildInput(id, work) {
-  const db = join(work, `${id}.db`);
-  const sql = join(work, `${id}.sql`);
-  writeFileSync(sql, [...SCHEMA, 'BEGIN;', ...ORDINARY, ...CASES[id](), 'COMMIT;'].join('\n'));
-  execFileSync('sqlite3', [db, `.read ${sql}`]);
-  rmSync(sql);
-  // The dqlite payload (canonical/dqlite:src/fsm.c encodeDatabase): format 1, one database, its
-  // name NUL-padded to 8 bytes, main and WAL sizes, the main file. Streamed: the file may be 1.6 GB.
-  const payload = join(work, `${id}.payload`);
-  const out = createWriteStream(payload);
-  out.write(Buffer.concat([u64(1), u64(1), Buffer.from('k8s\0\0\0\0\0'), u64(statSync(db).size), u64(0)]));
-  await new Promise((resolve, reject) => {
-    createReadStream(db).on('error', reject).pipe(out).on('finish', resolve).on('error', reject);
-  });
-  rmSync(db);
-  const dir = join(work, id);
-  mkdirSync(dir);
-  const name = readdirSync(SAMPLE).find((f) => /^snapshot-\d+-\d+-\d+$/.test(f));
-  for (const f of ['info.yaml', 'cluster.yaml', `${name}.meta`]) copyFileSync(join(SAMPLE, f), join(dir, f));
-  execFileSync('lz4', ['-q', '-f', '-B4', '-BD', '--content-size', payload, join(dir, name)]);
-  const payloadBytes = statSync(payload).size;
-  rmSync(payload);
-  return { dir, name, payloadBytes, fileBytes: statSync(join(dir, name)).size };
-}
-
-/** The CLI on `dir` in `format`, under /usr/bin/time -v. */
+/**
+ * The CLI on `dir` in `format`: wall time and each process's peak RSS (the CLI and its analysis child,
+ * both alive at once: a memory limit sees their sum), recorded at exit by test-support's peak-rss hook.
+ */
 function runCli(dir, format, temp, out) {
+  const recorder = peakRecorder();
   return new Promise((resolve, reject) => {
-    const args = ['-v', process.execPath, CLI, dir, '--format', format, '-o', out, '--fail-on', 'none'];
-    const child = spawn('/usr/bin/time', [...args, '--temp-dir', temp], {
+    const args = [CLI, dir, '--format', format, '-o', out, '--fail-on', 'none', '--temp-dir', temp];
+    const started = performance.now();
+    const child = spawn(process.execPath, args, {
       stdio: ['ignore', 'ignore', 'pipe'],
+      env: { ...process.env, ...recorder.env },
     });
     let stderr = '';
     child.stderr.on('data', (c) => {
@@ -153,12 +82,21 @@ function runCli(dir, format, temp, out) {
     });
     child.on('error', reject);
     child.on('close', (status) => {
-      const rss = Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(stderr)?.[1]) * 1024;
-      const wall = /Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (?:(\d+):)?(\d+):([\d.]+)/.exec(stderr);
-      const seconds = wall ? Number(wall[1] ?? 0) * 3600 + Number(wall[2]) * 60 + Number(wall[3]) : NaN;
-      const exit = Number(/Exit status: (\d+)/.exec(stderr)?.[1] ?? status);
-      if (exit !== 0) return reject(new Error(`CLI ${format} exited ${exit}: ${stderr.split('\n')[0]}`));
-      resolve({ format, seconds, rssBytes: rss, outputBytes: statSync(out).size });
+      const seconds = (performance.now() - started) / 1000;
+      const peaks = recorder.peaks();
+      recorder.remove();
+      if (status !== 0) return reject(new Error(`CLI ${format} exited ${status}: ${stderr.split('\n')[0]}`));
+      const parent = peaks.get(child.pid) ?? NaN;
+      const others = [...peaks].filter(([pid]) => pid !== child.pid).map(([, bytes]) => bytes);
+      if (others.length !== 1)
+        return reject(new Error(`CLI ${format}: ${others.length} analysis children recorded`));
+      resolve({
+        format,
+        seconds,
+        parentBytes: parent,
+        childBytes: others[0],
+        outputBytes: statSync(out).size,
+      });
     });
   });
 }
@@ -186,10 +124,15 @@ async function runAgent(input, work) {
   const temp = mkdtempSync(join(work, 'agent-temp-'));
   for (const f of ['info.yaml', 'cluster.yaml']) copyFileSync(join(input.dir, f), join(dataDir, f));
   const port = await freePort();
+  // The analysis child's peak is recorded when it exits (it inherits NODE_OPTIONS).
+  const recorder = peakRecorder();
   const agent = spawn(
     process.execPath,
     [AGENT, '--data-dir', dataDir, '--listen', `127.0.0.1:${port}`, '--log-level', 'warn'],
-    { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, DQLITE_AGENT_TEMP_DIR: temp } },
+    {
+      stdio: ['ignore', 'ignore', 'pipe'],
+      env: { ...process.env, DQLITE_AGENT_TEMP_DIR: temp, ...recorder.env },
+    },
   );
   let log = '';
   agent.stderr.on('data', (c) => {
@@ -232,13 +175,17 @@ async function runAgent(input, work) {
     }
     const finished = performance.now();
     const api = await get(port, '/api/v1/analysis');
+    for (let i = 0; i < 100 && ![...recorder.peaks().keys()].some((pid) => pid !== agent.pid); i++)
+      await sleep(50);
+    const recorded = [...recorder.peaks()].filter(([pid]) => pid !== agent.pid).map(([, bytes]) => bytes);
+    if (recorded.length === 0) throw new Error('no analysis child recorded its peak');
     return {
       analysisSeconds: started ? (finished - started) / 1000 : null,
       idle: percentiles(idle),
       during: during.length ? percentiles(during) : null,
       idleRssBytes: idleRss,
       peakRssBytes: vmHwm(agent.pid),
-      childPeakRssBytes: childPeak,
+      childPeakRssBytes: Math.max(childPeak, ...recorded),
       apiBytes: Buffer.byteLength(api.body),
       apiMs: Math.round(api.ms),
     };
@@ -247,6 +194,7 @@ async function runAgent(input, work) {
     await new Promise((resolve) => agent.once('exit', resolve));
     rmSync(dataDir, { recursive: true, force: true });
     rmSync(temp, { recursive: true, force: true });
+    recorder.remove();
   }
 }
 
@@ -254,25 +202,66 @@ const mib = (bytes) => `${(bytes / MiB).toFixed(0)} MiB`;
 const size = (bytes) =>
   bytes >= MiB ? `${(bytes / MiB).toFixed(1)} MiB` : `${(bytes / 1024).toFixed(0)} KiB`;
 
+// What each case costs over the sample, per process: the bound of issue #12 §3 is a small fixed
+// amount (20 MiB) over the sample's peak, or the hostile value's own size where that is larger.
+function overSample(results) {
+  const sample = results.find((r) => r.id === 'sample');
+  if (!sample) return [];
+  const max = (r, f) => Math.max(...r.cli.map(f));
+  const base = {
+    cli: max(sample, (c) => c.parentBytes),
+    child: max(sample, (c) => c.childBytes),
+    agent: sample.agent?.peakRssBytes,
+    agentChild: sample.agent?.childPeakRssBytes,
+  };
+  const d = (x, y) =>
+    x === undefined || y === undefined ? 'n/a' : `${x - y >= 0 ? '+' : ''}${((x - y) / MiB).toFixed(0)} MiB`;
+  const lines = [
+    '',
+    'Over the sample (the largest peak over the four formats for the CLI; each process against its own',
+    'peak on `examples/sample-snapshot`: ' +
+      `CLI ${mib(base.cli)}, analysis child ${mib(base.child)}` +
+      (base.agent ? `, agent ${mib(base.agent)}, agent's analysis child ${mib(base.agentChild)}` : '') +
+      '):',
+    '',
+    '| case | CLI | CLI analysis child | agent | agent analysis child |',
+    '|---|---|---|---|---|',
+  ];
+  for (const r of results) {
+    if (r === sample) continue;
+    lines.push(
+      `| ${r.id} | ${d(
+        max(r, (c) => c.parentBytes),
+        base.cli,
+      )} | ${d(
+        max(r, (c) => c.childBytes),
+        base.child,
+      )} | ${d(r.agent?.peakRssBytes, base.agent)} | ${d(r.agent?.childPeakRssBytes, base.agentChild)} |`,
+    );
+  }
+  return lines;
+}
+
 function render(results, machine) {
   const lines = [
     '# Hostile inputs: cost (issue #12)',
     '',
     'Written by `bench/hostile.mjs --write` (how each input is built is said at its top). CLI: one run per',
-    'case and format, `/usr/bin/time -v` (maximum resident set size, elapsed wall time). Agent: the built',
-    '`dqlite-agent` scraped every 10 ms; "during" is the scrapes while `dqlite_agent_analysis_running` was 1;',
-    'peak RSS is VmHWM: of the agent itself, and of its analysis child process sampled every ~10 ms. The',
-    "CLI's figure covers its analysis child too (`time` reports the largest of the processes it waited for).",
+    'case and format, wall time and the peak RSS (getrusage maxrss at exit, recorded by',
+    '`packages/test-support/src/peak-rss.ts`) of each of its two processes: the CLI and its analysis child,',
+    'alive at once. Agent: the built `dqlite-agent` scraped every 10 ms; "during" is the scrapes while',
+    "`dqlite_agent_analysis_running` was 1; the agent's peak is its VmHWM, its analysis child's recorded",
+    'at exit as for the CLI. `sample` is `examples/sample-snapshot`, the baseline.',
     '',
     `Run ${machine.date} on commit ${machine.commit}; \`uptime\` before: ${machine.uptimeBefore}; after: ${machine.uptimeAfter}.`,
     '',
-    '| case | snapshot file → payload | format | wall time | peak RSS | output |',
-    '|---|---|---|---|---|---|',
+    '| case | snapshot file → payload | format | wall time | CLI peak RSS | analysis child peak RSS | output |',
+    '|---|---|---|---|---|---|---|',
   ];
   for (const r of results)
     for (const c of r.cli)
       lines.push(
-        `| ${r.id} | ${size(r.input.fileBytes)} → ${size(r.input.payloadBytes)} | ${c.format} | ${c.seconds.toFixed(2)} s | ${mib(c.rssBytes)} | ${size(c.outputBytes)} |`,
+        `| ${r.id} | ${size(r.input.fileBytes)} → ${size(r.input.payloadBytes)} | ${c.format} | ${c.seconds.toFixed(2)} s | ${mib(c.parentBytes)} | ${mib(c.childBytes)} | ${size(c.outputBytes)} |`,
       );
   lines.push(
     '',
@@ -287,6 +276,7 @@ function render(results, machine) {
       `| ${r.id} | ${a.analysisSeconds?.toFixed(1) ?? 'n/a'} s | ${p(a.idle)} | ${p(a.during)} (${a.during?.scrapes ?? 0}) | ${mib(a.idleRssBytes)} → ${mib(a.peakRssBytes)} | ${mib(a.childPeakRssBytes)} | ${size(a.apiBytes)} in ${a.apiMs} ms |`,
     );
   }
+  lines.push(...overSample(results));
   return `${lines.join('\n')}\n`;
 }
 
@@ -310,14 +300,14 @@ async function main() {
         const result = await runCli(input.dir, format, temp, join(work, `${id}.${format}`));
         rmSync(join(work, `${id}.${format}`));
         process.stderr.write(
-          `  ${format}: ${result.seconds} s, ${mib(result.rssBytes)}, ${size(result.outputBytes)}\n`,
+          `  ${format}: ${result.seconds.toFixed(2)} s, CLI ${mib(result.parentBytes)}, child ${mib(result.childBytes)}, ${size(result.outputBytes)}\n`,
         );
         cli.push(result);
       }
       const agent = options.agent ? await runAgent(input, work) : undefined;
       if (agent) process.stderr.write(`  agent: ${JSON.stringify(agent)}\n`);
       results.push({ id, input, cli, agent });
-      rmSync(input.dir, { recursive: true, force: true });
+      if (!input.kept) rmSync(input.dir, { recursive: true, force: true });
     }
   } finally {
     rmSync(work, { recursive: true, force: true });

@@ -1162,8 +1162,18 @@ export const CORPUS: readonly CorpusCase[] = [
       markers: [
         kineIntact,
         {
-          says: 'every name reported verbatim',
-          holds: (a) => HOSTILE_NAMES.every((name) => a.databases.some((d) => d.name === name)),
+          says: 'every name reported verbatim, one over 1,024 characters cut in the middle with its length',
+          holds: (a) =>
+            HOSTILE_NAMES.every((name) =>
+              a.databases.some((d) =>
+                name.length <= 1024
+                  ? d.name === name
+                  : d.name.length === 1024 &&
+                    d.name.includes(` …[${name.length} characters]… `) &&
+                    name.startsWith(d.name.slice(0, 400)) &&
+                    name.endsWith(d.name.slice(-400)),
+              ),
+            ),
         },
       ],
     },

@@ -18,8 +18,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AgentProcess, startAgentProcess } from '../agent/agent-process.js';
 import { corpusContext } from '../corpus/generate.js';
 import { makeSourceSnapshot } from '../corpus/source.js';
+import { cliPeak } from './cli-peak.js';
 
-const CLI = new URL('../../packages/cli/dist/main.js', import.meta.url).pathname;
 const MiB = 1024 * 1024;
 const HUGE = 400_000_000;
 // The analysis runs in a child process (core/src/child/spawn.ts): the bench goal applies to it, the
@@ -139,45 +139,6 @@ afterAll(async () => {
   await stopAllNodes();
   if (scratch) await rm(scratch, { recursive: true, force: true });
 });
-
-/** The CLI's exit code, output and peak RSS: its own and its analysis child's, summed (both live at once). */
-async function cliPeak(
-  args: string[],
-): Promise<{ status: number | null; stdout: string; parent: number; child: number }> {
-  const recorder = peakRecorder();
-  let cli: ReturnType<typeof spawn> | undefined;
-  try {
-    const result = await new Promise<{ status: number | null; stdout: string }>((resolve, reject) => {
-      const child = spawn(process.execPath, [CLI, ...args], {
-        env: { ...process.env, ...recorder.env },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      cli = child;
-      let stdout = '';
-      let stderr = '';
-      child.stdout!.on('data', (c) => {
-        stdout += c;
-      });
-      child.stderr!.on('data', (c) => {
-        stderr += c;
-      });
-      const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
-      child.on('error', reject);
-      child.on('close', (status) => {
-        clearTimeout(timer);
-        if (status !== 0) return reject(new Error(`CLI exited ${status}: ${stderr}`));
-        resolve({ status, stdout });
-      });
-    });
-    // Two records: a run whose analysis did not happen in a child would not measure what it says.
-    const peaks = recorder.peaks();
-    expect(peaks.size).toBe(2);
-    const parent = peaks.get(cli!.pid!)!;
-    return { ...result, parent, child: recorder.total() - parent };
-  } finally {
-    recorder.remove();
-  }
-}
 
 function expectOversizedCounted(analysis: Analysis, where: string): void {
   const decoding = (prefix: string) => analysis.decoding.find((d) => d.prefix === prefix);

@@ -7,6 +7,7 @@ import { AnalyzerError } from './errors.js';
 import { createPrivateDir } from './io/temp-dir.js';
 import { keepCopy } from './kept-copy.js';
 import type { KineDetails } from './kine-analysis.js';
+import { cutLongStrings } from './long-strings.js';
 import { type KineInspector, measureDatabase } from './measure-database.js';
 import { prepareOutputPaths } from './output-paths.js';
 import { noteIncompleteReads } from './partial-reads.js';
@@ -126,7 +127,11 @@ export async function analyzeInput(
     analysis.lockWindowEstimate = lockWindowOf(analysis);
     analysis.findings = timed(timings, 'findings', () => runChecks(analysis, options.checks));
     const kineDb = databases.find((d) => d.name === analysis.kine?.database);
-    analysis.truncatedLists = boundLists(analysis);
+    // The scan's own cuts first (it kept the first webhooks only), then every other list's.
+    analysis.truncatedLists = { ...details?.truncatedLists, ...boundLists(analysis) };
+    // Every other string from the snapshot (a key in a lease, a webhook or a decode failure, a
+    // prefix, an evidence line holding one) bounded too, before the Analysis is copied anywhere.
+    cutLongStrings(analysis);
     if (kineDb && !analysis.databases.includes(kineDb)) analysis.databases[ANALYSIS_LIST_LIMIT - 1] = kineDb;
     return analysis;
   } finally {

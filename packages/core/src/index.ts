@@ -24,6 +24,7 @@ export type { KeyGroupUsage, NamespaceUsage, PrefixUsage, ValueClassCounts } fro
 export type { KineRevisions } from './kine/revisions.js';
 export type { KineSchema } from './kine/schema.js';
 export { type EventObjectWrites, type KeyWrites, type PrefixWrites, writerOfKey } from './kine/writes.js';
+export { cutMiddle, STRING_LIMIT } from './long-strings.js';
 export { raftCrc32 } from './raft/crc32.js';
 export { LZ4_MAGIC, Lz4FrameDecoder, type Lz4FrameInfo } from './raft/lz4-frame.js';
 export { parseMeta, type RaftRole, type RaftServer, readMeta, type SnapshotMeta } from './raft/meta.js';

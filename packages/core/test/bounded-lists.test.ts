@@ -46,10 +46,28 @@ describe('an Analysis of 200,000 orphaned webhooks (5,000 configurations of 40)'
     const analysis = await analyze(path, { tempDir: dir });
     expect(analysis.objects!.webhooks).toHaveLength(ANALYSIS_LIST_LIMIT);
     expect(analysis.objects!.webhooks[0]).toMatchObject({ configuration: 'cfg-0', index: 0 });
-    expect(analysis.truncatedLists).toEqual({ 'objects.webhooks': 200_000 });
+    // The scan kept the first 1,000 records only, and counted every webhook.
+    expect(analysis.objects!.webhookSummary).toMatchObject({
+      total: 200_000,
+      orphaned: 200_000,
+      orphanedFailClosed: 200_000,
+    });
+    expect(analysis.objects!.webhookSummary.orphanedExamples).toHaveLength(50);
+    expect(analysis.objects!.webhookSummary.orphanedConfigurations[0]).toEqual({
+      kind: 'MutatingWebhookConfiguration',
+      configuration: 'cfg-0',
+      webhooks: 40,
+      orphaned: 40,
+      orphanedIndexes: [],
+    });
+    expect(analysis.truncatedLists).toEqual({
+      'objects.webhooks': 200_000,
+      'objects.webhookSummary.orphanedConfigurations': 5000,
+    });
     const finding = analysis.findings.find((f) => f.id === 'abandoned-webhook')!;
     expect(finding.data.orphanedWebhooks).toBe(200_000);
     expect(finding.data.configurationsTotal).toBe(5000);
+    expect(finding.evidence.at(-1)).toBe('… and 399951 more evidence lines (the first 50 are shown)');
     // ~0.5 MB where it was ~100 MB.
     expect(jsonText(analysis).length).toBeLessThan(2 * 1024 * 1024);
   }, 60_000);

@@ -30,6 +30,19 @@ export interface PadOptions {
    * pads to the next snapshot in under a second, where a real node's are minutes apart.
    */
   spacingMs?: number;
+  /** Address the filler is written through (default this node's): a cluster's, while this node is stopped. */
+  via?: string;
+  /** Writing stops once this returns true (the wait for the snapshot goes on). */
+  stopWriting?: () => boolean;
+}
+
+export interface NodeOptions {
+  /** Keep the data directory when the node stops. */
+  keep?: boolean;
+  /** The directory the data directory (`<root>/<address>`) goes in; default a new temp dir. */
+  root?: string;
+  /** dqlite addresses of the cluster to join (dqlite-demo --join). */
+  join?: string[];
 }
 
 export interface DqliteNode {
@@ -37,13 +50,19 @@ export interface DqliteNode {
   dataDir: string;
   /** The dqlite (raft/SQL) address, `127.0.0.1:<port>`. */
   address: string;
-  pid: number;
+  /** The running dqlite-demo process (a new one after restart()). */
+  readonly pid: number;
   exec(database: string, statements: string[]): Promise<void>;
   query<T>(database: string, sql: string): Promise<T[]>;
   snapshots(): Promise<SnapshotFiles[]>;
   padUntilSnapshot(options?: PadOptions): Promise<SnapshotFiles>;
   copySnapshot(snapshot: SnapshotFiles, destDir: string): Promise<SnapshotFiles>;
   stop(): Promise<void>;
+  /**
+   * Stop the process (SIGTERM: dqlite-demo hands its leadership over first) and start it again
+   * on the same address and data directory, as a restarted service would be.
+   */
+  restart(): Promise<void>;
 }
 
 const READY_TIMEOUT_MS = 20_000;
@@ -66,39 +85,58 @@ export async function stopAllNodes(): Promise<void> {
   await Promise.all([...stoppers].map((stop) => stop()));
 }
 
-export async function startDqliteNode(options: { keep?: boolean } = {}): Promise<DqliteNode> {
-  const root = await mkdtemp(join(tmpdir(), 'dqa-node-'));
+export async function startDqliteNode(options: NodeOptions = {}): Promise<DqliteNode> {
+  const root = options.root ?? (await mkdtemp(join(tmpdir(), 'dqa-node-')));
   let lastError: unknown;
   // A port found free can be taken by someone else before dqlite binds it: retry with new ports.
-  for (let attempt = 0; attempt < 3; attempt++) {
+  // Not when joining: the cluster would keep the failed attempt as a member.
+  for (let attempt = 0; attempt < (options.join ? 1 : 3); attempt++) {
     const [apiPort, dbPort] = await freePorts(2);
     const address = `127.0.0.1:${dbPort}`;
-    const child = spawn('dqlite-demo', ['--api', `127.0.0.1:${apiPort}`, '--db', address, '--dir', root], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    running.add(child);
-    const log = captureLog(child);
+    const args = ['--api', `127.0.0.1:${apiPort}`, '--db', address, '--dir', root];
+    if (options.join?.length) args.push('--join', options.join.join(','));
     try {
-      await waitReady(child, address, log);
-      return makeNode(child, address, root, options.keep ?? false);
+      const child = await spawnReady(args, address);
+      return makeNode(child, args, address, root, options);
     } catch (error) {
       lastError = error;
-      await killProcess(child);
       await rm(join(root, address), { recursive: true, force: true });
     }
   }
-  await rm(root, { recursive: true, force: true });
+  if (!options.root) await rm(root, { recursive: true, force: true });
   throw lastError;
 }
 
-function makeNode(child: ChildProcess, address: string, root: string, keep: boolean): DqliteNode {
+/** Start dqlite-demo with `args` and wait until it answers on `address`; killed if it does not. */
+async function spawnReady(args: string[], address: string): Promise<ChildProcess> {
+  const child = spawn('dqlite-demo', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  running.add(child);
+  const log = captureLog(child);
+  try {
+    await waitReady(child, address, log);
+    return child;
+  } catch (error) {
+    await killProcess(child);
+    throw error;
+  }
+}
+
+function makeNode(
+  first: ChildProcess,
+  args: string[],
+  address: string,
+  root: string,
+  options: NodeOptions,
+): DqliteNode {
   const dataDir = join(root, address);
+  let child = first;
   let stopping: Promise<void> | undefined;
   const stop = () => {
     stopping ??= (async () => {
       await killProcess(child);
       stoppers.delete(stop);
-      if (!keep) await rm(root, { recursive: true, force: true });
+      // A root the caller gave is the caller's to remove.
+      if (!options.keep && !options.root) await rm(root, { recursive: true, force: true });
     })();
     return stopping;
   };
@@ -108,7 +146,9 @@ function makeNode(child: ChildProcess, address: string, root: string, keep: bool
   const node: DqliteNode = {
     dataDir,
     address,
-    pid: child.pid ?? -1,
+    get pid() {
+      return child.pid ?? -1;
+    },
     exec: async (database, statements) => {
       await execStatements(address, database, statements);
     },
@@ -116,12 +156,18 @@ function makeNode(child: ChildProcess, address: string, root: string, keep: bool
     snapshots,
     copySnapshot: (snapshot, destDir) => copySnapshot(snapshot, destDir),
     stop,
+    restart: async () => {
+      if (stopping) throw new Error(`the node at ${address} was stopped for good`);
+      await killProcess(child);
+      child = await spawnReady(args, address);
+    },
     padUntilSnapshot: async (options = {}) => {
       const database = options.database ?? 'pad';
+      const via = options.via ?? address;
       const deadline = Date.now() + (options.timeoutMs ?? 30_000);
       const after = options.afterIndex ?? (await snapshots()).at(-1)?.index ?? 0;
       if (after > 0) await sleep(options.spacingMs ?? 1500);
-      await execStatements(address, database, [
+      await execStatements(via, database, [
         'CREATE TABLE IF NOT EXISTS pad (id INTEGER PRIMARY KEY, v BLOB)',
       ]);
       const insert = 'INSERT INTO pad (v) VALUES (randomblob(64))';
@@ -131,8 +177,8 @@ function makeNode(child: ChildProcess, address: string, root: string, keep: bool
       for (let written = 0; Date.now() < deadline; ) {
         const found = (await snapshots()).find((s) => s.index > after);
         if (found) return found;
-        if (written < maxEntries) {
-          await execStatements(address, database, Array(PAD_BATCH).fill(insert));
+        if (written < maxEntries && !options.stopWriting?.()) {
+          await execStatements(via, database, Array(PAD_BATCH).fill(insert));
           written += PAD_BATCH;
         } else {
           await sleep(50);

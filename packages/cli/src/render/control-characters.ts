@@ -3,7 +3,9 @@
 // a right-to-left override (U+202E) would show `/registry/pods/evil` as something else, and a
 // 10 MB key would make every layout step as slow as the key is long. Every string of the analysis
 // is made safe before a human-readable renderer sees it; JSON keeps exact values, \u-escaped
-// (render/json.ts).
+// (render/json.ts), and the Analysis already keeps every string to STRING_LIMIT (core long-strings.ts).
+
+import { cutMiddle, STRING_LIMIT } from '@dqlite-analyzer/core';
 
 // C0 controls except tab, DEL, and the C1 controls; LF is escaped too except in remediation text,
 // which is multi-line on purpose (and holds no name that is not a valid Kubernetes name).
@@ -20,29 +22,11 @@ const isInvisible = (code: number): boolean =>
   code === 0x061c || // Arabic letter mark
   code === 0xfeff; // zero-width no-break space (BOM)
 
-/**
- * Strings longer than this are shortened for display: no Kubernetes key comes near it (a name is at
- * most 253 characters, a key a few hundred), so only damage or a crafted row is cut, and layout cost
- * stays bounded whatever the snapshot holds. Real keys are wrapped, never cut, by the renderers.
- */
-export const DISPLAY_LIMIT = 1024;
 /** Remediation text is written by us; it embeds names, so it is bounded too, far above its size. */
 const REMEDIATION_LIMIT = 64 * 1024;
 
-/**
- * Shorten to `limit` characters by cutting the middle, saying how long the original was: the start
- * and the end of a key (resource, namespace, name) say most about it.
- */
-export function shortenForDisplay(text: string, limit = DISPLAY_LIMIT): string {
-  if (text.length <= limit) return text;
-  const note = ` …[${text.length} characters]… `;
-  const keep = Math.max(limit - note.length, 2);
-  const head = Math.ceil(keep / 2);
-  return `${text.slice(0, head)}${note}${text.slice(text.length - (keep - head))}`;
-}
-
 function escapeText(text: string, keepNewline: boolean): string {
-  const bounded = shortenForDisplay(text, keepNewline ? REMEDIATION_LIMIT : DISPLAY_LIMIT);
+  const bounded = cutMiddle(text, keepNewline ? REMEDIATION_LIMIT : STRING_LIMIT);
   let out = '';
   for (const char of bounded) {
     const code = char.charCodeAt(0);
@@ -55,7 +39,7 @@ function escapeText(text: string, keepNewline: boolean): string {
 
 /**
  * A deep copy of `value` with every string made safe to show: control characters as `\xNN`,
- * invisible and bidi characters as `\uXXXX`, and strings over DISPLAY_LIMIT shortened in the middle.
+ * invisible and bidi characters as `\uXXXX`, and strings over STRING_LIMIT (the core's, which the Analysis already keeps to) shortened in the middle.
  */
 export function escapeControlCharacters<T>(value: T, key?: string): T {
   if (typeof value === 'string') return escapeText(value, key === 'remediation') as T;

@@ -1,9 +1,10 @@
 // Keys and names come from the snapshot: whatever they hold, no format may break or run code.
 
+import { STRING_LIMIT } from '@dqlite-analyzer/core';
 import { parseMarkdown } from '@dqlite-analyzer/test-support/markdown';
 import { describe, expect, it } from 'vitest';
 import { RENDERERS } from '../../src/formats.js';
-import { DISPLAY_LIMIT, escapeControlCharacters } from '../../src/render/control-characters.js';
+import { escapeControlCharacters } from '../../src/render/control-characters.js';
 import { CONTEXT, sample } from './fixture.js';
 
 const HOSTILE = '/registry/pods/x/<script>alert(1)</script>|*bold*`tick`';
@@ -91,7 +92,7 @@ describe('what the CLI shows of names (escapeControlCharacters, before every hum
     expect(safe.hotKeys[0]!.key).toMatch(
       /^\/registry\/configmaps\/default\/k+ …\[10000029 characters\]… k+$/,
     );
-    expect(safe.hotKeys[0]!.key.length).toBe(DISPLAY_LIMIT);
+    expect(safe.hotKeys[0]!.key.length).toBe(STRING_LIMIT);
     for (const format of ['text', 'markdown', 'html'] as const) {
       const report = RENDERERS[format].analysis(safe, CONTEXT);
       expect(report.length, format).toBeLessThan(

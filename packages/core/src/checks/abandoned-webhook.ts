@@ -1,21 +1,16 @@
 import type { Analysis, Finding } from '../analysis-types.js';
 import { isDns1035Label, isDns1123Label, isDns1123Subdomain } from '../k8s/names.js';
-import type { WebhookRecord } from '../scan/index.js';
+import { isFailClosed, type WebhookRecord } from '../scan/index.js';
 import type { Check } from './check.js';
 import { distributionOf } from './commands.js';
+import { boundedEvidence } from './finding-limits.js';
 import { plural } from './format.js';
 import { notAValidName, shellQuote } from './shell.js';
-
-// The apiserver defaults failurePolicy to Fail (admissionregistration/v1 SetDefaults).
-const isFail = (w: WebhookRecord) => (w.failurePolicy ?? 'Fail') === 'Fail';
 
 const KUBECTL_KIND: Record<WebhookRecord['kind'], string> = {
   MutatingWebhookConfiguration: 'mutatingwebhookconfiguration',
   ValidatingWebhookConfiguration: 'validatingwebhookconfiguration',
 };
-
-// `<kind>/<name>`: the name may hold a slash itself.
-const nameOf = (id: string) => id.slice(id.indexOf('/') + 1);
 
 /** The kubectl line that shows the Service is gone, or why there is none. */
 function serviceVerify(kubectl: string, w: WebhookRecord): string {
@@ -26,74 +21,70 @@ function serviceVerify(kubectl: string, w: WebhookRecord): string {
   return `verify: ${kubectl} -n ${shellQuote(namespace)} get service ${shellQuote(name)}`;
 }
 
+/** One orphaned webhook in words. */
+function orphanLine(w: WebhookRecord): string {
+  return (
+    `${KUBECTL_KIND[w.kind]} ${w.configuration} (${w.key}), webhook ${w.webhook}: service ` +
+    `${w.service?.namespace}/${w.service?.name}${w.service?.port ? `:${w.service.port}` : ''} — no live key ${w.serviceKey}` +
+    `${w.namespaceExists === false ? `, and namespace ${w.service?.namespace} is gone too` : ''}; ` +
+    `failurePolicy ${w.failurePolicy ?? 'Fail (default)'}` +
+    (isFailClosed(w)
+      ? ': every matching API request is rejected while it cannot be reached'
+      : ': every matching request waits for the timeout first')
+  );
+}
+
 /** 6. Admission webhooks that call a Service the snapshot does not have. */
 export const abandonedWebhookCheck: Check = {
   id: 'abandoned-webhook',
   run(analysis: Analysis): Finding[] {
-    const all = analysis.objects?.webhooks ?? [];
-    const orphaned = all.filter((w) => w.serviceExists === false);
-    if (orphaned.length === 0) return [];
+    // Counted over every webhook by the scan, which keeps the first orphaned ones whole: the
+    // evidence lines are built for those only (scan/webhooks.ts).
+    const summary = analysis.objects?.webhookSummary;
+    if (!summary || summary.orphaned === 0) return [];
+    const { orphaned, orphanedExamples: examples, orphanedConfigurations: configurations } = summary;
     const d = distributionOf(analysis);
-    // Grouped once: one filter per configuration would be quadratic in a crafted snapshot.
-    const byConfiguration = new Map<string, WebhookRecord[]>();
-    for (const w of orphaned) {
-      const id = `${w.kind}/${w.configuration}`;
-      const hooks = byConfiguration.get(id);
-      if (hooks) hooks.push(w);
-      else byConfiguration.set(id, [w]);
-    }
-    const configurations = [...byConfiguration.keys()];
-    const commands = configurations.flatMap((id) => {
-      const hooks = byConfiguration.get(id)!;
-      const first = hooks[0]!;
-      const kind = KUBECTL_KIND[first.kind];
-      if (!isDns1123Subdomain(first.configuration)) return [];
-      const name = shellQuote(first.configuration);
-      if (hooks.length === first.webhooksInConfiguration) {
+    const commands = configurations.flatMap((c) => {
+      const kind = KUBECTL_KIND[c.kind];
+      if (!isDns1123Subdomain(c.configuration)) return [];
+      const name = shellQuote(c.configuration);
+      if (c.orphaned === c.webhooks) {
         return [`${d.kubectl} delete ${kind} ${name}`];
       }
       // Some webhooks of the configuration still work: remove only the orphaned ones, last index first.
-      const patch = hooks
-        .map((w) => w.index)
+      const patch = [...c.orphanedIndexes]
         .sort((a, b) => b - a)
         .map((i) => ({ op: 'remove', path: `/webhooks/${i}` }));
       return [`${d.kubectl} patch ${kind} ${name} --type=json -p ${shellQuote(JSON.stringify(patch))}`];
     });
+    const others = summary.total - orphaned;
+    // One line per orphaned webhook, one on the others, one verify line per orphaned webhook.
+    const line = (i: number) =>
+      i < orphaned
+        ? orphanLine(examples[i]!)
+        : i === orphaned
+          ? `${plural(others, 'other webhook')} call${others === 1 ? 's' : ''} a Service that exists or a URL`
+          : serviceVerify(d.kubectl, examples[i - orphaned - 1]!);
     return [
       {
         id: 'abandoned-webhook',
-        severity: orphaned.some(isFail) ? 'critical' : 'warning',
-        title: `${plural(orphaned.length, 'admission webhook')} call${
-          orphaned.length === 1 ? 's' : ''
-        } a Service that does not exist (${configurations.map(nameOf).join(', ')})`,
-        evidence: [
-          ...orphaned.map(
-            (w) =>
-              `${KUBECTL_KIND[w.kind]} ${w.configuration} (${w.key}), webhook ${w.webhook}: service ` +
-              `${w.service?.namespace}/${w.service?.name}${w.service?.port ? `:${w.service.port}` : ''} — no live key ${w.serviceKey}` +
-              `${w.namespaceExists === false ? `, and namespace ${w.service?.namespace} is gone too` : ''}; ` +
-              `failurePolicy ${w.failurePolicy ?? 'Fail (default)'}` +
-              (isFail(w)
-                ? ': every matching API request is rejected while it cannot be reached'
-                : ': every matching request waits for the timeout first'),
-          ),
-          `${plural(all.length - orphaned.length, 'other webhook')} call${all.length - orphaned.length === 1 ? 's' : ''} a Service that exists or a URL`,
-          ...orphaned.map((w) => serviceVerify(d.kubectl, w)),
-        ],
+        severity: summary.orphanedFailClosed > 0 ? 'critical' : 'warning',
+        title: `${plural(orphaned, 'admission webhook')} call${
+          orphaned === 1 ? 's' : ''
+        } a Service that does not exist (${configurations.map((c) => c.configuration).join(', ')})`,
+        evidence: boundedEvidence(2 * orphaned + 1, line),
         remediation: [
           '# Keep a copy, then remove the webhooks whose Service is gone:',
-          ...configurations.map((id) => {
-            const kind = id.slice(0, id.indexOf('/')) as WebhookRecord['kind'];
-            const name = nameOf(id);
+          ...configurations.map(({ kind, configuration: name }) => {
             if (!isDns1123Subdomain(name)) return notAValidName(`${kind} name`, name);
             return `${d.kubectl} get ${KUBECTL_KIND[kind]} ${shellQuote(name)} -o yaml > ${shellQuote(`${name}.bak.yaml`)}`;
           }),
           ...commands,
         ].join('\n'),
         data: {
-          orphanedWebhooks: orphaned.length,
-          configurations: configurations.map(nameOf),
-          failClosed: orphaned.filter(isFail).length,
+          orphanedWebhooks: orphaned,
+          configurations: configurations.map((c) => c.configuration),
+          failClosed: summary.orphanedFailClosed,
         },
       },
     ];

@@ -31,6 +31,10 @@ export function sqlQuote(text: string): string {
 // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point.
 const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/u;
 
+/** The verify line for a key the Analysis keeps cut (long-strings.ts): a query for the cut text counts nothing. */
+export const CUT_KEY_VERIFY =
+  'verify: none, the key is longer than any Kubernetes key could be and is kept cut in the middle';
+
 /** True when `text` prints as what it is, on one line, so a command holding it can be pasted. */
 export function pasteable(text: string): boolean {
   return !UNPRINTABLE.test(text);

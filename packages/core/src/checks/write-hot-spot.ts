@@ -1,10 +1,19 @@
 import type { Analysis, Finding } from '../analysis-types.js';
 import { parseRegistryKey } from '../k8s/keys.js';
 import { isDns1123Label, isDns1123Subdomain, isValidObjectName } from '../k8s/names.js';
+import { isCut } from '../long-strings.js';
 import { type Check, kineCopy } from './check.js';
 import { distributionOf } from './commands.js';
 import { formatBytes, formatPercent, formatCount as n, plural } from './format.js';
-import { notAValidName, pasteable, shellQuote, sqliteVerify, sqlQuote, type VerifyCopy } from './shell.js';
+import {
+  CUT_KEY_VERIFY,
+  notAValidName,
+  pasteable,
+  shellQuote,
+  sqliteVerify,
+  sqlQuote,
+  type VerifyCopy,
+} from './shell.js';
 
 // A lease renewed every 2 s writes 150 revisions in one 5-minute compaction interval; a key with
 // thousands retained is written far faster than anything healthy, or compaction stopped long ago.
@@ -41,6 +50,7 @@ export function kubectlTarget(key: string): string | null | { invalid: string } 
 /** The sqlite3 line that counts a key's rows, or why there is none. */
 function keyVerify(copy: VerifyCopy, key: string, revisions: number): string {
   if (!pasteable(key)) return 'verify: none, the key holds characters that cannot be pasted on one line';
+  if (isCut(key)) return CUT_KEY_VERIFY;
   return sqliteVerify(copy, `SELECT count(*) FROM kine WHERE name = ${sqlQuote(key)}`, [revisions]);
 }
 

@@ -1,9 +1,18 @@
 import type { Analysis, Comparison, Finding } from '../analysis-types.js';
 import { parseRegistryKey } from '../k8s/keys.js';
 import { isDns1123Label, isValidObjectName } from '../k8s/names.js';
+import { isCut } from '../long-strings.js';
 import { type Check, kineCopy } from './check.js';
 import { distributionOf } from './commands.js';
-import { notAValidName, pasteable, shellQuote, sqliteVerify, sqlQuote, type VerifyCopy } from './shell.js';
+import {
+  CUT_KEY_VERIFY,
+  notAValidName,
+  pasteable,
+  shellQuote,
+  sqliteVerify,
+  sqlQuote,
+  type VerifyCopy,
+} from './shell.js';
 import { kubectlTarget } from './write-hot-spot.js';
 
 // What "too fast" means, from what a healthy cluster writes. Its fastest writers are Leases: each
@@ -122,6 +131,7 @@ function label(w: StormWriter): string {
 
 function verifyLine(copy: VerifyCopy, w: StormWriter, since: number): string {
   if (!pasteable(w.key)) return 'verify: none, the key holds characters that cannot be pasted on one line';
+  if (isCut(w.key)) return CUT_KEY_VERIFY;
   return sqliteVerify(copy, verifySql(w, since), [w.revisions]);
 }
 

@@ -1,3 +1,4 @@
+import { cutMiddle } from '../long-strings.js';
 import type { SqliteDatabase } from '../sqlite/open.js';
 import { HOT_KEYS_LIMIT, type HotKey } from './hot-keys.js';
 import { KeyGroups } from './key-groups.js';
@@ -107,7 +108,8 @@ export function scanKineTable(
     hotKeys: [...hot].map(([key, tally]) => {
       const prefix = prefixOfKey(key);
       return {
-        key,
+        // Matched by its whole name above; kept cut beyond STRING_LIMIT (long-strings.ts).
+        key: cutMiddle(key),
         prefix,
         resource: resourceOfPrefix(prefix).resource,
         revisions: tally.revisions,

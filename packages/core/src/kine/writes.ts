@@ -1,4 +1,5 @@
 import { parseRegistryKey } from '../k8s/keys.js';
+import { cutMiddle } from '../long-strings.js';
 import type { SqliteDatabase } from '../sqlite/open.js';
 import { prefixOfKey, resourceOfPrefix, SPECIAL_KEY_SQL, withKeyPrefix } from './key-prefix.js';
 
@@ -90,7 +91,8 @@ export function readWritesSince(db: SqliteDatabase, sinceRevision: number, keyLi
     const key = String(row.key);
     const prefix = prefixOfKey(key);
     return {
-      key,
+      // Kept cut beyond STRING_LIMIT (long-strings.ts), before any check builds a line from it.
+      key: cutMiddle(key),
       prefix,
       resource: resourceOfPrefix(prefix).resource,
       namespace: parseRegistryKey(key)?.namespace ?? null,
@@ -118,7 +120,7 @@ export function readWritesSince(db: SqliteDatabase, sinceRevision: number, keyLi
     const key = String(row.key);
     const parsed = parseRegistryKey(key);
     return {
-      key,
+      key: cutMiddle(key),
       namespace: parsed?.namespace ?? null,
       object: parsed?.name ?? key,
       revisions: row.revisions,

@@ -6,11 +6,13 @@ import type { DecodeStats } from './decode-stats.js';
 import { type LeaseRecord, scanLeases } from './leases.js';
 import { type ControllerRbac, type RbacSubjectQuery, scanControllerRbac } from './rbac.js';
 import { type SecretHistory, scanSecrets } from './secrets.js';
-import { scanWebhooks, type WebhookRecord } from './webhooks.js';
+import { scanWebhooks, type WebhookRecord, type WebhookSummary } from './webhooks.js';
 
 /** The decoded Kubernetes objects the findings need, read from the latest values only. */
 export interface ClusterObjects {
+  /** The first ANALYSIS_LIST_LIMIT (1,000) webhooks, in key order; `webhookSummary` counts them all. */
   webhooks: WebhookRecord[];
+  webhookSummary: WebhookSummary;
   /** Cluster-wide grants and Deployments of the controllers in CONTROLLER_QUERIES. */
   controllers: ControllerRbac[];
   /** Calico's ClusterInformation `default` (the Calico version calico-node wrote); null when absent. */
@@ -26,6 +28,8 @@ export interface ObjectScan {
   objects: ClusterObjects;
   /** Per decoded resource: values read, decoded, encrypted, failed (by reason). */
   decoding: DecodeStats[];
+  /** Lists the scan kept only the first entries of (Analysis.truncatedLists): `objects.webhooks`. */
+  truncatedLists: Record<string, number>;
 }
 
 /**
@@ -45,12 +49,15 @@ export function scanObjects(
     leases: leases.leases,
     objects: {
       webhooks: webhooks.webhooks,
+      webhookSummary: webhooks.summary,
       controllers: controllers.controllers,
       clusterInformation: info.clusterInformation,
       ipam: ipam.ipam,
       secrets: scanSecrets(db),
     },
     decoding: [leases.stats, ...webhooks.stats, ...controllers.stats, ...ipam.stats, info.stats],
+    truncatedLists:
+      webhooks.summary.total > webhooks.webhooks.length ? { 'objects.webhooks': webhooks.summary.total } : {},
   };
 }
 
@@ -61,4 +68,10 @@ export type { DecodeStats } from './decode-stats.js';
 export type { LeaseRecord } from './leases.js';
 export type { ControllerDeployment, ControllerRbac, RbacSubjectQuery, StoredClusterRole } from './rbac.js';
 export type { SecretHistory } from './secrets.js';
-export type { WebhookRecord } from './webhooks.js';
+export {
+  isFailClosed,
+  type OrphanedConfiguration,
+  type WebhookRecord,
+  type WebhookSummary,
+  webhookCollector,
+} from './webhooks.js';

@@ -1,5 +1,6 @@
 // A minimal healthy Analysis for the check unit tests: each test changes the few fields its check reads.
 import type { Analysis, DatabaseAnalysis, KineAnalysis } from '../../src/analysis-types.js';
+import { type WebhookRecord, webhookCollector } from '../../src/scan/index.js';
 
 const PAGE = 4096;
 
@@ -84,6 +85,7 @@ export function analysis(over: Partial<Analysis> = {}): Analysis {
     leases: [],
     objects: {
       webhooks: [],
+      webhookSummary: webhookCollector().finish().summary,
       controllers: [],
       clusterInformation: null,
       ipam: null,
@@ -105,4 +107,14 @@ export function analysis(over: Partial<Analysis> = {}): Analysis {
     timings: {},
     ...over,
   };
+}
+
+/** The analysis with these webhooks in its objects, kept and counted as the scan does. */
+export function withWebhooks(a: Analysis, records: Iterable<WebhookRecord>): Analysis {
+  const collector = webhookCollector();
+  for (const record of records) collector.add(record);
+  const { webhooks, summary } = collector.finish();
+  a.objects!.webhooks = webhooks;
+  a.objects!.webhookSummary = summary;
+  return a;
 }

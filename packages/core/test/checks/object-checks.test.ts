@@ -16,7 +16,7 @@ import { rbacGapCheck } from '../../src/checks/rbac-gap.js';
 import { HOT_KEY_MIN_REVISIONS, writeHotSpotCheck } from '../../src/checks/write-hot-spot.js';
 import type { PolicyRule } from '../../src/k8s/rbac.js';
 import type { ControllerRbac, IpamSummary, LeaseRecord, WebhookRecord } from '../../src/scan/index.js';
-import { analysis, kine } from './fixture.js';
+import { analysis, kine, withWebhooks } from './fixture.js';
 
 const lease = (name: string, transitions: number | null): LeaseRecord => ({
   namespace: 'kube-system',
@@ -283,12 +283,11 @@ const webhook = (over: Partial<WebhookRecord>): WebhookRecord => ({
 
 describe('abandoned webhooks', () => {
   it('patches out only the orphaned webhooks of a configuration that still has working ones', () => {
-    const a = analysis();
-    a.objects!.webhooks = [
+    const a = withWebhooks(analysis(), [
       webhook({}),
       webhook({ webhook: 'b.example.com', index: 1, serviceExists: true }),
       webhook({ webhook: 'c.example.com', index: 2 }),
-    ];
+    ]);
     const [f] = abandonedWebhookCheck.run(a);
     expect(f).toMatchObject({ severity: 'warning', data: { orphanedWebhooks: 2, failClosed: 0 } });
     expect(f!.remediation).toContain(
@@ -375,8 +374,7 @@ describe('runChecks', () => {
 
 describe('runChecks on a crafted snapshot', () => {
   it('bounds every list of a finding: 5,000 configurations of 40 orphaned webhooks each', () => {
-    const a = analysis();
-    a.objects!.webhooks = Array.from({ length: 200_000 }, (_, i) => {
+    const records = Array.from({ length: 200_000 }, (_, i) => {
       const configuration = `cfg-${Math.floor(i / 40)}`;
       return webhook({
         configuration,
@@ -386,7 +384,9 @@ describe('runChecks on a crafted snapshot', () => {
         webhooksInConfiguration: 40,
       });
     });
-    const [f] = runChecks(a).filter((finding) => finding.id === 'abandoned-webhook');
+    const [f] = runChecks(withWebhooks(analysis(), records)).filter(
+      (finding) => finding.id === 'abandoned-webhook',
+    );
     // Figures count everything; lists show the first LIST_LIMIT (50) and say how many more.
     expect(f!.data.orphanedWebhooks).toBe(200_000);
     expect(f!.evidence).toHaveLength(51);
