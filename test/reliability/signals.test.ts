@@ -22,7 +22,10 @@ const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 /** The CLI's documented exit codes (cli/src/exit-codes.ts, README); the agent exits 0. */
 const CLI_EXIT = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 } as const;
 const WITHIN_MS = 1000;
-const ROWS = 200_000; // ~600 bytes a row: ~120 MB
+// ~200 bytes a row: ~140 MB to copy, and a kine scan of ~1 s on an idle 2-core VM. The scan's time
+// goes with the rows (values are sized, never read): at 200,000 rows of 500-byte values it was over
+// within the 300 ms the test lets the copy settle.
+const ROWS = 600_000;
 
 let scratch: string;
 let bigDb: string;
@@ -40,7 +43,7 @@ beforeAll(async () => {
       ...kineSchema('v1'),
       `INSERT INTO kine (name, created, deleted, create_revision, prev_revision, lease, value, old_value)
        WITH RECURSIVE r(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM r LIMIT ${ROWS})
-       SELECT '/registry/configmaps/signals/cm-' || printf('%08d', i), 1, 0, 0, 0, 0, randomblob(500), NULL FROM r`,
+       SELECT '/registry/configmaps/signals/cm-' || printf('%08d', i), 1, 0, 0, 0, 0, randomblob(100), NULL FROM r`,
     ].join(';\n'),
   ]);
   bigBytes = (await stat(bigDb)).size;
@@ -210,7 +213,7 @@ describe('the CLI stops on a signal', () => {
     ['starting', ['big.db'], starting],
     ['extracting', ['big.db'], extracting],
     // The kine scan holds the child's main thread for seconds: no JS handler could run there.
-    ['scanning 200,000 kine rows', ['big.db'], copied(() => bigBytes, 300)],
+    ['scanning 600,000 kine rows', ['big.db'], copied(() => bigBytes, 300)],
     [
       'inside a hostile query (--integrity full)',
       ['hostile.db', '--integrity', 'full'],

@@ -36,9 +36,21 @@ export function serveAnalysisChild(): Promise<void> {
   });
 }
 
+// The CLI redraws its progress line at most every 100 ms (cli/src/progress.ts) and the agent shows
+// none; a message for each 2 MiB read cost the child's main thread ~35 ms at 377 MB (bench/RESULTS.md,
+// issue 17 third pass). The first report of each step (of each database) always goes.
+const PROGRESS_EVERY_MS = 100;
+
 async function runJob(request: JobRequest, send: (message: ChildMessage) => void): Promise<ChildMessage> {
   const { job, tempDir } = request;
-  const onProgress: ProgressListener = (progress) => send({ type: 'progress', progress });
+  let last: { step: string; at: number } | undefined;
+  const onProgress: ProgressListener = (progress) => {
+    const at = performance.now();
+    const step = `${progress.step} ${progress.database ?? ''}`;
+    if (last?.step === step && at - last.at < PROGRESS_EVERY_MS) return;
+    last = { step, at };
+    send({ type: 'progress', progress });
+  };
   try {
     let value: unknown;
     if (job.kind === 'analyze') {
