@@ -58,8 +58,10 @@ function alive(pid: number): boolean {
   }
 }
 
+// The watch shells (their argv names the temp dir), not counting a shell's own fork for `sleep`
+// in the instant before it execs (same argv, parent a watch shell): CI once counted 2 that way.
 function watchers(tempDir: string): number[] {
-  return readdirSync('/proc')
+  const matching = readdirSync('/proc')
     .filter((name) => /^\d+$/.test(name))
     .filter((pid) => {
       try {
@@ -70,6 +72,17 @@ function watchers(tempDir: string): number[] {
       }
     })
     .map(Number);
+  return matching.filter((pid) => !matching.includes(parentOf(pid)));
+}
+
+function parentOf(pid: number): number {
+  try {
+    // proc(5): the fields after the command name's last ')' are the state, then the parent's pid.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+  } catch {
+    return 0;
+  }
 }
 
 async function waitFor(condition: () => boolean, what: string, ms: number): Promise<void> {
