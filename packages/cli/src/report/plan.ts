@@ -37,6 +37,21 @@ const numbers = (f: Finding | undefined, key: string): number[] => {
 };
 const sentence = (parts: readonly string[]) => parts.filter(Boolean).join('; ');
 
+// Only the addresses are all of gone pods: a leaked handle may be one no allocation refers to, which
+// names no pod (the leaked-ipam finding counts the two apart).
+const leftIpam = (f: Finding): string => {
+  const addresses = num(f, 'leakedAllocations');
+  const handles = num(f, 'leakedHandles');
+  return [
+    addresses > 0
+      ? `${plural(addresses, 'Calico IPAM address', 'Calico IPAM addresses')} held for pods that are gone`
+      : '',
+    handles > 0 ? `${plural(handles, 'leaked Calico IPAM handle')}` : '',
+  ]
+    .filter(Boolean)
+    .join(' and ');
+};
+
 const STEPS: readonly StepRule[] = [
   {
     ids: ['abandoned-webhook'],
@@ -144,10 +159,7 @@ const STEPS: readonly StepRule[] = [
     build: ({ 'leaked-ipam': ipam, 'plaintext-secrets': secrets }) => ({
       title: 'Clean up what was left behind',
       why: sentence([
-        ipam
-          ? `${plural(num(ipam, 'leakedAllocations'), 'Calico IPAM address', 'Calico IPAM addresses')} and ` +
-            `${plural(num(ipam, 'leakedHandles'), 'handle')} held for pods that are gone`
-          : '',
+        ipam ? leftIpam(ipam) : '',
         secrets
           ? `${plural(num(secrets, 'plaintextHistoryRows'), 'plaintext Secret revision')} in the history`
           : '',

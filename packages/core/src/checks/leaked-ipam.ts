@@ -44,8 +44,13 @@ export const leakedIpamCheck: Check = {
             ? `${plural(ipam.leakedAllocations, 'Calico IPAM address', 'Calico IPAM addresses')} ${
                 ipam.leakedAllocations === 1 ? 'is' : 'are'
               } held for pods that no longer exist (${n(ipam.leakedHandles)} of ${plural(ipam.podHandles, 'pod handle')} leaked)`
-            : `${n(ipam.leakedHandles)} of ${plural(ipam.podHandles, 'Calico pod IPAM handle')} belong to pods that no longer exist` +
-              ` (${plural(ipam.leakedAllocations, 'address', 'addresses')} held)`,
+            : ipam.handlesWithoutAllocation === 0
+              ? `${n(ipam.leakedHandles)} of ${plural(ipam.podHandles, 'Calico pod IPAM handle')} belong to pods that no longer exist` +
+                ` (${plural(ipam.leakedAllocations, 'address', 'addresses')} held)`
+              : // A handle no block allocation refers to names no pod: it is leaked, but not "of a gone pod".
+                `${n(ipam.leakedHandles)} of ${plural(ipam.podHandles, 'Calico pod IPAM handle')} are leaked ` +
+                `(${n(ipam.handlesWithPodMissing)} of pods that no longer exist, ${n(ipam.handlesWithoutAllocation)} with no address; ` +
+                `${plural(ipam.leakedAllocations, 'address', 'addresses')} held)`,
         evidence: [
           `IPAMHandles ${n(ipam.handles)} (pod handles ${n(ipam.podHandles)}); leaked ${n(ipam.leakedHandles)}: ` +
             `${n(ipam.handlesWithPodMissing)} whose pod is gone, ${n(ipam.handlesWithoutAllocation)} that no block allocation refers to`,
