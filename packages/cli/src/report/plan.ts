@@ -161,7 +161,7 @@ const STEPS: readonly StepRule[] = [
       why: sentence([
         ipam ? leftIpam(ipam) : '',
         secrets
-          ? `${plural(num(secrets, 'plaintextHistoryRows'), 'plaintext Secret revision')} in the history`
+          ? `${plural(num(secrets, 'plaintextHistoryRows'), 'stored row')} of encrypted Secrets still holding plaintext`
           : '',
         ipam && secrets ? 'neither goes away on its own' : 'it does not go away on its own',
       ]),

@@ -84,11 +84,20 @@ describe('upgrade plan', () => {
   });
 
   it('says of the leaked IPAM handles only what the finding says: handles with no address name no pod', () => {
-    const data = { leakedAllocations: 30, leakedHandles: 35, handlesWithPodMissing: 30, handlesWithoutAllocation: 5 };
+    const data = {
+      leakedAllocations: 30,
+      leakedHandles: 35,
+      handlesWithPodMissing: 30,
+      handlesWithoutAllocation: 5,
+    };
     const step = buildPlan([finding('leaked-ipam', 'warning', data)]).steps[1]!;
     expect(step.findings).toEqual(['leaked-ipam']);
     // Whatever count the step ties to "pods that are gone" is one the finding ties to them.
-    const tied = [...step.why.matchAll(/([\d,]+) [\w ]*?(?:addresses|handles?)(?: and [\d,]+ [\w ]*?handles?)? held for pods that are gone/g)];
+    const tied = [
+      ...step.why.matchAll(
+        /([\d,]+) [\w ]*?(?:addresses|handles?)(?: and [\d,]+ [\w ]*?handles?)? held for pods that are gone/g,
+      ),
+    ];
     expect(tied.length).toBeGreaterThan(0);
     for (const m of tied) {
       for (const count of m[0].match(/[\d,]+/g)!) {

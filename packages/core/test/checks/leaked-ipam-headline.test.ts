@@ -84,15 +84,17 @@ describe('leaked-ipam headline', () => {
       ]);
       for (let i = 0; i < unallocated; i++) {
         const id = podHandleId(200 + i);
-        h.create(`/registry/crd.projectcalico.org/ipamhandles/${id}`, jsonValue(ipamHandle(id, '10.1.0.0/28')));
+        h.create(
+          `/registry/crd.projectcalico.org/ipamhandles/${id}`,
+          jsonValue(ipamHandle(id, '10.1.0.0/28')),
+        );
       }
     });
     const f = a.findings.find((x) => x.id === 'leaked-ipam')!;
     expect(f.data).toMatchObject({ leakedHandles: gone + unallocated, handlesWithPodMissing: gone });
     // The count the headline puts next to "pods that no longer exist" is the handles of gone pods.
-    const claimed = /([\d,]+)(?: of [\d,]+ Calico pod IPAM handles belong to| of)? pods that no longer exist/.exec(
-      f.title,
-    );
+    const claimed =
+      /([\d,]+)(?: of [\d,]+ Calico pod IPAM handles belong to| of)? pods that no longer exist/.exec(f.title);
     expect({ title: f.title, claimed: claimed?.[1] }).toEqual({ title: f.title, claimed: String(gone) });
     expect(f.title).toContain(`${unallocated} with no address`);
   });
