@@ -99,9 +99,16 @@ const STEPS: readonly StepRule[] = [
     ids: ['rbac-gap'],
     build: ({ 'rbac-gap': f }) => ({
       title: `Give ${String(f?.data.controller ?? 'the controller')} the permissions it lacks`,
+      // Granted nothing (no binding, or only bindings to missing roles), it misses every permission,
+      // not the "0" its missingVerbs count says; the remediation then binds the role as well.
       why:
-        `it is missing ${plural(num(f, 'missingVerbs'), 'permission')} (see the rbac-gap finding), so it fails ` +
-        'quietly and retries; the corrected ClusterRole is in the remediation',
+        f?.data.grantedNothing === true
+          ? `it is granted nothing (see the rbac-gap finding), so every request it makes is refused and retried; ` +
+            (f.data.roleBound === false
+              ? 'the ClusterRole and its ClusterRoleBinding are in the remediation'
+              : 'the ClusterRole is in the remediation')
+          : `it is missing ${plural(num(f, 'missingVerbs'), 'permission')} (see the rbac-gap finding), so it fails ` +
+            'quietly and retries; the corrected ClusterRole is in the remediation',
     }),
   },
   {

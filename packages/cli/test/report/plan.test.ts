@@ -107,6 +107,15 @@ describe('upgrade plan', () => {
     expect(step.why).toContain(`${data.leakedHandles} leaked`);
   });
 
+  it('says a controller granted nothing lacks every permission, and binds the role only when unbound', () => {
+    const why = (data: Record<string, FindingValue>) =>
+      buildPlan([finding('rbac-gap', 'critical', { missingVerbs: 0, grantedNothing: true, ...data })])
+        .steps[1]!.why;
+    expect(why({ roleBound: false })).toMatch(/granted nothing.*ClusterRole and its ClusterRoleBinding/);
+    expect(why({ roleBound: true })).toMatch(/granted nothing.*the ClusterRole is in the remediation/);
+    for (const roleBound of [true, false]) expect(why({ roleBound })).not.toMatch(/missing 0/);
+  });
+
   it('names the writer to stop from the write-storm finding', () => {
     const storm: Finding = {
       ...finding('write-storm', 'warning'),

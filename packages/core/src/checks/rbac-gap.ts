@@ -176,9 +176,10 @@ export const rbacGapCheck: Check = {
         remediation: [
           `# Keep the current role:`,
           `${d.kubectl} get clusterrole ${shellQuote(CONTROLLER)} -o yaml > ${shellQuote(`${CONTROLLER}.clusterrole.bak.yaml`)}`,
-          run.release
-            ? `# Apply the ClusterRole of Calico ${run.release.line} (${run.release.source}), stored rules beyond it kept:`
-            : '# Apply the corrected ClusterRole (stored rules kept, missing verbs added):',
+          (run.release
+            ? `# Apply the ClusterRole of Calico ${run.release.line} (${run.release.source}), stored rules beyond it kept`
+            : '# Apply the corrected ClusterRole (stored rules kept, missing verbs added)') +
+            (rbac.expectedRoleBound ? ':' : `, and bind it to ServiceAccount ${serviceAccount}:`),
           `${d.kubectl} apply -f - <<'EOF'`,
           correctedClusterRole(gap).trimEnd(),
           'EOF',
@@ -192,6 +193,8 @@ export const rbacGapCheck: Check = {
           releaseLine: run.release?.line ?? null,
           controllers: run.controllers,
           grantedNothing: gap.grantedNothing,
+          // The remediation adds the ClusterRoleBinding only when the role is not bound yet.
+          roleBound: rbac.expectedRoleBound,
           missing: gap.missing.map((n) => `${n.apiGroup}/${n.resource}:${n.verbs.join(',')}`),
           missingVerbs: count,
         },
