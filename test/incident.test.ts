@@ -76,6 +76,8 @@ describe('the incident on a real snapshot', () => {
       releaseLine: 'v3.29',
       controllers: ['node'],
       grantedNothing: false,
+      // The incident's ClusterRoleBinding binds the role: the remediation adds no binding.
+      roleBound: true,
       missing: ['/pods:list,watch'],
       missingVerbs: 2,
     });
