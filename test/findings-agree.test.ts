@@ -17,6 +17,7 @@ import {
   runVerify,
   sqliteVerifies,
   unbackedHeadlineNumbers,
+  ungroupedNumbers,
   unstatedVerifies,
 } from '@dqlite-analyzer/test-support/findings-agree';
 import { writeFixtureSnapshot } from '@dqlite-analyzer/test-support/fixture-snapshots';
@@ -93,6 +94,12 @@ describe.each(SCENARIOS.map((s) => s.name))('the %s fixture', (name) => {
         title: f.title,
         unbacked: [],
       });
+    }
+  });
+
+  it('every figure of a headline and its evidence has its thousands separators', () => {
+    for (const f of analyses.get(name)!.findings) {
+      expect({ id: f.id, ungrouped: ungroupedNumbers(f) }).toEqual({ id: f.id, ungrouped: [] });
     }
   });
 

@@ -82,3 +82,16 @@ export function planNumbersNotInFindings(why: string, findings: readonly Finding
   const policy = why.replace(/every 5 minutes/g, '');
   return [...policy.matchAll(NUMBER)].map((m) => m[0]).filter((token) => !printed.has(token));
 }
+
+// Four or more digits standing alone, ungrouped: a count or revision written without its separators.
+const UNGROUPED = /(?<![\w./:#,-])\d{4,}(?![\w-]|\/(?!min\b)|\.\d|,\d)/g;
+
+/**
+ * Figures in a finding's headline and evidence written without thousands separators (11769 where
+ * the rest of the report writes 11,769). What a verify line prints is sqlite3's, so it is left out.
+ */
+export function ungroupedNumbers(finding: Finding): string[] {
+  return [finding.title, ...finding.evidence.map((line) => line.replace(/verify: .*$/, ''))].flatMap((text) =>
+    [...text.matchAll(UNGROUPED)].map((m) => m[0]),
+  );
+}

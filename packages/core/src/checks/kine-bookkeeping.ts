@@ -55,8 +55,8 @@ export const kineBookkeepingCheck: Check = {
     if (kine.revisionsSinceCompaction >= COMPACT_REVISION_LAG_WARNING) {
       raise('warning');
       problems.push(
-        `compact revision ${neverCompacted ? 'none (never compacted)' : kine.compactRevision} is ${plural(kine.revisionsSinceCompaction, 'revision')} ` +
-          `behind the current revision ${kine.currentRevision}; ` +
+        `compact revision ${neverCompacted ? 'none (never compacted)' : n(kine.compactRevision ?? 0)} is ${plural(kine.revisionsSinceCompaction, 'revision')} ` +
+          `behind the current revision ${n(kine.currentRevision)}; ` +
           sqliteVerify(
             copy,
             "SELECT coalesce(MAX(prev_revision), 'none') FROM kine WHERE name = 'compact_rev_key'; SELECT MAX(id) FROM kine",

@@ -5,6 +5,7 @@ import type { ControllerRbac } from '../scan/index.js';
 import { type CalicoNeed, type CalicoRun, calicoRun } from './calico-requirements.js';
 import type { Check } from './check.js';
 import { distributionOf } from './commands.js';
+import { formatCount } from './format.js';
 import { shellQuote } from './shell.js';
 
 const CONTROLLER = 'calico-kube-controllers';
@@ -160,7 +161,8 @@ export const rbacGapCheck: Check = {
             ? `bound ClusterRoles: ${rbac.bindings.map((b) => `${b.clusterRole} (via ${b.key})`).join(', ')}`
             : `no ClusterRoleBinding names ServiceAccount ${serviceAccount} as a subject`,
           ...rbac.roles.map(
-            (r) => `ClusterRole ${r.name} (${r.key}, revision ${r.revision}) has ${r.rules.length} rules`,
+            (r) =>
+              `ClusterRole ${r.name} (${r.key}, revision ${formatCount(r.revision)}) has ${r.rules.length} rules`,
           ),
           ...rbac.missingRoles.map((name) => `a binding names ClusterRole ${name}, which does not exist`),
           ...gap.missing.map(

@@ -390,7 +390,7 @@ describe('runChecks on a crafted snapshot', () => {
     // Figures count everything; lists show the first LIST_LIMIT (50) and say how many more.
     expect(f!.data.orphanedWebhooks).toBe(200_000);
     expect(f!.evidence).toHaveLength(51);
-    expect(f!.evidence.at(-1)).toBe('… and 399951 more evidence lines (the first 50 are shown)');
+    expect(f!.evidence.at(-1)).toBe('… and 399,951 more evidence lines (the first 50 are shown)');
     expect(f!.data.configurations).toHaveLength(50);
     expect(f!.data.configurationsTotal).toBe(5_000);
     expect(JSON.stringify(f!.evidence).length).toBeLessThan(64 * 1024);
