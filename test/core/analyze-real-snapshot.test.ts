@@ -123,12 +123,14 @@ describe('analyze() on a snapshot written by a real dqlite node', () => {
         payload: object.payloadBytes,
         unused: object.unusedBytes,
         entries: object.entries,
+        leafEntries: object.leafEntries,
       }).toEqual({
         name: theirs.name,
         pages: theirs.pages,
         payload: theirs.payload,
         unused: theirs.unused,
-        entries: theirs.leafEntries,
+        entries: theirs.entries,
+        leafEntries: theirs.leafEntries,
       });
     }
   });
