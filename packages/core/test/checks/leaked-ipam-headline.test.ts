@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { CALICO_CLUSTERS, CALICO_V3_13 } from '@dqlite-analyzer/test-support/calico-clusters';
 import { bytesValue, jsonValue, writeIpam } from '@dqlite-analyzer/test-support/incident';
 import { ipamHandle, namespaceObject, pod, podHandleId } from '@dqlite-analyzer/test-support/k8s-values';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -97,5 +98,19 @@ describe('leaked-ipam headline', () => {
       /([\d,]+)(?: of [\d,]+ Calico pod IPAM handles belong to| of)? pods that no longer exist/.exec(f.title);
     expect({ title: f.title, claimed: claimed?.[1] }).toEqual({ title: f.title, claimed: String(gone) });
     expect(f.title).toContain(`${unallocated} with no address`);
+  });
+});
+
+describe('leaked-ipam remediation', () => {
+  it('runs no calicoctl command the cluster’s own calicoctl lacks (ipam check and release came with v3.18)', async () => {
+    const cluster = CALICO_CLUSTERS.find((c) => c.name === 'calico-v3.13-incident')!;
+    const a = await analyse(cluster.write);
+    const f = a.findings.find((x) => x.id === 'leaked-ipam')!;
+    const [, minor] = CALICO_V3_13.version.slice(1).split('.').map(Number);
+    expect(minor).toBeLessThan(18);
+    const run = f.remediation.split('\n').filter((line) => !line.startsWith('#'));
+    expect(run.filter((line) => /^calicoctl (ipam|datastore)/.test(line))).toEqual([]);
+    // What to do is still said: upgrade Calico, whose controllers then free the addresses.
+    expect(f.remediation).toMatch(/upgrade Calico/);
   });
 });
