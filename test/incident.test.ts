@@ -153,6 +153,19 @@ describe('the incident on a real snapshot', () => {
     expect(finding('kine-bookkeeping').data).toMatchObject({ gapRows: gaps, compactRevKeyRows: compactKeys });
   });
 
+  it('kine bookkeeping: a DELETE of gap rows is offered only for those at or below the compact revision', async () => {
+    // What the remediation's DELETE would remove, counted by sqlite3 on the same snapshot.
+    const deletable = await one<number>(
+      "SELECT COUNT(*) FROM kine WHERE name LIKE 'gap-%' AND id <= (SELECT MAX(prev_revision) FROM kine WHERE name = 'compact_rev_key')",
+    );
+    const f = finding('kine-bookkeeping');
+    expect(f.data).toMatchObject({ gapRowsCompacted: deletable });
+    const deletes = f.remediation
+      .split('\n')
+      .filter((line) => !line.startsWith('#') && line.includes('DELETE FROM kine'));
+    expect({ deletable, deletes: deletes.length }).toEqual({ deletable, deletes: deletable > 0 ? 1 : 0 });
+  });
+
   it('plaintext Secrets: the old_value left by the first encrypted write, counted by sqlite3', async () => {
     const enc = "CAST('k8s:enc:' AS BLOB)";
     const rows = await one<number>(

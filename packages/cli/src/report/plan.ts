@@ -52,6 +52,18 @@ const leftIpam = (f: Finding): string => {
     .join(' and ');
 };
 
+// Only gap rows at or below the compact revision can be deleted (kine-bookkeeping's remediation).
+const gapRowsLeft = (f: Finding): string => {
+  const all = num(f, 'gapRows');
+  const compacted = num(f, 'gapRowsCompacted');
+  if (compacted === 0)
+    return `${plural(all, 'gap-* row')}, all above the compact revision: compaction has to pass them first`;
+  return (
+    `${plural(compacted, 'gap-* row')} at or below the compact revision to remove` +
+    (all > compacted ? `, ${formatCount(all - compacted)} more once compaction passes them` : '')
+  );
+};
+
 const STEPS: readonly StepRule[] = [
   {
     ids: ['abandoned-webhook'],
@@ -152,7 +164,7 @@ const STEPS: readonly StepRule[] = [
         backlog
           ? `${plural(num(backlog, 'historyRows'), 'superseded revision')} (${formatBytes(num(backlog, 'historyBytes'))}) wait for compaction`
           : '',
-        books && num(books, 'gapRows') > 0 ? `${plural(num(books, 'gapRows'), 'gap-* row')} to remove` : '',
+        books && num(books, 'gapRows') > 0 ? gapRowsLeft(books) : '',
         books && num(books, 'compactRevKeyRows') > 1
           ? `${formatCount(num(books, 'compactRevKeyRows'))} compact_rev_key rows (a restart of k8s-dqlite cleans them up)`
           : '',

@@ -116,6 +116,14 @@ describe('upgrade plan', () => {
     for (const roleBound of [true, false]) expect(why({ roleBound })).not.toMatch(/missing 0/);
   });
 
+  it('offers to remove only the gap rows at or below the compact revision', () => {
+    const why = (gapRowsCompacted: number) =>
+      buildPlan([finding('kine-bookkeeping', 'warning', { gapRows: 1200, gapRowsCompacted })]).steps[1]!.why;
+    expect(why(0)).not.toMatch(/to remove/);
+    expect(why(0)).toMatch(/^1,200 gap-\* rows, all above the compact revision/);
+    expect(why(200)).toMatch(/^200 gap-\* rows at or below the compact revision to remove, 1,000 more once/);
+  });
+
   it('names the writer to stop from the write-storm finding', () => {
     const storm: Finding = {
       ...finding('write-storm', 'warning'),

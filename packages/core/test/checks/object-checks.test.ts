@@ -355,7 +355,7 @@ describe('write hot spot', () => {
 describe('runChecks', () => {
   it('orders findings by severity and writes Canonical Kubernetes paths for its data directory', () => {
     const a = analysis({
-      kine: kine({ gapRows: 3, historyRows: 60_000, historyBytes: 4e7 }),
+      kine: kine({ gapRows: 3, gapRowsCompacted: 3, historyRows: 60_000, historyBytes: 4e7 }),
       leases: [lease('kube-scheduler', 5000)],
     });
     a.source.path = '/var/snap/k8s/common/var/lib/k8s-dqlite';
