@@ -25,9 +25,12 @@ const NO_ANALYSIS = new Set(['-h', '--help', '-V', '--version', 'help']);
  * inside a single executable.
  */
 export function prestartAnalysis(argv: readonly string[] = process.argv): void {
-  if (current || argv.slice(2).some((arg) => NO_ANALYSIS.has(arg))) return;
+  if (!argv.slice(2).some((arg) => NO_ANALYSIS.has(arg))) current ??= newChild();
+}
+
+function newChild(): AnalysisChild {
   const entry = () => fileURLToPath(new URL('./main.js', import.meta.url));
-  current = new AnalysisChild({ command: analysisChildCommand(entry) });
+  return new AnalysisChild({ command: analysisChildCommand(entry) });
 }
 
 /**
@@ -39,8 +42,8 @@ export function startAnalysis(
   command: CliCommand,
   onProgress: ProgressListener,
 ): Promise<Analysis | Comparison> {
-  prestartAnalysis([]);
-  return current!.run(jobOf(command), onProgress, command.tempDir);
+  current ??= newChild();
+  return current.run(jobOf(command), onProgress, command.tempDir);
 }
 
 /** Stop the child if one was started; resolves once its copies are removed. */
