@@ -131,3 +131,24 @@ describe('damaged bytes', () => {
     });
   }
 });
+
+describe('deeply nested input costs its size', () => {
+  // Field 99 as a group (tag (99 << 3) | 3 = 795 = varint 0x9b 0x06; its end (99 << 3) | 4 = 0x9c 0x06).
+  const depth = 250_000;
+  const nested = (closed: boolean) =>
+    Buffer.concat([
+      Buffer.alloc(2 * depth, Buffer.from([0x9b, 0x06])),
+      closed ? Buffer.alloc(2 * depth, Buffer.from([0x9c, 0x06])) : Buffer.alloc(0),
+    ]);
+
+  it('skips 250,000 nested unknown groups without recursion, in linear time', () => {
+    const started = performance.now();
+    expect(decodeMessage('Lease', nested(true))).toEqual({});
+    expect(performance.now() - started).toBeLessThan(1_000);
+  });
+
+  it('an unclosed group is a ValueDecodeError, not a stack overflow', () => {
+    expect(() => decodeMessage('Lease', nested(false))).toThrow(ValueDecodeError);
+    expect(() => decodeMessage('Lease', nested(false))).toThrow(/truncated/);
+  });
+});
