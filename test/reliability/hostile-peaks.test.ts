@@ -1,9 +1,13 @@
 // What a hostile input costs over an ordinary one, per process (issue #12 §3): the CLI and its
 // analysis child each peak at most PEAK_OVER (24 MiB) above their own peak on examples/sample-snapshot,
 // in every format: the goal is ~20 MiB, and the CLI rendering 200,000 webhooks' 1.7 MiB Analysis as
-// text measured +18 to +21 MiB (bench/HOSTILE-RESULTS.md), so 4 MiB of margin against noise. 200,000 orphaned webhooks took their child to +271 MiB (a record per webhook, an
-// evidence line per webhook, SQLite sorting every value of the prefix, a 16 MB page cache); a 10 MB
-// key took the CLI to +46 MiB (the key copied whole from the child, into the JSON, the report).
+// text measured +18 to +21 MiB (bench/HOSTILE-RESULTS.md), so 4 MiB of margin against noise. 200,000
+// orphaned webhooks took their child to +271 MiB (a record per webhook, an evidence line per webhook,
+// SQLite sorting every value of the prefix, a 16 MB page cache); a 10 MB key took the CLI to +46 MiB
+// (the key copied whole from the child, into the JSON, the report) and its child to +62 MiB (SQLite's
+// GROUP BY over the name index holding it 4 times, a JS string of it per row). Its child now measures
+// +16 to +17 MiB: the 86 MB database starts the side thread for the page walks (+12 MiB on its own),
+// and SQLite loads the key whole, once at a time, wherever it reads or compares it (kine/long-names.ts).
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -71,13 +75,11 @@ describe('hostile inputs cost a fixed amount over the sample, per process and fo
       } else expect(report).toContain('200,000 admission webhooks call a Service that does not exist');
     }, 60_000);
 
-    it(`a 10 MB key (${format}): the CLI within 24 MiB of the sample, the key kept cut with its length`, async () => {
+    it(`a 10 MB key (${format}): both processes within 24 MiB of the sample, the key kept cut with its length`, async () => {
       const r = await run(inputs['long-name']!, format);
       console.log(`long-name ${format}: the CLI ${mib(r.parent)}, its analysis child ${mib(r.child)}`);
       expect(r.parent).toBeLessThanOrEqual(baseline.parent + PEAK_OVER);
-      // The analysis child is not held to it: SQLite's GROUP BY over kine's name index holds the
-      // key several times while it compares (bench/HOSTILE-RESULTS.md). It stays under the bench goal.
-      expect(r.child).toBeLessThan(150 * MiB);
+      expect(r.child).toBeLessThanOrEqual(baseline.child + PEAK_OVER);
       const report = await readFile(r.out, 'utf8');
       // Its true length said (HTML may break the number with <wbr>, text wrap before `characters`).
       expect(report.replaceAll('<wbr>', '')).toMatch(/10000029\s+characters/);

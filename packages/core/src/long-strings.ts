@@ -16,10 +16,18 @@ export const STRING_LIMIT = 1024;
  */
 export function cutMiddle(text: string, limit = STRING_LIMIT): string {
   if (text.length <= limit) return text;
-  const note = ` …[${text.length} characters]… `;
+  return cutEnds(text.slice(0, limit), text.slice(-limit), text.length, limit);
+}
+
+/**
+ * What cutMiddle makes of a string longer than `limit` that is known only by its first and last
+ * `limit` characters and its length (kine/long-names.ts reads such a string in chunks).
+ */
+export function cutEnds(start: string, end: string, length: number, limit = STRING_LIMIT): string {
+  const note = ` …[${length} characters]… `;
   const keep = Math.max(limit - note.length, 2);
   const head = Math.ceil(keep / 2);
-  const cut = `${text.slice(0, head)}${note}${text.slice(text.length - (keep - head))}`;
+  const cut = `${start.slice(0, head)}${note}${end.slice(end.length - (keep - head))}`;
   // A copy: V8's slices point into the whole string and would keep all of it alive.
   return Buffer.from(cut, 'utf16le').toString('utf16le');
 }

@@ -1,8 +1,9 @@
 import { cutMiddle } from '../long-strings.js';
 import type { SqliteDatabase } from '../sqlite/open.js';
 import { HOT_KEYS_LIMIT, type HotKey } from './hot-keys.js';
-import { KeyGroups } from './key-groups.js';
+import { type KeyGroup, KeyGroups } from './key-groups.js';
 import { prefixOfKey, resourceOfPrefix } from './key-prefix.js';
+import { isLongNameSql, longNameReader, longNameStartSql, nameBefore } from './long-names.js';
 import type { PrefixUsage, ValueClassCounts } from './prefixes.js';
 import type { KineRevisions } from './revisions.js';
 import { valueClassSql } from './value-sql.js';
@@ -25,25 +26,30 @@ const VALUE_CLASSES: ReadonlyArray<keyof ValueClassCounts> = [
   'oversized',
 ];
 
+const LONG = isLongNameSql();
 // Pass 1 walks the name index alone (every kine schema has an index led by name): each key's latest
 // revision and revision count, as two JSON arrays in key order (one statement fills both). One value
-// each, because handing 300,000 rows to JS one at a time costs more than the walk itself.
+// each, because handing 300,000 rows to JS one at a time costs more than the walk itself. Long names
+// (kine/long-names.ts) are left to pass 2, tested first so that SQLite never loads one here.
 const KEYS_SQL = `
   SELECT json_group_array(latest) AS latest, json_group_array(revisions) AS revisions
   FROM (SELECT max(id) AS latest, count(*) AS revisions FROM kine
-        WHERE NOT (name = '${COMPACT_KEY}' OR substr(name, 1, 4) = 'gap-')
+        WHERE NOT ${LONG} AND NOT (name = '${COMPACT_KEY}' OR substr(name, 1, 4) = 'gap-')
         GROUP BY name ORDER BY name)`;
 // Pass 2 reads the table once in rowid order (sequential pages) and hands each row's figures to
 // dqa_kine_row, which adds them to its key directory's. Grouping in SQL instead costs more: the
 // directory has to be cut out of every name and 300,000 rows sorted. Only the latest live values
 // are classified (k8s/value.ts classifyValue, spelled in SQL), so superseded values — most of a sick
 // database, often in overflow pages — are never read; octet_length() reads a size, not the content.
+// A long name comes as its start and its length in bytes, the rest of it is read after this pass
+// (kine/long-names.ts); so is which of its rows is the latest, so its live value is classified in any case.
 const ROWS_SQL = `
   SELECT count(dqa_kine_row(
-    id, name, deleted IS 0,
+    id, CASE WHEN ${LONG} THEN ${longNameStartSql()} ELSE name END,
+    CASE WHEN ${LONG} THEN octet_length(name) END, deleted IS 0,
     octet_length(name) + coalesce(octet_length(value), 0) + coalesce(octet_length(old_value), 0),
     coalesce(octet_length(value), 0),
-    CASE WHEN deleted IS 0 AND dqa_is_latest(id) THEN CASE ${valueClassSql('value')}
+    CASE WHEN deleted IS 0 AND (${LONG} OR dqa_is_latest(id)) THEN CASE ${valueClassSql('value')}
       ${VALUE_CLASSES.map((name, i) => `WHEN '${name}' THEN ${i}`).join(' ')} END END))
   FROM kine`;
 // Each of max(id) and min(id) alone is one seek down the rowid b-tree; both in one SELECT make
@@ -52,7 +58,7 @@ const TOTALS_SQL = `
   SELECT coalesce((SELECT max(id) FROM kine), 0) AS currentRevision,
          coalesce((SELECT min(id) FROM kine), 0) AS lowestRevision,
          (SELECT max(prev_revision) FROM kine WHERE name = '${COMPACT_KEY}') AS compactRevision`;
-// A hot key's name, from its latest revision.
+// A hot key's name, from its latest revision (never a long name's).
 const KEY_NAME_SQL = 'SELECT name FROM kine WHERE id = ?';
 
 /** What the table pass adds up for one hot key. */
@@ -64,13 +70,36 @@ interface HotKeyTally {
   deleted: boolean;
 }
 
+/** A hot key or a candidate for one: its name whole, or cut (a long name), and its figures. */
+interface HotKeyEntry {
+  /** An ordinary name whole; a long name as cut for the Analysis. */
+  key: string;
+  /** Whether `key` is a long name, already cut. */
+  long: boolean;
+  prefix: string;
+  tally: HotKeyTally;
+}
+
+/** A row of a long name, held until the pass is over. */
+interface LongRow {
+  id: number;
+  start: string;
+  nameBytes: number;
+  group: KeyGroup;
+  live: boolean;
+  bytes: number;
+  valueBytes: number;
+  valueClass: number | null;
+}
+
 /**
  * Measure the kine table: a walk of the name index for each key's latest revision and revision
  * count, then one pass over the table in rowid order. Rows reach JS only as the arguments of one SQL
  * function call each, which adds them to their key directory's figures (kine/key-groups.ts): no
  * result row per table row, no sort. The same figures as the set-based reference queries
  * (test/kine/reference-sql.ts). Memory: one bit per revision (latest or not), the walk's two arrays
- * (a number per key) while they are read, one entry per key directory.
+ * (a number per key) while they are read, one entry per key directory; a few numbers per row of a long
+ * name (kine/long-names.ts), counted once the pass is over.
  */
 export function scanKineTable(
   db: SqliteDatabase,
@@ -81,10 +110,15 @@ export function scanKineTable(
     lowestRevision: number;
     compactRevision: number | null;
   };
+  const limit = options.hotKeys ?? HOT_KEYS_LIMIT;
   const latest = new RevisionSet(lowestRevision, currentRevision);
-  const hot = readKeys(db, latest, options.hotKeys ?? HOT_KEYS_LIMIT);
+  const hot = readKeys(db, latest, limit);
   const groups = new KeyGroups(options.byNamespace ?? false);
-  const totals = scanRows(db, latest, groups, hot);
+  const { totals, longRows } = scanRows(db, latest, groups, hot);
+  const hotKeys = [...hot].map(
+    ([key, tally]): HotKeyEntry => ({ key, long: false, prefix: prefixOfKey(key), tally }),
+  );
+  if (longRows.length > 0) addLongRows(db, longRows, totals, hotKeys, limit);
   const retained = groups.total();
   return {
     revisions: {
@@ -105,21 +139,18 @@ export function scanKineTable(
       sequence: null,
     },
     prefixes: groups.toPrefixes(),
-    hotKeys: [...hot].map(([key, tally]) => {
-      const prefix = prefixOfKey(key);
-      return {
-        // Matched by its whole name above; kept cut beyond STRING_LIMIT (long-strings.ts).
-        key: cutMiddle(key),
-        prefix,
-        resource: resourceOfPrefix(prefix).resource,
-        revisions: tally.revisions,
-        share: retained.rows > 0 ? tally.revisions / retained.rows : 0,
-        bytes: tally.bytes,
-        oldestRevision: tally.oldest,
-        latestRevision: tally.latest,
-        deleted: tally.deleted,
-      };
-    }),
+    hotKeys: hotKeys.map(({ key, long, prefix, tally }) => ({
+      // Matched by its whole name above; kept cut beyond STRING_LIMIT (long-strings.ts).
+      key: long ? key : cutMiddle(key),
+      prefix,
+      resource: resourceOfPrefix(prefix).resource,
+      revisions: tally.revisions,
+      share: retained.rows > 0 ? tally.revisions / retained.rows : 0,
+      bytes: tally.bytes,
+      oldestRevision: tally.oldest,
+      latestRevision: tally.latest,
+      deleted: tally.deleted,
+    })),
   };
 }
 
@@ -144,12 +175,16 @@ function readKeys(db: SqliteDatabase, latest: RevisionSet, limit: number): Map<s
   return hot;
 }
 
-// Pass 2: every row into its group's figures, and into its hot key's.
+type Totals = ReturnType<typeof scanRows>['totals'];
+
+// Pass 2: every row into its group's figures, and into its hot key's; a long name's rows held.
 function scanRows(db: SqliteDatabase, latest: RevisionSet, groups: KeyGroups, hot: Map<string, HotKeyTally>) {
   const totals = { rows: 0, rowsNotDeleted: 0, liveValueBytes: 0, gapRows: 0, compactRevKeyRows: 0 };
+  const longRows: LongRow[] = [];
   const addRow = (
     id: number,
     name: unknown,
+    longBytes: number | null,
     live: number,
     bytes: number,
     valueBytes: number,
@@ -157,6 +192,7 @@ function scanRows(db: SqliteDatabase, latest: RevisionSet, groups: KeyGroups, ho
   ) => {
     totals.rows += 1;
     if (live === 1) totals.rowsNotDeleted += 1;
+    // A long name's start: the same directory, storage prefix and namespace (long-names.ts).
     const key = String(name);
     const group = groups.of(key);
     if (group === null) {
@@ -164,21 +200,21 @@ function scanRows(db: SqliteDatabase, latest: RevisionSet, groups: KeyGroups, ho
       else totals.gapRows += 1;
       return null;
     }
-    const usage = group.usage;
-    const isLatest = latest.has(id);
-    usage.rows += 1;
-    if (live !== 1) usage.tombstones += 1;
-    if (!isLatest) {
-      usage.historyRows += 1;
-      usage.historyBytes += bytes;
-    } else if (live !== 1) {
-      usage.deletedKeys += 1;
-    } else {
-      usage.liveKeys += 1;
-      usage.liveBytes += bytes;
-      usage.values[VALUE_CLASSES[valueClass!]!] += 1;
-      totals.liveValueBytes += valueBytes;
+    if (longBytes !== null) {
+      longRows.push({
+        id,
+        start: key,
+        nameBytes: longBytes,
+        group,
+        live: live === 1,
+        bytes,
+        valueBytes,
+        valueClass,
+      });
+      return null;
     }
+    const isLatest = latest.has(id);
+    countRow(totals, group, live === 1, isLatest, bytes, valueBytes, valueClass);
     const tally = hot.get(key);
     if (tally) {
       tally.bytes += bytes;
@@ -190,7 +226,82 @@ function scanRows(db: SqliteDatabase, latest: RevisionSet, groups: KeyGroups, ho
   db.function('dqa_is_latest', { deterministic: true }, (id: number) => (latest.has(id) ? 1 : 0));
   db.function('dqa_kine_row', addRow);
   db.prepare(ROWS_SQL).get();
-  return totals;
+  return { totals, longRows };
+}
+
+/** One row into its group's figures, once it is known whether it is its key's latest. */
+function countRow(
+  totals: { liveValueBytes: number },
+  group: KeyGroup,
+  live: boolean,
+  isLatest: boolean,
+  bytes: number,
+  valueBytes: number,
+  valueClass: number | null,
+): void {
+  const usage = group.usage;
+  usage.rows += 1;
+  if (!live) usage.tombstones += 1;
+  if (!isLatest) {
+    usage.historyRows += 1;
+    usage.historyBytes += bytes;
+  } else if (!live) {
+    usage.deletedKeys += 1;
+  } else {
+    usage.liveKeys += 1;
+    usage.liveBytes += bytes;
+    usage.values[VALUE_CLASSES[valueClass!]!] += 1;
+    totals.liveValueBytes += valueBytes;
+  }
+}
+
+/**
+ * The rows of long names, once the pass is over: grouped by name, counted into their groups' figures,
+ * and their names ranked among the hot keys (`hotKeys`: most revisions first, ties in name order as
+ * pass 1 has them, at most `limit`).
+ */
+function addLongRows(
+  db: SqliteDatabase,
+  rows: LongRow[],
+  totals: Totals,
+  hotKeys: HotKeyEntry[],
+  limit: number,
+): void {
+  const read = longNameReader(db);
+  const before = nameBefore(db);
+  const names = new Map<string, HotKeyEntry>();
+  const entries = rows.map((row) => {
+    const name = read(row.id, row.start, row.nameBytes);
+    let entry = names.get(name.identity);
+    if (!entry) {
+      const tally = { revisions: 0, latest: row.id, oldest: row.id, bytes: 0, deleted: false };
+      entry = { key: name.cut, long: true, prefix: row.group.prefix, tally };
+      names.set(name.identity, entry);
+    }
+    const { tally } = entry;
+    tally.revisions += 1;
+    tally.bytes += row.bytes;
+    tally.latest = Math.max(tally.latest, row.id);
+    tally.oldest = Math.min(tally.oldest, row.id);
+    return entry;
+  });
+  rows.forEach((row, i) => {
+    const { tally } = entries[i]!;
+    const isLatest = row.id === tally.latest;
+    if (isLatest) tally.deleted = !row.live;
+    countRow(totals, row.group, row.live, isLatest, row.bytes, row.valueBytes, row.valueClass);
+  });
+  // Names compared in SQL, from their latest rows, only when the revisions tie.
+  const ahead = (a: HotKeyEntry, b: HotKeyEntry) =>
+    a.tally.revisions > b.tally.revisions ||
+    (a.tally.revisions === b.tally.revisions && before(a.tally.latest, b.tally.latest));
+  for (const entry of names.values()) {
+    if (hotKeys.length === limit && (limit === 0 || !ahead(entry, hotKeys[limit - 1]!))) continue;
+    let at = hotKeys.length;
+    while (at > 0 && ahead(entry, hotKeys[at - 1]!)) at -= 1;
+    hotKeys.splice(at, 0, entry);
+    if (hotKeys.length > limit) hotKeys.pop();
+  }
 }
 
 // Positions of the `limit` keys with most revisions, most first; on equal revisions the smaller key

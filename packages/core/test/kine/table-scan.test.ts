@@ -1,6 +1,9 @@
 import { INCIDENT_TRAILER, writeIncident } from '@dqlite-analyzer/test-support/incident';
+import { kineSchema } from '@dqlite-analyzer/test-support/kine-schema';
+import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { scanKineTable } from '../../src/kine/table-scan.js';
+import { cutMiddle } from '../../src/long-strings.js';
 import { type KineHistory, kineDb, kineValue } from './kine-db.js';
 import { readHotKeys, readKineRevisions, readPrefixUsage } from './reference.js';
 
@@ -108,4 +111,64 @@ describe('scanKineTable on hostile rows', () => {
     expect(scan.prefixes[0]?.values).toMatchObject({ oversized: 1, protobuf: 1 });
     expect(scan.revisions.liveValueBytes).toBe(2 * 1024 * 1024 + 4);
   });
+});
+
+// Names over 3 KiB (kine/long-names.ts) take their own path: never grouped, compared nor handed to
+// JS whole. The figures stay the reference's, and so does the order of hot keys tied on revisions,
+// long names among ordinary ones; the keys are shown cut, as cutMiddle makes them.
+describe('scanKineTable on names longer than any Kubernetes key', () => {
+  const a5000 = `/registry/configmaps/default/${'a'.repeat(5000)}`;
+  const KEYS: Array<[key: string, revisions: number, deleted?: boolean]> = [
+    [a5000, 3],
+    // The same first 4,096 characters as a5000, one more byte.
+    [`${a5000}b`, 2],
+    // The same length and start as a5000, another end.
+    [`/registry/configmaps/default/${'a'.repeat(4999)}z`, 2],
+    // Tied with the long ones, sorting before, between and after them.
+    ['/registry/configmaps/default/a', 2],
+    ['/registry/configmaps/default/ab', 2],
+    ['/registry/configmaps/default/b', 3],
+    // Two bytes a character; its latest row a tombstone.
+    [`/registry/secrets/ns/${'é'.repeat(3000)}`, 2, true],
+    // Long, but under 3,072 bytes: the ordinary path, cut when shown.
+    [`/registry/pods/ns/${'p'.repeat(2000)}`, 3],
+    [`gap-${'g'.repeat(4000)}`, 1],
+    ['/registry/pods/ns/web-0', 1],
+  ];
+
+  for (const layout of ['v1', 'v65536', 'legacy'] as const) {
+    it(`equals the reference (${layout} layout)`, () => {
+      const db = new Database(':memory:');
+      for (const statement of kineSchema(layout)) db.exec(statement);
+      const insert = db.prepare(
+        'INSERT INTO kine(name, created, deleted, create_revision, prev_revision, lease, value, old_value) VALUES (?, ?, ?, 0, ?, 0, ?, NULL)',
+      );
+      // Interleaved, so that each key's rows are not consecutive ids.
+      const prev = new Map<string, number>();
+      for (let round = 0; round < 3; round++)
+        for (const [key, revisions, deleted] of KEYS) {
+          if (round >= revisions) continue;
+          const last = deleted === true && round === revisions - 1;
+          const id = insert.run(
+            key,
+            round === 0 ? 1 : 0,
+            last ? 1 : 0,
+            prev.get(key) ?? 0,
+            Buffer.from(`k8s\0value ${round}`),
+          );
+          prev.set(key, Number(id.lastInsertRowid));
+        }
+      const { sequence: _sequence, ...revisions } = readKineRevisions(db);
+      for (const byNamespace of [true, false]) {
+        const scan = scanKineTable(db, { byNamespace, hotKeys: 20 });
+        expect({ ...scan.revisions, sequence: undefined }).toEqual({ ...revisions, sequence: undefined });
+        expect(scan.prefixes).toEqual(readPrefixUsage(db, { byNamespace }));
+      }
+      for (const limit of [0, 1, 2, 3, 4, 5, 6, 7, 20])
+        expect(scanKineTable(db, { hotKeys: limit }).hotKeys).toEqual(
+          readHotKeys(db, limit).map((hot) => ({ ...hot, key: cutMiddle(hot.key) })),
+        );
+      expect(scanKineTable(db).hotKeys.map((hot) => hot.key)).toContain(cutMiddle(a5000));
+    });
+  }
 });
