@@ -3,7 +3,7 @@
 // its pid and role once it runs JS (a preloaded hook): --help and --version start no child; an
 // analysis uses exactly one; after a usage error no process of the run is left (one killed while
 // Node starts never reaches the hook, so that is read from /proc: every process with the run's
-// environment).
+// environment). The CLI's own process stays light: SQLite is mapped only in the child.
 import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -20,9 +20,13 @@ beforeAll(async () => {
   hook = join(scratch, 'hook.mjs');
   await writeFile(
     hook,
-    `import { appendFileSync } from 'node:fs';
+    `import { appendFileSync, readFileSync } from 'node:fs';
 const role = process.argv.includes('__analysis-child') ? 'child' : 'cli';
-appendFileSync(process.env.DQA_TEST_STARTS, process.pid + ' ' + role + '\\n');\n`,
+appendFileSync(process.env.DQA_TEST_STARTS, process.pid + ' ' + role + '\\n');
+process.on('exit', () => {
+  const sqlite = readFileSync('/proc/self/maps', 'utf8').includes('better_sqlite3.node');
+  appendFileSync(process.env.DQA_TEST_STARTS, process.pid + ' ' + role + '-exit' + (sqlite ? ' sqlite' : '') + '\\n');
+});\n`,
   );
 });
 
@@ -36,7 +40,7 @@ async function starts(args: string[], name: string) {
   const result = await runCli(args, { NODE_OPTIONS: `--import=${hook}`, DQA_TEST_STARTS: log });
   const lines = (await readFile(log, 'utf8')).trim().split('\n');
   const children = lines.filter((line) => line.endsWith(' child')).map((line) => Number(line.split(' ')[0]));
-  return { result, children };
+  return { result, children, lines };
 }
 
 // Processes whose environment names this run's log (DQA_TEST_STARTS): the CLI, its child, the
@@ -85,5 +89,21 @@ describe('the analysis child starts before the arguments are parsed', () => {
     expect(result.code).toBe(0);
     expect(JSON.parse(result.stdout).kine.rows).toBeGreaterThan(0);
     expect(children).toHaveLength(1);
+  });
+
+  it("the CLI's own process never loads SQLite: only its child analyses, in every format", async () => {
+    for (const format of ['json', 'text', 'markdown', 'html']) {
+      const out = join(scratch, `report.${format}`);
+      const { result, lines } = await starts(
+        [SAMPLE, '-o', out, '--format', format, '--fail-on', 'none'],
+        format,
+      );
+      expect(result.code).toBe(0);
+      // The renderers import from core/report-values, not the core's index (which loads SQLite).
+      expect(lines.filter((line) => line.includes('-exit'))).toEqual([
+        expect.stringMatching(/ child-exit sqlite$/),
+        expect.stringMatching(/ cli-exit$/),
+      ]);
+    }
   });
 });
