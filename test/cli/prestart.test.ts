@@ -3,7 +3,7 @@
 // its pid and role once it runs JS (a preloaded hook): --help and --version start no child; an
 // analysis uses exactly one; after a usage error no process of the run is left (one killed while
 // Node starts never reaches the hook, so that is read from /proc: every process with the run's
-// environment).
+// environment). The CLI's own process stays light: only the child loads SQLite.
 import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -18,11 +18,28 @@ let hook: string;
 beforeAll(async () => {
   scratch = await mkdtemp(join(tmpdir(), 'dqa-prestart-'));
   hook = join(scratch, 'hook.mjs');
+  // Each process logs its start, and (a module resolve hook, in its loader thread) every import
+  // of better-sqlite3 it resolves: the core's analysis modules import it at load.
+  const resolveHook = join(scratch, 'resolve-hook.mjs');
+  await writeFile(
+    resolveHook,
+    `import { appendFileSync } from 'node:fs';
+let where;
+export function initialize(data) { where = data; }
+export async function resolve(specifier, context, next) {
+  if (specifier === 'better-sqlite3') appendFileSync(where.log, where.pid + ' ' + where.role + ' sqlite\\n');
+  return next(specifier, context);
+}\n`,
+  );
   await writeFile(
     hook,
     `import { appendFileSync } from 'node:fs';
+import { register } from 'node:module';
+import { pathToFileURL } from 'node:url';
 const role = process.argv.includes('__analysis-child') ? 'child' : 'cli';
-appendFileSync(process.env.DQA_TEST_STARTS, process.pid + ' ' + role + '\\n');\n`,
+const log = process.env.DQA_TEST_STARTS;
+appendFileSync(log, process.pid + ' ' + role + '\\n');
+register(pathToFileURL(${JSON.stringify(resolveHook)}), { data: { log, role, pid: process.pid } });\n`,
   );
 });
 
@@ -36,7 +53,7 @@ async function starts(args: string[], name: string) {
   const result = await runCli(args, { NODE_OPTIONS: `--import=${hook}`, DQA_TEST_STARTS: log });
   const lines = (await readFile(log, 'utf8')).trim().split('\n');
   const children = lines.filter((line) => line.endsWith(' child')).map((line) => Number(line.split(' ')[0]));
-  return { result, children };
+  return { result, children, lines };
 }
 
 // Processes whose environment names this run's log (DQA_TEST_STARTS): the CLI, its child, the
@@ -53,15 +70,6 @@ function processesOfRun(log: string): number[] {
       }
     })
     .map(Number);
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 describe('the analysis child starts before the arguments are parsed', () => {
@@ -82,10 +90,9 @@ describe('the analysis child starts before the arguments are parsed', () => {
       [[SAMPLE, '--format', 'xml'], 'usage-format'],
       [['compare', SAMPLE], 'usage-compare'],
     ] as const) {
-      const { result, children } = await starts([...args], name);
+      const { result } = await starts([...args], name);
       expect(result.code).toBe(2);
       expect(result.stderr).toMatch(/^dqlite-analyze: .* \(run with --help for usage\)\n$/);
-      for (const pid of children) expect(alive(pid)).toBe(false);
       expect(processesOfRun(join(scratch, name))).toEqual([]);
     }
   });
@@ -95,5 +102,20 @@ describe('the analysis child starts before the arguments are parsed', () => {
     expect(result.code).toBe(0);
     expect(JSON.parse(result.stdout).kine.rows).toBeGreaterThan(0);
     expect(children).toHaveLength(1);
+  });
+
+  it("the CLI's own process never loads SQLite: only its child analyses, in every format", async () => {
+    for (const format of ['json', 'text', 'markdown', 'html']) {
+      const out = join(scratch, `report.${format}`);
+      const { result, lines } = await starts(
+        [SAMPLE, '-o', out, '--format', format, '--fail-on', 'none'],
+        format,
+      );
+      expect(result.code).toBe(0);
+      // The renderers import from core/report-values, not the core's index (which loads SQLite).
+      expect(lines.filter((line) => line.endsWith(' sqlite')).map((line) => line.split(' ')[1])).toEqual([
+        'child',
+      ]);
+    }
   });
 });
