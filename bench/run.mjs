@@ -10,7 +10,9 @@
 //   ours      `dqlite-analyze <snapshot> --format json` — whole process wall time, the core's
 //             per-step timings, and in --memory-runs of their own (default 2; the hook that
 //             records them costs start-up time) the peak RSS of each of its two processes, the
-//             CLI and its analysis child, and their sum (/usr/bin/time sees only the larger);
+//             CLI and its analysis child, and their sum (/usr/bin/time sees only the larger),
+//             beside the peak of their summed Pss, sampled every 10 ms (bench/lib/pss.mjs: the
+//             RSS sum counts Node's binary, mapped by both, twice);
 //   floor     `lz4 -d <snapshot> > /dev/null` + `sqlite3_analyzer` on the extracted database;
 //   storage by hand  `lz4 -d` to a file + bench/by-hand-extract.py + `sqlite3_analyzer` (storage only);
 //   by hand   bench/by-hand.sh: the same, then the kine queries behind our headline and a
@@ -35,6 +37,7 @@ import {
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { CACHE, ensureSnapshot, selectCases } from './generate.mjs';
+import { samplePss } from './lib/pss.mjs';
 
 const ROOT = new URL('../', import.meta.url).pathname;
 let CLI = join(ROOT, 'packages/cli/dist/main.js');
@@ -83,7 +86,7 @@ const ANALYZED = { okCodes: [0, 3, 4] };
  * Run a command under `/usr/bin/time -v`: wall seconds (measured here, around the whole process),
  * peak RSS in MB (the largest of the process and the children it waited for) and stdout.
  */
-function timedRun(command, args, { stdout = 'pipe', okCodes = [0], env = process.env } = {}) {
+function timedRun(command, args, { stdout = 'pipe', okCodes = [0], env = process.env, onSpawn } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'dqa-bench-time-'));
   const report = join(dir, 'time');
   return new Promise((resolve, reject) => {
@@ -92,6 +95,7 @@ function timedRun(command, args, { stdout = 'pipe', okCodes = [0], env = process
       stdio: ['ignore', stdout, 'pipe'],
       env,
     });
+    onSpawn?.(child.pid);
     const out = [];
     let err = '';
     child.stdout?.on('data', (c) => out.push(c));
@@ -144,9 +148,14 @@ async function analyzeWith(cli, snapshot, work) {
   return { seconds: run.seconds, rssMb: run.rssMb, timings: analysis.timings, analysis };
 }
 
-/** Peak RSS in MB of each process of one run of ours (the CLI first, then its analysis child) and their sum. */
+/**
+ * One run of ours measured for memory: each process's peak RSS in MB (the CLI first, then its
+ * analysis child) and their sum, which counts the pages both map (Node's binary) twice; and the
+ * peak of the tree's summed Pss (bench/lib/pss.mjs), which counts them once.
+ */
 async function bothProcessesRss(snapshot, work) {
   const dir = mkdtempSync(join(tmpdir(), 'dqa-bench-peak-'));
+  let sampler;
   try {
     const env = {
       ...process.env,
@@ -156,14 +165,19 @@ async function bothProcessesRss(snapshot, work) {
     await timedRun('node', [CLI, snapshot.dataPath, '--format', 'json', '--quiet', '--temp-dir', work], {
       ...ANALYZED,
       env,
+      onSpawn: (pid) => {
+        sampler = samplePss(pid);
+      },
     });
+    const pssMb = sampler.stop();
     // Pids grow: the CLI started its child.
     const each = readdirSync(dir)
       .map((name) => [Number.parseInt(name, 10), Number(readFileSync(join(dir, name), 'utf8')) / 1048576])
       .sort(([a], [b]) => a - b)
       .map(([, rss]) => rss);
-    return { each, sum: each.reduce((a, b) => a + b, 0) };
+    return { each, sum: each.reduce((a, b) => a + b, 0), pssMb };
   } finally {
+    sampler?.stop();
     rmSync(dir, { recursive: true, force: true });
   }
 }
@@ -388,15 +402,15 @@ function render(results, meta) {
   const lines = [];
   lines.push(`Run ${meta.date} on ${meta.machine}; \`${meta.command}\`; medians of ${meta.runs} runs.`, '');
   lines.push(
-    '| snapshot | on disk MB | db MB | free | rows | ours s | floor s (lz4 + analyzer) | storage by hand s | by hand s | ours / floor | by hand / ours | ours / (floor + node) | ours RSS MB (max) | ours RSS MB, CLI + child = both | --vacuum s |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| snapshot | on disk MB | db MB | free | rows | ours s | floor s (lz4 + analyzer) | storage by hand s | by hand s | ours / floor | by hand / ours | ours / (floor + node) | ours RSS MB (max) | ours RSS MB, CLI + child = both | ours Pss MB, both (shared pages once) | --vacuum s |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   );
   for (const r of results) {
     lines.push(
       `| ${r.id} | ${mb(r.bytesOnDisk)} | ${mb(r.fileBytes)} | ${(100 * r.freePageShare).toFixed(0)}% | ${r.rows} | ` +
         `${f2(r.ours.seconds)} | ${f2(r.floor.seconds)} (${f2(r.floor.lz4)} + ${f2(r.floor.analyzer)}) | ${f2(r.storageByHand?.seconds)} | ${f2(r.byHand.seconds)} | ` +
         `**${f2(r.ours.seconds / r.floor.seconds)}** | **${f2(r.byHand.seconds / r.ours.seconds)}** | ${f2(r.ours.seconds / (r.floor.seconds + (r.node?.seconds ?? Number.NaN)))} | ` +
-        `${r.ours.rssMb.toFixed(0)} (${r.ours.maxRssMb.toFixed(0)}) | ${bothRss(r.ours.bothProcesses)} | ${f2(r.vacuum?.seconds)} |`,
+        `${r.ours.rssMb.toFixed(0)} (${r.ours.maxRssMb.toFixed(0)}) | ${bothRss(r.ours.bothProcesses)} | ${r.ours.bothProcesses?.pssMb?.toFixed(0) ?? '–'} | ${f2(r.vacuum?.seconds)} |`,
     );
   }
   lines.push('', "Per step (the core's `timings`, seconds, medians; `vacuum` from the `--vacuum` runs):", '');

@@ -12,20 +12,38 @@ import type { CliCommand, OutputOptions } from './cli.js';
 // analyses both snapshots in the same child.
 let current: AnalysisChild | undefined;
 
+// Arguments after which the CLI analyses nothing (commander's help and version flags, `help`).
+const NO_ANALYSIS = new Set(['-h', '--help', '-V', '--version', 'help']);
+
 /**
- * Start the command's analysis in a child process now, before the renderers load, so that its
- * start-up (Node, the core) and its work overlap loading them: this program started again with
- * the hidden subcommand. The entry is main.js beside this file; analysisChildCommand()
- * (core/src/child/self-invocation.ts) turns it into the command line, also inside a single
- * executable. Resolves with an Analysis for `analyze`, a Comparison for `compare`.
+ * Start the analysis child now, from main.ts, before the CLI's own modules load and parse the
+ * arguments, unless they ask only for help or the version: a Node start-up and the core's modules
+ * are the longest part of a small snapshot's run, and they overlap the CLI's (bench/RESULTS.md,
+ * issue 17 fourth pass). It waits for its job; cli-main.ts stops it on a usage error. This
+ * program started again with the hidden subcommand: the entry is main.js beside this file;
+ * analysisChildCommand() (core/src/child/self-invocation.ts) turns it into the command line, also
+ * inside a single executable.
+ */
+export function prestartAnalysis(argv: readonly string[] = process.argv): void {
+  if (!argv.slice(2).some((arg) => NO_ANALYSIS.has(arg))) current ??= newChild();
+}
+
+function newChild(): AnalysisChild {
+  const entry = () => fileURLToPath(new URL('./main.js', import.meta.url));
+  return new AnalysisChild({ command: analysisChildCommand(entry) });
+}
+
+/**
+ * Run the command's analysis in the child (started now unless main.ts has), before the renderers
+ * load, so that its work overlaps loading them. Resolves with an Analysis for `analyze`, a
+ * Comparison for `compare`.
  */
 export function startAnalysis(
   command: CliCommand,
   onProgress: ProgressListener,
 ): Promise<Analysis | Comparison> {
-  const entry = () => fileURLToPath(new URL('./main.js', import.meta.url));
-  current = new AnalysisChild({ command: analysisChildCommand(entry), tempDir: command.tempDir });
-  return current.run(jobOf(command), onProgress);
+  current ??= newChild();
+  return current.run(jobOf(command), onProgress, command.tempDir);
 }
 
 /** Stop the child if one was started; resolves once its copies are removed. */

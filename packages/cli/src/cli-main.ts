@@ -88,6 +88,10 @@ try {
   } else {
     await report(error);
   }
+} finally {
+  // The child main.ts started for an analysis that a usage error, --help or a failure before
+  // run() means never comes; a no-op after run() (which stops it itself).
+  await stopAnalysis();
 }
 
 async function report(error: unknown): Promise<void> {

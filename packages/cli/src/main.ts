@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { isAnalysisChild } from '@dqlite-analyzer/core/child';
+import { prestartAnalysis, stopAnalysis } from './analysis-child.js';
 import { reportLoadFailure } from './load-failure.js';
 
 // Started again as its own analysis child (analysis-child.ts): only the core loads, not the CLI.
@@ -10,5 +11,9 @@ if (isAnalysisChild()) {
     process.exitCode = 2;
   });
 } else {
-  await import('./cli-main.js').catch(reportLoadFailure);
+  prestartAnalysis();
+  await import('./cli-main.js').catch(async (error: unknown) => {
+    await stopAnalysis();
+    reportLoadFailure(error);
+  });
 }

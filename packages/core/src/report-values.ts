@@ -6,3 +6,4 @@ export { formatBytes, formatCount, formatPercent, plural } from './checks/format
 export { KINE_RETRY_BUDGET_SECONDS } from './checks/lock-window.js';
 export { FINDING_IDS, type FindingId, isFindingId } from './finding-id.js';
 export { jsonText } from './json-text.js';
+export { cutMiddle, STRING_LIMIT } from './long-strings.js';

@@ -5,7 +5,9 @@
 // is made safe before a human-readable renderer sees it; JSON keeps exact values, \u-escaped
 // (render/json.ts), and the Analysis already keeps every string to STRING_LIMIT (core long-strings.ts).
 
-import { cutMiddle, STRING_LIMIT } from '@dqlite-analyzer/core';
+// From report-values, not the core's index: that would load the whole analysis (SQLite, the
+// checks) into the CLI's own process, beside its analysis child.
+import { cutMiddle, STRING_LIMIT } from '@dqlite-analyzer/core/report-values';
 
 // C0 controls except tab, DEL, and the C1 controls; LF is escaped too except in remediation text,
 // which is multi-line on purpose (and holds no name that is not a valid Kubernetes name).

@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import type { Analysis, Finding } from '../analysis-types.js';
 import { missingVerbs, type PolicyRule } from '../k8s/rbac.js';
+import { stringifyPlainYaml, type YamlMap } from '../plain-yaml.js';
 import type { ControllerRbac } from '../scan/index.js';
 import { type CalicoNeed, type CalicoRun, calicoRun } from './calico-requirements.js';
 import type { Check } from './check.js';
@@ -103,8 +104,10 @@ const toYamlRule = (r: PolicyRule) => {
 
 /** The ClusterRole to apply, and the ClusterRoleBinding when the role is not bound to the ServiceAccount. */
 export function correctedClusterRole(gap: ControllerGap): string {
-  // yaml loads here, on the first fix printed: at import it cost every start ~45 ms.
-  const { stringify } = createRequire(import.meta.url)('yaml') as typeof import('yaml');
+  // The yaml package loads only for a name plain-yaml.ts leaves to it: its module costs ~15 ms.
+  const stringify = (document: YamlMap) =>
+    stringifyPlainYaml(document) ??
+    (createRequire(import.meta.url)('yaml') as typeof import('yaml')).stringify(document);
   const documents = [
     stringify({
       apiVersion: 'rbac.authorization.k8s.io/v1',

@@ -11,7 +11,7 @@ import type { ChildCommand } from './self-invocation.js';
 export interface ChildOptions {
   /** The program to start (analysisChildCommand() of the caller's entry script). */
   command: ChildCommand;
-  /** Where the child's private directories go (default: the OS temp dir). */
+  /** Where the child's private directories go (default: the OS temp dir; run() may name it later). */
   tempDir?: string | undefined;
   /** Nice value for the child (the agent's); default 0. */
   nice?: number | undefined;
@@ -46,10 +46,12 @@ export class AnalysisChild {
   private answer: ChildMessage | undefined;
   private onProgress: ProgressListener | undefined;
   private spawnError: Error | undefined;
+  private tempDir: string | undefined;
   private stopped = false;
   private started = false;
 
   constructor(private readonly options: ChildOptions) {
+    this.tempDir = options.tempDir;
     // The structured-clone serializer carries the Analysis without a JSON text in between.
     // Pipes, not 'ignore': that opens /dev/null, which a chroot may not have (test/binary). The
     // child reads nothing and prints nothing; whatever a dependency might print is dropped, never
@@ -66,7 +68,7 @@ export class AnalysisChild {
     });
     this.exited = new Promise((resolve) => {
       const ended = (code: number | null, signal: NodeJS.Signals | null) => {
-        removePrivateDirs(options.tempDir ?? tmpdir(), privateDirPrefix(this.tag));
+        removePrivateDirs(this.tempDir ?? tmpdir(), privateDirPrefix(this.tag));
         resolve({ code, signal });
       };
       this.child.once('close', ended);
@@ -81,14 +83,17 @@ export class AnalysisChild {
   /**
    * Send the job (once) and resolve with the child's answer; rejects with its AnalyzerError, or an
    * AnalysisChildError when it ended without one. Progress events reach `onProgress` as they come.
+   * `tempDir` replaces the constructor's: a child started before the caller has parsed its
+   * arguments (the CLI's main.ts) learns it with the job.
    */
-  run<T>(job: AnalysisJob, onProgress?: ProgressListener): Promise<T> {
+  run<T>(job: AnalysisJob, onProgress?: ProgressListener, tempDir = this.options.tempDir): Promise<T> {
     if (this.started) return Promise.reject(new Error('an analysis child runs one job'));
     this.started = true;
     this.onProgress = onProgress;
+    this.tempDir = tempDir;
     const request: JobRequest = {
       job,
-      tempDir: this.options.tempDir,
+      tempDir,
       tag: this.tag,
       parentPid: process.pid,
       nice: this.options.nice ?? 0,

@@ -1,12 +1,13 @@
-import protobuf from 'protobufjs';
 import { ValueDecodeError } from './decode-error.js';
+import { decodeWire, type WireField, type WireMessage } from './protobuf-wire.js';
 
 // Only the fields we read, with the field numbers of the upstream go-to-protobuf output:
 //   k8s.io/apimachinery pkg/runtime/generated.proto          (TypeMeta, Unknown)
 //   k8s.io/apimachinery pkg/apis/meta/v1/generated.proto     (ObjectMeta, Time, MicroTime, OwnerReference, LabelSelector)
 //   k8s.io/api coordination/v1, rbac/v1, admissionregistration/v1, core/v1, apps/v1 generated.proto
-// protobufjs skips every field not listed here (managedFields, containers, caBundle contents are never
-// materialised beyond what we name), so adding upstream fields never breaks decoding.
+// The decoder (k8s/protobuf-wire.ts) skips every field not listed here (managedFields, containers,
+// caBundle contents are never materialised beyond what we name), so adding upstream fields never
+// breaks decoding.
 // Secret is deliberately absent: its data must never be decoded.
 
 type FieldJson = { id: number; type: string; rule?: 'repeated'; keyType?: string };
@@ -18,7 +19,8 @@ const msgs = (id: number, type: string): FieldJson => ({ id, type, rule: 'repeat
 const num = (id: number, type: 'int32' | 'int64' | 'bool' | 'bytes'): FieldJson => ({ id, type });
 const stringMap = (id: number): FieldJson => ({ id, type: 'string', keyType: 'string' });
 
-const TYPES = {
+/** The messages and their fields (exported for the decoder's differential test). */
+export const MESSAGE_TYPES = {
   // runtime.TypeMeta: apiVersion = 1, kind = 2 (the reverse of metav1.TypeMeta).
   TypeMeta: { fields: { apiVersion: str(1), kind: str(2) } },
   Unknown: {
@@ -184,20 +186,33 @@ const TYPES = {
 } satisfies Record<string, { fields: Record<string, FieldJson> }>;
 
 /** Names of the protobuf messages this module can decode. */
-export type MessageName = keyof typeof TYPES;
+export type MessageName = keyof typeof MESSAGE_TYPES;
 
-let root: protobuf.Root | undefined;
-const types = new Map<MessageName, protobuf.Type>();
+const messages = new Map<MessageName, WireMessage>();
 
-// Built on first use: most runs never decode a protobuf value, and fromJSON costs a few ms.
-function getType(name: MessageName): protobuf.Type {
-  let type = types.get(name);
-  if (type === undefined) {
-    root ??= protobuf.Root.fromJSON({ nested: TYPES });
-    type = root.lookupType(name);
-    types.set(name, type);
+// Each message's table, built on first use: most runs decode only a few of the types.
+function messageOf(name: MessageName): WireMessage {
+  let message = messages.get(name);
+  if (message === undefined) {
+    message = { byNumber: new Map(), repeated: [], maps: [] };
+    // Stored before its fields are filled in; no message contains itself, so none waits on itself.
+    messages.set(name, message);
+    const fields: Record<string, FieldJson> = MESSAGE_TYPES[name].fields;
+    for (const [fieldName, json] of Object.entries(fields)) {
+      const scalar = ['string', 'bytes', 'int32', 'int64', 'bool'].includes(json.type);
+      const field: WireField = {
+        name: fieldName,
+        type: scalar ? (json.type as WireField['type']) : 'message',
+        repeated: json.rule === 'repeated',
+        map: json.keyType !== undefined,
+      };
+      if (!scalar) field.message = messageOf(json.type as MessageName);
+      message.byNumber.set(json.id, field);
+      if (field.repeated) message.repeated.push(fieldName);
+      if (field.map) message.maps.push(fieldName);
+    }
   }
-  return type;
+  return message;
 }
 
 /**
@@ -205,10 +220,8 @@ function getType(name: MessageName): protobuf.Type {
  * fields as arrays, maps as objects). Throws ValueDecodeError('malformed') on truncated or invalid bytes.
  */
 export function decodeMessage<T>(name: MessageName, bytes: Uint8Array): T {
-  const type = getType(name);
   try {
-    const message = type.decode(bytes);
-    return type.toObject(message, { longs: Number, arrays: true, objects: true }) as T;
+    return decodeWire(messageOf(name), bytes) as T;
   } catch (error) {
     throw new ValueDecodeError('malformed', `cannot decode ${name}: ${(error as Error).message}`, {
       cause: error,

@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { AnalyzerError, isOpenFileLimit, openFileLimitError } from '../errors.js';
 import { openRegularFile } from '../io/read-only.js';
+import { parseNodeYaml } from '../plain-yaml.js';
 import {
   compareSnapshotNames,
   parseMetaName,
@@ -157,12 +158,14 @@ async function readYaml(path: string): Promise<unknown> {
   } catch {
     return undefined;
   }
-  // Loaded on first use: the yaml package costs ~50 ms of start-up, and only data dirs need it.
+  // Node ids are u64: keep them exact (bigint). The files as go-dqlite writes them need no yaml
+  // package (plain-yaml.ts); anything else loads it here, on first use.
+  const plain = parseNodeYaml(text);
+  if (plain !== undefined) return plain;
   // require, not import(): a bundle (scripts/bundle.ts) turns it into its own bundled require, where
   // a dynamic import() of this CommonJS package would keep only its default export.
   const { parse } = createRequire(import.meta.url)('yaml') as typeof import('yaml');
   try {
-    // Node ids are u64: keep them exact.
     return parse(text, { intAsBigInt: true });
   } catch {
     return undefined;

@@ -28,6 +28,11 @@ function upstream(): protobuf.Root {
   return root;
 }
 
+/** An upstream message type by its full name, as protobufjs reflects it. */
+export function upstreamType(typeName: string): protobuf.Type {
+  return upstream().lookupType(typeName);
+}
+
 /** Encode `object` as the fully qualified upstream message, e.g. `k8s.io.api.coordination.v1.Lease`. */
 export function encodeUpstream(typeName: string, object: Record<string, unknown>): Uint8Array {
   const type = upstream().lookupType(typeName);
