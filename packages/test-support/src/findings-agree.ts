@@ -90,7 +90,7 @@ const UNGROUPED = /(?<![\w./:#,-])\d{4,}(?![\w-]|\/(?!min\b)|\.\d|,\d)/g;
  * Figures in a finding's headline and evidence written without thousands separators (11769 where
  * the rest of the report writes 11,769). What a verify line prints is sqlite3's, so it is left out.
  */
-export function ungroupedNumbers(finding: Finding): string[] {
+export function ungroupedNumbers(finding: Pick<Finding, 'title' | 'evidence'>): string[] {
   return [finding.title, ...finding.evidence.map((line) => line.replace(/verify: .*$/, ''))].flatMap((text) =>
     [...text.matchAll(UNGROUPED)].map((m) => m[0]),
   );
