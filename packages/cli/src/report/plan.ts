@@ -130,15 +130,21 @@ const STEPS: readonly StepRule[] = [
       const revisions = numbers(f, 'revisions');
       const shares = numbers(f, 'shares');
       const prefixes = strings(f, 'prefixes');
+      // Retained revisions, not a rate: whether the writer still writes, only two snapshots tell
+      // (the write-storm step says so when they do).
       return {
-        title: 'Stop the write storm',
+        title: keys[0]
+          ? `Find the writer of ${keys[0]}`
+          : prefixes[0]
+            ? `Find the writers under /registry/${prefixes[0]}/`
+            : 'Find the writer of the hottest key',
         why: sentence([
           keys[0]
             ? `${keys[0]} holds ${plural(revisions[0] ?? 0, 'revision')} (${formatPercent(shares[0] ?? 0)} of the ` +
               `${formatCount(num(f, 'retainedRows'))} retained rows)`
             : `/registry/${prefixes[0]}/ holds most of the ${plural(num(f, 'historyRows'), 'history row')}`,
-          'history grows as fast as the writer writes, and while it runs compaction and VACUUM are undone ' +
-            'within minutes: find and fix the writer first',
+          'how fast it is written now, two snapshots tell (dqlite-analyze compare); while a writer runs, history ' +
+            'grows as fast as it writes and compaction and VACUUM are undone within minutes: find and fix it first',
         ]),
       };
     },

@@ -33,7 +33,7 @@ describe('upgrade plan', () => {
       ['Back up every node', []],
       ['Remove webhooks that call a Service that is gone', ['abandoned-webhook']],
       ['Give the controller the permissions it lacks', ['rbac-gap']],
-      ['Stop the write storm', ['write-hot-spot']],
+      ['Find the writer of the hottest key', ['write-hot-spot']],
       ['Let compaction catch up', ['compaction-backlog']],
       ['Shrink the file once, online', ['fragmentation']],
       ['Upgrade one node at a time', []],
@@ -122,6 +122,20 @@ describe('upgrade plan', () => {
     expect(why(0)).not.toMatch(/to remove/);
     expect(why(0)).toMatch(/^1,200 gap-\* rows, all above the compact revision/);
     expect(why(200)).toMatch(/^200 gap-\* rows at or below the compact revision to remove, 1,000 more once/);
+  });
+
+  it('calls retained revisions no storm: without two snapshots nothing says the writer still writes', () => {
+    const hot = finding('write-hot-spot', 'critical', {
+      keys: ['/registry/leases/kube-system/kube-controller-manager'],
+      revisions: [10_501],
+      shares: [0.994],
+      retainedRows: 10_563,
+    });
+    const step = buildPlan([hot]).steps[1]!;
+    expect(step.findings).toEqual(['write-hot-spot']);
+    expect(`${step.title}: ${step.why}`).not.toMatch(/storm/);
+    expect(step.title).toBe('Find the writer of /registry/leases/kube-system/kube-controller-manager');
+    expect(step.why).toMatch(/dqlite-analyze compare/);
   });
 
   it('names the writer to stop from the write-storm finding', () => {
