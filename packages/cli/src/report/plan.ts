@@ -188,7 +188,13 @@ const STEPS: readonly StepRule[] = [
         secrets
           ? `${plural(num(secrets, 'plaintextHistoryRows'), 'stored row')} of encrypted Secrets still holding plaintext`
           : '',
-        ipam && secrets ? 'neither goes away on its own' : 'it does not go away on its own',
+        // The leaked-ipam finding says when the controllers' garbage collection waits for the rbac-gap fix.
+        ipam?.data.waitsForRbac === true
+          ? 'calico-kube-controllers can release the addresses itself once it has its permissions (the rbac-gap ' +
+            `step), the remediation what is left${secrets ? '; the Secret rows do not go away on their own' : ''}`
+          : ipam && secrets
+            ? 'neither goes away on its own'
+            : 'it does not go away on its own',
       ]),
     }),
   },

@@ -138,6 +138,26 @@ describe('upgrade plan', () => {
     expect(step.why).toMatch(/dqlite-analyze compare/);
   });
 
+  it('does not say the IPAM leak stays when the finding says the RBAC fix lets Calico free it', () => {
+    const ipam = finding('leaked-ipam', 'warning', {
+      leakedAllocations: 30,
+      leakedHandles: 35,
+      waitsForRbac: true,
+    });
+    const secrets = finding('plaintext-secrets', 'warning', { plaintextHistoryRows: 1 });
+    const step = (fs: Finding[]) => buildPlan(fs).steps.find((s) => s.findings.includes('leaked-ipam'))!;
+    expect(step([ipam, secrets]).why).not.toMatch(/neither goes away/);
+    expect(step([ipam, secrets]).why).toMatch(/rbac-gap/);
+    expect(step([ipam, secrets]).why).toMatch(/the Secret rows do not go away on their own/);
+    expect(step([ipam]).why).not.toMatch(/does not go away/);
+    const stays = finding('leaked-ipam', 'warning', {
+      leakedAllocations: 30,
+      leakedHandles: 30,
+      waitsForRbac: false,
+    });
+    expect(step([stays]).why).toMatch(/it does not go away on its own/);
+  });
+
   it('names the writer to stop from the write-storm finding', () => {
     const storm: Finding = {
       ...finding('write-storm', 'warning'),
