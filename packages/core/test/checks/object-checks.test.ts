@@ -140,7 +140,7 @@ describe('RBAC gaps, judged against the Calico release that runs', () => {
       'missing: list, watch on pods (API group core), used by the node controller',
     );
     expect(f!.evidence.at(-1)).toBe(
-      'verify: microk8s kubectl auth can-i list pods --as=system:serviceaccount:kube-system:calico-kube-controllers -A',
+      'verify: microk8s kubectl auth can-i list pods --as=system:serviceaccount:kube-system:calico-kube-controllers -A  # prints no',
     );
     // The applied role is v3.29's, verbatim: what the release ships, each verb once.
     const [role] = appliedYaml(f!.remediation);
