@@ -72,6 +72,12 @@ const STEPS: readonly StepRule[] = [
       const all = num(f, 'orphanedWebhooks');
       const open = all - failClosed;
       const names = strings(f, 'configurations').join(', ');
+      // Only the configurations holding a fail-closed orphan are the ones that reject requests.
+      const closedNames = Array.isArray(f?.data.failClosedConfigurations)
+        ? ` of ${strings(f, 'failClosedConfigurations').join(', ')}`
+        : f?.data.failClosedConfigurations === null
+          ? ''
+          : ` of ${names}`;
       return {
         title:
           failClosed > 0
@@ -79,7 +85,7 @@ const STEPS: readonly StepRule[] = [
             : 'Remove webhooks that call a Service that is gone',
         why: sentence([
           failClosed > 0
-            ? `${plural(failClosed, 'fail-closed webhook')} (failurePolicy Fail) of ${names} call${failClosed === 1 ? 's' : ''} a Service ` +
+            ? `${plural(failClosed, 'fail-closed webhook')} (failurePolicy Fail)${closedNames} call${failClosed === 1 ? 's' : ''} a Service ` +
               'that is gone, so every matching request is rejected and the controllers that retry add writes'
             : '',
           open > 0

@@ -67,6 +67,18 @@ describe('upgrade plan', () => {
     );
   });
 
+  it('names as fail-closed only the configurations whose orphaned webhooks fail closed', () => {
+    const step = buildPlan([
+      finding('abandoned-webhook', 'critical', {
+        orphanedWebhooks: 2,
+        failClosed: 1,
+        configurations: ['evil', 'ok-name'],
+        failClosedConfigurations: ['evil'],
+      }),
+    ]).steps[1]!;
+    expect(step.why).toMatch(/^1 fail-closed webhook \(failurePolicy Fail\) of evil calls a Service/);
+  });
+
   it('prints no step, and no words, for a finding that was not raised', () => {
     const plan = buildPlan([
       finding('leader-election-churn', 'critical', {

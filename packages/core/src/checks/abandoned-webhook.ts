@@ -86,6 +86,12 @@ export const abandonedWebhookCheck: Check = {
           orphanedWebhooks: orphaned,
           configurations: configurations.map((c) => c.configuration),
           failClosed: summary.orphanedFailClosed,
+          // Which configurations the fail-closed ones are in, from the examples; null when the scan
+          // kept only the first orphans (the plan then names none rather than the wrong ones).
+          failClosedConfigurations:
+            examples.length >= orphaned
+              ? [...new Set(examples.filter(isFailClosed).map((w) => w.configuration))]
+              : null,
         },
       },
     ];

@@ -295,6 +295,17 @@ describe('abandoned webhooks', () => {
     );
     expect(f!.remediation).not.toContain('delete');
   });
+
+  it('names the configurations whose orphaned webhooks fail closed apart from the others', () => {
+    const closed = { configuration: 'closed', key: '/registry/validatingwebhookconfigurations/closed' };
+    const a = withWebhooks(analysis(), [
+      webhook({ ...closed, failurePolicy: 'Fail', webhooksInConfiguration: 1 }),
+      webhook({ webhooksInConfiguration: 1 }),
+    ]);
+    const [f] = abandonedWebhookCheck.run(a);
+    expect(f!.data).toMatchObject({ failClosed: 1, configurations: ['closed', 'mixed'] });
+    expect(f!.data.failClosedConfigurations).toEqual(['closed']);
+  });
 });
 
 const ipam = (over: Partial<IpamSummary>): Analysis => {
