@@ -12,15 +12,18 @@ import { join } from 'node:path';
 import { type Analysis, analyze } from '@dqlite-analyzer/core';
 import { stopAllNodes } from '@dqlite-analyzer/test-support/dqlite-node';
 import {
+  planNumbersNotInFindings,
   printsNotInData,
   runVerify,
   sqliteVerifies,
   unbackedHeadlineNumbers,
+  ungroupedNumbers,
   unstatedVerifies,
 } from '@dqlite-analyzer/test-support/findings-agree';
 import { writeFixtureSnapshot } from '@dqlite-analyzer/test-support/fixture-snapshots';
 import { pastedCommands, pasteProblems } from '@dqlite-analyzer/test-support/paste';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildPlan } from '../packages/cli/src/report/plan.js';
 import { shellQuote } from '../packages/core/src/checks/shell.js';
 import { SCENARIOS } from '../packages/core/test/checks/scenarios.js';
 
@@ -94,6 +97,12 @@ describe.each(SCENARIOS.map((s) => s.name))('the %s fixture', (name) => {
     }
   });
 
+  it('every figure of a headline and its evidence has its thousands separators', () => {
+    for (const f of analyses.get(name)!.findings) {
+      expect({ id: f.id, ungrouped: ungroupedNumbers(f) }).toEqual({ id: f.id, ungrouped: [] });
+    }
+  });
+
   it('every sqlite3 verify line prints, on the kept copy, the figures it states, and they are the data', async () => {
     const analysis = analyses.get(name)!;
     const copy = analysis.databases.find((d) => d.name === analysis.kine?.database)?.copyPath;
@@ -111,6 +120,18 @@ describe.each(SCENARIOS.map((s) => s.name))('the %s fixture', (name) => {
       }
     }
     expect(await readdir(cwd)).toEqual([]);
+  });
+
+  it('every number in an upgrade-plan step is one its findings print', () => {
+    const findings = analyses.get(name)!.findings;
+    for (const step of buildPlan(findings).steps) {
+      const own = findings.filter((f) => step.findings.includes(f.id));
+      expect({ step: step.title, why: step.why, unbacked: planNumbersNotInFindings(step.why, own) }).toEqual({
+        step: step.title,
+        why: step.why,
+        unbacked: [],
+      });
+    }
   });
 
   it('every remediation block and verify command pastes into bash running only what it names', () => {

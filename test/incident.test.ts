@@ -76,6 +76,8 @@ describe('the incident on a real snapshot', () => {
       releaseLine: 'v3.29',
       controllers: ['node'],
       grantedNothing: false,
+      // The incident's ClusterRoleBinding binds the role: the remediation adds no binding.
+      roleBound: true,
       missing: ['/pods:list,watch'],
       missingVerbs: 2,
     });
@@ -149,6 +151,19 @@ describe('the incident on a real snapshot', () => {
     const compactKeys = await one<number>("SELECT COUNT(*) FROM kine WHERE name = 'compact_rev_key'");
     expect([gaps, compactKeys]).toEqual([INCIDENT.gapRows, 2]);
     expect(finding('kine-bookkeeping').data).toMatchObject({ gapRows: gaps, compactRevKeyRows: compactKeys });
+  });
+
+  it('kine bookkeeping: a DELETE of gap rows is offered only for those at or below the compact revision', async () => {
+    // What the remediation's DELETE would remove, counted by sqlite3 on the same snapshot.
+    const deletable = await one<number>(
+      "SELECT COUNT(*) FROM kine WHERE name LIKE 'gap-%' AND id <= (SELECT MAX(prev_revision) FROM kine WHERE name = 'compact_rev_key')",
+    );
+    const f = finding('kine-bookkeeping');
+    expect(f.data).toMatchObject({ gapRowsCompacted: deletable });
+    const deletes = f.remediation
+      .split('\n')
+      .filter((line) => !line.startsWith('#') && line.includes('DELETE FROM kine'));
+    expect({ deletable, deletes: deletes.length }).toEqual({ deletable, deletes: deletable > 0 ? 1 : 0 });
   });
 
   it('plaintext Secrets: the old_value left by the first encrypted write, counted by sqlite3', async () => {

@@ -123,12 +123,14 @@ describe('analyze() on a snapshot written by a real dqlite node', () => {
         payload: object.payloadBytes,
         unused: object.unusedBytes,
         entries: object.entries,
+        leafEntries: object.leafEntries,
       }).toEqual({
         name: theirs.name,
         pages: theirs.pages,
         payload: theirs.payload,
         unused: theirs.unused,
-        entries: theirs.leafEntries,
+        entries: theirs.entries,
+        leafEntries: theirs.leafEntries,
       });
     }
   });
@@ -164,6 +166,7 @@ describe('analyze() on a snapshot written by a real dqlite node', () => {
       historyBytes: kine.historyBytes,
       deletedKeys: kine.deletedKeys,
       compactRevKeyRows: kine.compactRevKeyRows,
+      gapRowsCompacted: kine.gapRowsCompacted,
     }).toEqual(cli);
     // Five disjoint kinds of row make up the table.
     expect(kine.liveKeys + kine.deletedKeys + kine.historyRows + kine.gapRows + kine.compactRevKeyRows).toBe(
@@ -246,4 +249,6 @@ const KINE_SQL = `
          (SELECT count(*) FROM rows WHERE id < latest) AS historyRows,
          (SELECT coalesce(sum(bytes), 0) FROM rows WHERE id < latest) AS historyBytes,
          (SELECT count(*) FROM rows WHERE id = latest AND deleted = 1) AS deletedKeys,
-         (SELECT count(*) FROM kine WHERE name = 'compact_rev_key') AS compactRevKeyRows`;
+         (SELECT count(*) FROM kine WHERE name = 'compact_rev_key') AS compactRevKeyRows,
+         (SELECT count(*) FROM kine WHERE name LIKE 'gap-%'
+            AND id <= (SELECT max(prev_revision) FROM kine WHERE name = 'compact_rev_key')) AS gapRowsCompacted`;

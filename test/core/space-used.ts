@@ -13,6 +13,8 @@ export interface SpaceUsed {
   pages: number;
   payload: number;
   unused: number;
+  /** "Number of entries": rows of a table (its leaf cells), every cell of an index (leaf and interior). */
+  entries: number;
   leafEntries: number;
 }
 
@@ -31,7 +33,9 @@ export async function readSpaceUsed(mainPath: string, scratch: string): Promise<
     return await sqlite<SpaceUsed>(
       loaded,
       'SELECT name, int_pages + leaf_pages + ovfl_pages AS pages, payload, ' +
-        'int_unused + leaf_unused + ovfl_unused AS unused, leaf_entries AS leafEntries FROM space_used',
+        'int_unused + leaf_unused + ovfl_unused AS unused, ' +
+        // What its report prints as "Number of entries": an index's every cell, a table's rows (spaceanal.tcl).
+        'CASE WHEN is_index THEN nentry ELSE leaf_entries END AS entries, leaf_entries AS leafEntries FROM space_used',
     );
   } finally {
     await rm(dir, { recursive: true, force: true });

@@ -199,6 +199,11 @@ export interface KineAnalysis extends KineRevisions {
    * (DatabaseAnalysis.freePageShare), what the `fragmentation` finding and etcd's alert judge.
    */
   fileToLiveRatio: number | null;
+  /**
+   * gap-* rows at or below the compact revision: the ones a DELETE may remove now (k8s-dqlite >= 1.3.5
+   * removes them in compaction, canonical/k8s-dqlite#313). The others wait for compaction to pass them.
+   */
+  gapRowsCompacted: number;
 }
 
 /** One side of a comparison: where the snapshot came from and its revisions. */

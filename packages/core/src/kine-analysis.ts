@@ -48,7 +48,11 @@ export function analyzeKine(
       label,
     ),
   );
-  const revisions = { ...scanned, sequence: readSequence(db) };
+  const revisions = {
+    ...scanned,
+    sequence: readSequence(db),
+    gapRowsCompacted: guard(() => readGapRowsCompacted(db, scanned.compactRevision), label),
+  };
   const scan = timed(timings, 'objects', () => guard(() => scanObjects(db), label));
   return {
     kine: {
@@ -61,6 +65,16 @@ export function analyzeKine(
     hotKeys,
     ...scan,
   };
+}
+
+// gap-* rows at or below the compact revision, through the name index ('.' follows '-'): the rows the
+// kine-bookkeeping finding's DELETE removes.
+function readGapRowsCompacted(db: SqliteDatabase, compactRevision: number | null): number {
+  if (compactRevision === null) return 0;
+  const row = db
+    .prepare("SELECT count(*) AS n FROM kine WHERE name >= 'gap-' AND name < 'gap.' AND id <= ?")
+    .get(compactRevision) as { n: number };
+  return Number(row.n);
 }
 
 // Highest id ever issued: AUTOINCREMENT keeps it in sqlite_sequence.

@@ -67,7 +67,7 @@ describe('an Analysis of 200,000 orphaned webhooks (5,000 configurations of 40)'
     const finding = analysis.findings.find((f) => f.id === 'abandoned-webhook')!;
     expect(finding.data.orphanedWebhooks).toBe(200_000);
     expect(finding.data.configurationsTotal).toBe(5000);
-    expect(finding.evidence.at(-1)).toBe('… and 399951 more evidence lines (the first 50 are shown)');
+    expect(finding.evidence.at(-1)).toBe('… and 399,951 more evidence lines (the first 50 are shown)');
     // ~0.5 MB where it was ~100 MB.
     expect(jsonText(analysis).length).toBeLessThan(2 * 1024 * 1024);
   }, 60_000);

@@ -104,7 +104,7 @@ describe('an analysis of keys of 20,000 and 100,000 characters', () => {
     expect(line!.startsWith(`${cutMiddle(hot)}: 1,200 revisions (`)).toBe(true);
     expect(
       line!.endsWith(
-        ' MiB, kine ids 11..1210; verify: none, the key is longer than any Kubernetes key could be and is kept cut in the middle',
+        ' MiB, kine ids 11..1,210; verify: none, the key is longer than any Kubernetes key could be and is kept cut in the middle',
       ),
     ).toBe(true);
     expect(finding.data.keys).toEqual([cutMiddle(hot)]);

@@ -67,3 +67,31 @@ export function printsNotInData(finding: Finding, verify: SqliteVerify): string[
   const values = new Set(Object.values(finding.data).flatMap(numbersOf).map(String));
   return verify.prints.filter((p) => p !== 'none' && !values.has(p));
 }
+
+/**
+ * Numbers in an upgrade-plan step's words that none of its findings prints (headline or evidence):
+ * the plan retells the findings, so a count of its own is one they do not back.
+ */
+export function planNumbersNotInFindings(why: string, findings: readonly Finding[]): string[] {
+  const printed = new Set(
+    findings
+      .flatMap((f) => [f.title, ...f.evidence])
+      .flatMap((text) => [...text.matchAll(NUMBER)].map((m) => m[0])),
+  );
+  // The plan's own policy words, not figures of this cluster.
+  const policy = why.replace(/every 5 minutes/g, '');
+  return [...policy.matchAll(NUMBER)].map((m) => m[0]).filter((token) => !printed.has(token));
+}
+
+// Four or more digits standing alone, ungrouped: a count or revision written without its separators.
+const UNGROUPED = /(?<![\w./:#,-])\d{4,}(?![\w-]|\/(?!min\b)|\.\d|,\d)/g;
+
+/**
+ * Figures in a finding's headline and evidence written without thousands separators (11769 where
+ * the rest of the report writes 11,769). What a verify line prints is sqlite3's, so it is left out.
+ */
+export function ungroupedNumbers(finding: Pick<Finding, 'title' | 'evidence'>): string[] {
+  return [finding.title, ...finding.evidence.map((line) => line.replace(/verify: .*$/, ''))].flatMap((text) =>
+    [...text.matchAll(UNGROUPED)].map((m) => m[0]),
+  );
+}

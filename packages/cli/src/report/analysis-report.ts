@@ -74,8 +74,10 @@ function buildSnapshotSection(analysis: Analysis, options: ReportOptions): Secti
     });
   }
   if (raft) {
-    const config = raft.configurationIndex === null ? '' : `, configuration index ${raft.configurationIndex}`;
-    facts.push({ label: 'Raft', value: `term ${raft.term ?? '?'}, index ${raft.index ?? '?'}${config}` });
+    const config =
+      raft.configurationIndex === null ? '' : `, configuration index ${formatCount(raft.configurationIndex)}`;
+    const index = raft.index === null ? '?' : formatCount(raft.index);
+    facts.push({ label: 'Raft', value: `term ${raft.term ?? '?'}, index ${index}${config}` });
     if (raft.timestamp !== null) {
       facts.push({
         label: 'Taken at',

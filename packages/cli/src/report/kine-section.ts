@@ -26,8 +26,11 @@ export function buildKineSection(analysis: Analysis, top: number): Section | nul
     {
       label: 'Rows',
       value:
+        // The five kinds a row is exactly one of (core kine/revisions.ts), so they add up: a delete
+        // event superseded by a newer row is history; a deleted key counts once, by its latest row (a tombstone).
         `${formatCount(kine.rows)}: ${formatCount(kine.liveKeys)} live keys, ${formatCount(kine.historyRows)} history, ` +
-        `${formatCount(kine.tombstones)} tombstones, ${formatCount(kine.gapRows)} gap`,
+        `${formatCount(kine.deletedKeys)} deleted keys, ${formatCount(kine.gapRows)} gap, ` +
+        `${formatCount(kine.compactRevKeyRows)} compact_rev_key`,
     },
     {
       label: 'Backlog',

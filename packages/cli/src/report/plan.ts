@@ -37,6 +37,33 @@ const numbers = (f: Finding | undefined, key: string): number[] => {
 };
 const sentence = (parts: readonly string[]) => parts.filter(Boolean).join('; ');
 
+// Only the addresses are all of gone pods: a leaked handle may be one no allocation refers to, which
+// names no pod (the leaked-ipam finding counts the two apart).
+const leftIpam = (f: Finding): string => {
+  const addresses = num(f, 'leakedAllocations');
+  const handles = num(f, 'leakedHandles');
+  return [
+    addresses > 0
+      ? `${plural(addresses, 'Calico IPAM address', 'Calico IPAM addresses')} held for pods that are gone`
+      : '',
+    handles > 0 ? `${plural(handles, 'leaked Calico IPAM handle')}` : '',
+  ]
+    .filter(Boolean)
+    .join(' and ');
+};
+
+// Only gap rows at or below the compact revision can be deleted (kine-bookkeeping's remediation).
+const gapRowsLeft = (f: Finding): string => {
+  const all = num(f, 'gapRows');
+  const compacted = num(f, 'gapRowsCompacted');
+  if (compacted === 0)
+    return `${plural(all, 'gap-* row')}, all above the compact revision: compaction has to pass them first`;
+  return (
+    `${plural(compacted, 'gap-* row')} at or below the compact revision to remove` +
+    (all > compacted ? `, ${formatCount(all - compacted)} more once compaction passes them` : '')
+  );
+};
+
 const STEPS: readonly StepRule[] = [
   {
     ids: ['abandoned-webhook'],
@@ -84,9 +111,16 @@ const STEPS: readonly StepRule[] = [
     ids: ['rbac-gap'],
     build: ({ 'rbac-gap': f }) => ({
       title: `Give ${String(f?.data.controller ?? 'the controller')} the permissions it lacks`,
+      // Granted nothing (no binding, or only bindings to missing roles), it misses every permission,
+      // not the "0" its missingVerbs count says; the remediation then binds the role as well.
       why:
-        `it is missing ${plural(num(f, 'missingVerbs'), 'permission')} (see the rbac-gap finding), so it fails ` +
-        'quietly and retries; the corrected ClusterRole is in the remediation',
+        f?.data.grantedNothing === true
+          ? `it is granted nothing (see the rbac-gap finding), so every request it makes is refused and retried; ` +
+            (f.data.roleBound === false
+              ? 'the ClusterRole and its ClusterRoleBinding are in the remediation'
+              : 'the ClusterRole is in the remediation')
+          : `it is missing ${plural(num(f, 'missingVerbs'), 'permission')} (see the rbac-gap finding), so it fails ` +
+            'quietly and retries; the corrected ClusterRole is in the remediation',
     }),
   },
   {
@@ -130,7 +164,7 @@ const STEPS: readonly StepRule[] = [
         backlog
           ? `${plural(num(backlog, 'historyRows'), 'superseded revision')} (${formatBytes(num(backlog, 'historyBytes'))}) wait for compaction`
           : '',
-        books && num(books, 'gapRows') > 0 ? `${plural(num(books, 'gapRows'), 'gap-* row')} to remove` : '',
+        books && num(books, 'gapRows') > 0 ? gapRowsLeft(books) : '',
         books && num(books, 'compactRevKeyRows') > 1
           ? `${formatCount(num(books, 'compactRevKeyRows'))} compact_rev_key rows (a restart of k8s-dqlite cleans them up)`
           : '',
@@ -144,12 +178,9 @@ const STEPS: readonly StepRule[] = [
     build: ({ 'leaked-ipam': ipam, 'plaintext-secrets': secrets }) => ({
       title: 'Clean up what was left behind',
       why: sentence([
-        ipam
-          ? `${plural(num(ipam, 'leakedAllocations'), 'Calico IPAM address', 'Calico IPAM addresses')} and ` +
-            `${plural(num(ipam, 'leakedHandles'), 'handle')} held for pods that are gone`
-          : '',
+        ipam ? leftIpam(ipam) : '',
         secrets
-          ? `${plural(num(secrets, 'plaintextHistoryRows'), 'plaintext Secret revision')} in the history`
+          ? `${plural(num(secrets, 'plaintextHistoryRows'), 'stored row')} of encrypted Secrets still holding plaintext`
           : '',
         ipam && secrets ? 'neither goes away on its own' : 'it does not go away on its own',
       ]),

@@ -79,8 +79,49 @@ describe('upgrade plan', () => {
     expect(text).not.toMatch(/write storm|plaintext|Secret|webhook|VACUUM/);
     expect(text).toContain('Lease kube-system/kube-scheduler changed holder 4,499 times');
     expect(text).toContain(
-      '838 Calico IPAM addresses and 0 handles held for pods that are gone; it does not go away on its own',
+      '838 Calico IPAM addresses held for pods that are gone; it does not go away on its own',
     );
+  });
+
+  it('says of the leaked IPAM handles only what the finding says: handles with no address name no pod', () => {
+    const data = {
+      leakedAllocations: 30,
+      leakedHandles: 35,
+      handlesWithPodMissing: 30,
+      handlesWithoutAllocation: 5,
+    };
+    const step = buildPlan([finding('leaked-ipam', 'warning', data)]).steps[1]!;
+    expect(step.findings).toEqual(['leaked-ipam']);
+    // Whatever count the step ties to "pods that are gone" is one the finding ties to them.
+    const tied = [
+      ...step.why.matchAll(
+        /([\d,]+) [\w ]*?(?:addresses|handles?)(?: and [\d,]+ [\w ]*?handles?)? held for pods that are gone/g,
+      ),
+    ];
+    expect(tied.length).toBeGreaterThan(0);
+    for (const m of tied) {
+      for (const count of m[0].match(/[\d,]+/g)!) {
+        expect([data.leakedAllocations, data.handlesWithPodMissing].map(String)).toContain(count);
+      }
+    }
+    expect(step.why).toContain(`${data.leakedHandles} leaked`);
+  });
+
+  it('says a controller granted nothing lacks every permission, and binds the role only when unbound', () => {
+    const why = (data: Record<string, FindingValue>) =>
+      buildPlan([finding('rbac-gap', 'critical', { missingVerbs: 0, grantedNothing: true, ...data })])
+        .steps[1]!.why;
+    expect(why({ roleBound: false })).toMatch(/granted nothing.*ClusterRole and its ClusterRoleBinding/);
+    expect(why({ roleBound: true })).toMatch(/granted nothing.*the ClusterRole is in the remediation/);
+    for (const roleBound of [true, false]) expect(why({ roleBound })).not.toMatch(/missing 0/);
+  });
+
+  it('offers to remove only the gap rows at or below the compact revision', () => {
+    const why = (gapRowsCompacted: number) =>
+      buildPlan([finding('kine-bookkeeping', 'warning', { gapRows: 1200, gapRowsCompacted })]).steps[1]!.why;
+    expect(why(0)).not.toMatch(/to remove/);
+    expect(why(0)).toMatch(/^1,200 gap-\* rows, all above the compact revision/);
+    expect(why(200)).toMatch(/^200 gap-\* rows at or below the compact revision to remove, 1,000 more once/);
   });
 
   it('names the writer to stop from the write-storm finding', () => {

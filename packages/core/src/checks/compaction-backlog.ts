@@ -35,7 +35,7 @@ export const compactionBacklogCheck: Check = {
         evidence: [
           `history rows ${n(kine.historyRows)}, ${formatBytes(kine.historyBytes)}; live keys ${n(kine.liveKeys)}, ${formatBytes(kine.liveBytes)} ` +
             `(history / live = ${Number.isFinite(historyToLive) ? historyToLive.toFixed(1) : 'no live data'})`,
-          `current revision ${kine.currentRevision}, compact revision ${kine.compactRevision ?? 'none (never compacted)'}, ` +
+          `current revision ${n(kine.currentRevision)}, compact revision ${kine.compactRevision === null ? 'none (never compacted)' : n(kine.compactRevision)}, ` +
             `${plural(kine.revisionsSinceCompaction, 'revision')} since`,
           `tombstones ${n(kine.tombstones)}, of which ${n(kine.deletedKeys)} ${kine.deletedKeys === 1 ? 'is' : 'are'} the latest row of a deleted key`,
           ...top.map(

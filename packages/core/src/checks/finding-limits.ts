@@ -1,4 +1,5 @@
 import type { Finding } from '../analysis-types.js';
+import { formatCount } from './format.js';
 
 /**
  * Evidence lines kept per finding, and entries per list in its data: a finding is read by a person
@@ -19,7 +20,9 @@ const bounded = new WeakSet<string[]>();
 export function boundedEvidence(count: number, line: (index: number) => string): string[] {
   const lines = Array.from({ length: Math.min(count, LIST_LIMIT) }, (_, i) => line(i));
   if (count > LIST_LIMIT)
-    lines.push(`… and ${count - LIST_LIMIT} more evidence lines (the first ${LIST_LIMIT} are shown)`);
+    lines.push(
+      `… and ${formatCount(count - LIST_LIMIT)} more evidence lines (the first ${LIST_LIMIT} are shown)`,
+    );
   bounded.add(lines);
   return lines;
 }

@@ -31,7 +31,7 @@ export const fragmentationCheck: Check = {
         severity: 'warning',
         title: `Database "${db.name}" is ${formatPercent(db.freePageShare)} free pages: ${formatBytes(db.fileBytes)} on disk, ${formatBytes(inUseBytes)} in use`,
         evidence: [
-          `page_size ${db.pageSize}, page_count ${db.pageCount}, freelist_count ${db.freelistCount}; ` +
+          `page_size ${n(db.pageSize)}, page_count ${n(db.pageCount)}, freelist_count ${n(db.freelistCount)}; ` +
             sqliteVerify(kineCopy(analysis), 'PRAGMA page_count; PRAGMA freelist_count', [
               db.pageCount,
               db.freelistCount,

@@ -64,7 +64,7 @@ export const leaderElectionChurnCheck: Check = {
             `${l.namespace}/${l.name}: leaseTransitions ${n(l.leaseTransitions ?? 0)}, holder ${l.holderIdentity ?? '(none)'}, ` +
             `renewTime ${l.renewTime ?? '(none)'}, leaseDurationSeconds ${l.leaseDurationSeconds ?? '(unset)'}, ` +
             `created ${l.createdAt ?? '(unknown)'}${rate === null ? '' : ` (${rate.toFixed(1)} per day)`}; ` +
-            `${plural(l.retainedRevisions, 'revision')} retained at ${l.key} (latest kine id ${l.revision})`
+            `${plural(l.retainedRevisions, 'revision')} retained at ${l.key} (latest kine id ${n(l.revision)})`
           );
         }),
         remediation: [

@@ -30,6 +30,7 @@ export const leakedIpamCheck: Check = {
     const [calicoGap] = controllerGaps(analysis);
     const controller = analysis.objects?.controllers.find((c) => c.controller === 'calico-kube-controllers');
     const run = controller?.deployed ? calicoRun(analysis, controller) : null;
+    const noIpamCommands = run !== null && calicoLineBelow(run, 18);
     const kubeconfig =
       d.name === 'microk8s'
         ? '/var/snap/microk8s/current/credentials/client.config'
@@ -44,8 +45,13 @@ export const leakedIpamCheck: Check = {
             ? `${plural(ipam.leakedAllocations, 'Calico IPAM address', 'Calico IPAM addresses')} ${
                 ipam.leakedAllocations === 1 ? 'is' : 'are'
               } held for pods that no longer exist (${n(ipam.leakedHandles)} of ${plural(ipam.podHandles, 'pod handle')} leaked)`
-            : `${n(ipam.leakedHandles)} of ${plural(ipam.podHandles, 'Calico pod IPAM handle')} belong to pods that no longer exist` +
-              ` (${plural(ipam.leakedAllocations, 'address', 'addresses')} held)`,
+            : ipam.handlesWithoutAllocation === 0
+              ? `${n(ipam.leakedHandles)} of ${plural(ipam.podHandles, 'Calico pod IPAM handle')} belong to pods that no longer exist` +
+                ` (${plural(ipam.leakedAllocations, 'address', 'addresses')} held)`
+              : // A handle no block allocation refers to names no pod: it is leaked, but not "of a gone pod".
+                `${n(ipam.leakedHandles)} of ${plural(ipam.podHandles, 'Calico pod IPAM handle')} are leaked ` +
+                `(${n(ipam.handlesWithPodMissing)} of pods that no longer exist, ${n(ipam.handlesWithoutAllocation)} with no address; ` +
+                `${plural(ipam.leakedAllocations, 'address', 'addresses')} held)`,
         evidence: [
           `IPAMHandles ${n(ipam.handles)} (pod handles ${n(ipam.podHandles)}); leaked ${n(ipam.leakedHandles)}: ` +
             `${n(ipam.handlesWithPodMissing)} whose pod is gone, ${n(ipam.handlesWithoutAllocation)} that no block allocation refers to`,
@@ -84,7 +90,7 @@ export const leakedIpamCheck: Check = {
           ...(run?.version
             ? [
                 `# Use a calicoctl of exactly the Calico version the cluster runs: ${run.version} (${run.versionSource}).`,
-                ...(calicoLineBelow(run, 18)
+                ...(noIpamCommands
                   ? [
                       `# Calico ${run.version}'s calicoctl has neither of the two commands below (they came with v3.18):`,
                       '# upgrade Calico first; from v3.20 its kube-controllers free these addresses by themselves.',
@@ -98,12 +104,18 @@ export const leakedIpamCheck: Check = {
           '# `ipam check` and `ipam release --from-report` exist since Calico v3.18 (projectcalico/calicoctl#2247);',
           '# releasing handles with the Kubernetes datastore needs the fix of projectcalico/calico#6650 (2022-09);',
           '# release refuses a report made by another calicoctl version or against an older cluster state.',
-          `export DATASTORE_TYPE=kubernetes KUBECONFIG=${kubeconfig}`,
-          '# Pause IPAM changes (new pods wait for networking until unlock):',
-          'calicoctl datastore migrate lock',
-          'calicoctl ipam check --show-problem-ips -o report.json',
-          'calicoctl ipam release --from-report=report.json',
-          'calicoctl datastore migrate unlock',
+          // Below v3.18 the commands stay comments: the cluster's own calicoctl has none of them.
+          ...(noIpamCommands
+            ? ['# Once Calico runs v3.20 or later, release what is left with that version’s calicoctl:']
+            : []),
+          ...[
+            `export DATASTORE_TYPE=kubernetes KUBECONFIG=${kubeconfig}`,
+            '# Pause IPAM changes (new pods wait for networking until unlock):',
+            'calicoctl datastore migrate lock',
+            'calicoctl ipam check --show-problem-ips -o report.json',
+            'calicoctl ipam release --from-report=report.json',
+            'calicoctl datastore migrate unlock',
+          ].map((line) => (noIpamCommands && !line.startsWith('#') ? `#   ${line}` : line)),
         ].join('\n'),
         data: {
           handles: ipam.handles,

@@ -12,7 +12,7 @@ const VERIFY_SQL =
   `AND substr(CAST(value AS BLOB), 1, 8) = ${ENC} GROUP BY name) ` +
   `SELECT count(*) FROM kine AS k JOIN e ON e.name = k.name WHERE k.id <= e.last AND (${plain('k.value')} OR ${plain('k.old_value')})`;
 
-/** 10. Secret revisions kept in plaintext although newer revisions of the same Secret are encrypted. */
+/** 10. Rows of Secrets encrypted at rest that still hold plaintext (an older revision, or an old_value). */
 export const plaintextSecretsCheck: Check = {
   id: 'plaintext-secrets',
   run(analysis: Analysis): Finding[] {
@@ -23,11 +23,16 @@ export const plaintextSecretsCheck: Check = {
       {
         id: 'plaintext-secrets',
         severity: 'warning',
-        title: `${plural(secrets.plaintextHistoryRows, 'Secret revision')} in history ${secrets.plaintextHistoryRows === 1 ? 'is' : 'are'} plaintext although newer ones are encrypted`,
+        // Not "in history": the row is often the Secret's latest, encrypted in value with the
+        // plaintext in old_value, which compaction never removes (canonical/microk8s#2532).
+        title:
+          `${plural(secrets.plaintextHistoryRows, 'stored row')} of ${plural(secrets.plaintextHistoryKeys, 'encrypted Secret')} ` +
+          `still ${secrets.plaintextHistoryRows === 1 ? 'holds' : 'hold'} plaintext in value or old_value`,
         evidence: [
           `${plural(secrets.keysWithEncryption, 'Secret')} ${secrets.keysWithEncryption === 1 ? 'has' : 'have'} at least one revision encrypted at rest (value starts with k8s:enc:)`,
           `${plural(secrets.plaintextHistoryRows, 'row')} of ${n(secrets.plaintextHistoryKeys)} of those Secrets, at or before their newest ` +
-            `encrypted revision, hold plaintext in value or old_value: ${formatBytes(secrets.plaintextHistoryBytes)} (counted, never decoded)`,
+            `encrypted revision, ${secrets.plaintextHistoryRows === 1 ? 'holds' : 'hold'} plaintext in value or old_value: ` +
+            `${formatBytes(secrets.plaintextHistoryBytes)} (counted, never decoded)`,
           `latest revisions: ${n(secrets.liveEncrypted)} encrypted, ${n(secrets.livePlaintext)} not encrypted, of ${plural(secrets.liveKeys, 'Secret')}`,
           'old_value keeps the previous value after each update, so the first encrypted write still carries the plaintext (canonical/microk8s#2532)',
           `plaintext rows: ${sqliteVerify(kineCopy(analysis), VERIFY_SQL, [secrets.plaintextHistoryRows])}`,

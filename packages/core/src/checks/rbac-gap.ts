@@ -6,6 +6,7 @@ import type { ControllerRbac } from '../scan/index.js';
 import { type CalicoNeed, type CalicoRun, calicoRun } from './calico-requirements.js';
 import type { Check } from './check.js';
 import { distributionOf } from './commands.js';
+import { formatCount } from './format.js';
 import { shellQuote } from './shell.js';
 
 const CONTROLLER = 'calico-kube-controllers';
@@ -163,7 +164,8 @@ export const rbacGapCheck: Check = {
             ? `bound ClusterRoles: ${rbac.bindings.map((b) => `${b.clusterRole} (via ${b.key})`).join(', ')}`
             : `no ClusterRoleBinding names ServiceAccount ${serviceAccount} as a subject`,
           ...rbac.roles.map(
-            (r) => `ClusterRole ${r.name} (${r.key}, revision ${r.revision}) has ${r.rules.length} rules`,
+            (r) =>
+              `ClusterRole ${r.name} (${r.key}, revision ${formatCount(r.revision)}) has ${r.rules.length} rules`,
           ),
           ...rbac.missingRoles.map((name) => `a binding names ClusterRole ${name}, which does not exist`),
           ...gap.missing.map(
@@ -179,9 +181,10 @@ export const rbacGapCheck: Check = {
         remediation: [
           `# Keep the current role:`,
           `${d.kubectl} get clusterrole ${shellQuote(CONTROLLER)} -o yaml > ${shellQuote(`${CONTROLLER}.clusterrole.bak.yaml`)}`,
-          run.release
-            ? `# Apply the ClusterRole of Calico ${run.release.line} (${run.release.source}), stored rules beyond it kept:`
-            : '# Apply the corrected ClusterRole (stored rules kept, missing verbs added):',
+          (run.release
+            ? `# Apply the ClusterRole of Calico ${run.release.line} (${run.release.source}), stored rules beyond it kept`
+            : '# Apply the corrected ClusterRole (stored rules kept, missing verbs added)') +
+            (rbac.expectedRoleBound ? ':' : `, and bind it to ServiceAccount ${serviceAccount}:`),
           `${d.kubectl} apply -f - <<'EOF'`,
           correctedClusterRole(gap).trimEnd(),
           'EOF',
@@ -195,6 +198,8 @@ export const rbacGapCheck: Check = {
           releaseLine: run.release?.line ?? null,
           controllers: run.controllers,
           grantedNothing: gap.grantedNothing,
+          // The remediation adds the ClusterRoleBinding only when the role is not bound yet.
+          roleBound: rbac.expectedRoleBound,
           missing: gap.missing.map((n) => `${n.apiGroup}/${n.resource}:${n.verbs.join(',')}`),
           missingVerbs: count,
         },

@@ -48,7 +48,7 @@ export const snapshotLockWindowCheck: Check = {
           `after VACUUM: ${describe(afterVacuum)}`,
           `after compaction of the ${plural(analysis.kine?.historyRows ?? 0, 'history row')} and VACUUM: ${describe(afterCompactionAndVacuum)}`,
           tuning
-            ? `a snapshot is taken every ${tuning.snapshotThreshold} raft entries (tuning ${tuning.source})`
+            ? `a snapshot is taken every ${plural(tuning.snapshotThreshold, 'raft entry', 'raft entries')} (tuning ${tuning.source})`
             : 'a snapshot is taken every 512 raft entries by default (k8s-dqlite tuning.yaml threshold)',
         ],
         remediation: [

@@ -89,7 +89,7 @@ export const writeHotSpotCheck: Check = {
           ...keys.map(
             (k) =>
               `${k.key}: ${plural(k.revisions, 'revision')} (${formatPercent(k.share)} of retained rows), ${formatBytes(k.bytes)}, ` +
-              `kine ids ${k.oldestRevision}..${k.latestRevision}${k.deleted ? ', latest row is a tombstone' : ''}; ` +
+              `kine ids ${n(k.oldestRevision)}..${n(k.latestRevision)}${k.deleted ? ', latest row is a tombstone' : ''}; ` +
               keyVerify(copy, k.key, k.revisions),
           ),
           ...prefixes.map(

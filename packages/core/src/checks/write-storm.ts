@@ -4,6 +4,7 @@ import { isDns1123Label, isValidObjectName } from '../k8s/names.js';
 import { isCut } from '../long-strings.js';
 import { type Check, kineCopy } from './check.js';
 import { distributionOf } from './commands.js';
+import { formatCount, plural } from './format.js';
 import {
   CUT_KEY_VERIFY,
   notAValidName,
@@ -121,7 +122,8 @@ export function stormWriters(writes: Comparison): StormWriter[] {
     .sort((a, b) => rank(a) - rank(b) || b.perMinute - a.perMinute || a.key.localeCompare(b.key));
 }
 
-const rate = (perMinute: number) => `${perMinute >= 10 ? Math.round(perMinute) : perMinute.toFixed(1)}/min`;
+const rate = (perMinute: number) =>
+  `${perMinute >= 10 ? formatCount(Math.round(perMinute)) : perMinute.toFixed(1)}/min`;
 
 function label(w: StormWriter): string {
   if (w.kind === 'resource') return `/registry/${w.key}/ (all keys)`;
@@ -202,16 +204,16 @@ export const writeStormCheck: Check = {
           ? 'critical'
           : 'warning',
         title:
-          `${label(top)}${where} is written ${rate(top.perMinute)} (${top.revisions} revisions in ${interval})` +
+          `${label(top)}${where} is written ${rate(top.perMinute)} (${plural(top.revisions, 'revision')} in ${interval})` +
           (top.writer ? `, by ${top.writer}` : ''),
         evidence: [
           ...writers.map(
             (w) =>
-              `${label(w)}: ${w.revisions} revisions in ${interval} = ${rate(w.perMinute)}, threshold ${w.threshold}/min` +
+              `${label(w)}: ${plural(w.revisions, 'revision')} in ${interval} = ${rate(w.perMinute)}, threshold ${formatCount(w.threshold)}/min` +
               `${w.writer ? `; written by ${w.writer}` : ''}; ${verifyLine(copy, w, since)}`,
           ),
-          `all writes: ${writes.revisionsWritten} revisions (kine's revision counter ${since} → ${writes.newer.currentRevision})` +
-            `, ${writes.retainedRows} still attributed to a key, ${writes.compactedRevisions} compacted in between`,
+          `all writes: ${plural(writes.revisionsWritten, 'revision')} (kine's revision counter ${formatCount(since)} → ${formatCount(writes.newer.currentRevision)})` +
+            `, ${formatCount(writes.retainedRows)} still attributed to a key, ${formatCount(writes.compactedRevisions)} compacted in between`,
           `interval: ${writes.intervalNote}`,
         ],
         remediation: [

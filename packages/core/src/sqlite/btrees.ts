@@ -6,8 +6,15 @@ export interface BtreeUsage {
   type: 'table' | 'index';
   /** The table an index belongs to (its own name for a table). */
   table: string;
-  /** Entries (cells) on the b-tree's leaf pages: rows of a table, entries of an index. */
+  /**
+   * sqlite3_analyzer's "Number of entries": the rows of a table (its leaf cells), every entry of an
+   * index. An index b-tree keeps entries on its interior pages too (each once, not as a copy of a
+   * leaf's, https://www.sqlite.org/fileformat.html#b_tree_pages), so its leaf cells alone fall short
+   * of the table's rows by about its leaf page count.
+   */
   entries: number;
+  /** Cells on the leaf pages alone (what packs into the leaves a VACUUM writes). */
+  leafEntries: number;
   pages: number;
   leafPages: number;
   interiorPages: number;
@@ -66,6 +73,7 @@ function btreeUsageFromRows(schemaRows: readonly unknown[], usageRows: readonly 
         type: entry?.type === 'index' ? 'index' : 'table',
         table: entry?.tbl ?? row.name,
         entries: 0,
+        leafEntries: 0,
         pages: 0,
         leafPages: 0,
         interiorPages: 0,
@@ -82,11 +90,15 @@ function btreeUsageFromRows(schemaRows: readonly unknown[], usageRows: readonly 
     object.unusedBytes += row.unused;
     object.maxPayloadBytes = Math.max(object.maxPayloadBytes, row.maxPayload ?? 0);
     if (row.pagetype === 'leaf') {
-      object.entries += row.cells;
+      object.leafEntries += row.cells;
       object.leafPages += row.pages;
       object.leafUnusedBytes += row.unused;
     } else if (row.pagetype === 'internal') object.interiorPages += row.pages;
     else if (row.pagetype === 'overflow') object.overflowPages += row.pages;
+    // A table's interior cells are rowid dividers, an index's are entries.
+    if (row.pagetype === 'leaf' || (row.pagetype === 'internal' && object.type === 'index')) {
+      object.entries += row.cells;
+    }
   }
   // ORDER BY pages DESC, name (SQLite compares names byte by byte).
   return [...usage.values()].sort(

@@ -26,16 +26,16 @@ export function estimateVacuumedBytes(objects: BtreeUsage[], pageSize: number): 
   let pages = 0;
   for (const object of objects) {
     const leafCellBytes = object.leafPages * (pageSize - LEAF_HEADER_BYTES) - object.leafUnusedBytes;
-    if (object.entries === 0 || object.leafPages === 0) {
+    if (object.leafEntries === 0 || object.leafPages === 0) {
       pages += 1; // an empty b-tree keeps its root page
       continue;
     }
     const usable = pageSize - LEAF_HEADER_BYTES;
-    const cellBytes = leafCellBytes / object.entries; // includes each cell's 2-byte pointer
+    const cellBytes = leafCellBytes / object.leafEntries; // includes each cell's 2-byte pointer
     // Cells of one size fill floor(usable / size) a page; mixed sizes leave about half a cell free.
-    const uniform = object.maxPayloadBytes <= UNIFORM_SPREAD * (object.payloadBytes / object.entries);
+    const uniform = object.maxPayloadBytes <= UNIFORM_SPREAD * (object.payloadBytes / object.leafEntries);
     const leaves = uniform
-      ? Math.ceil(object.entries / Math.max(1, Math.floor(usable / cellBytes)))
+      ? Math.ceil(object.leafEntries / Math.max(1, Math.floor(usable / cellBytes)))
       : Math.ceil(leafCellBytes / Math.max(cellBytes, usable - cellBytes / 2));
     const interior = leaves > 1 ? Math.ceil((object.interiorPages * leaves) / object.leafPages) : 0;
     pages += leaves + interior + object.overflowPages;

@@ -54,6 +54,7 @@ export function kine(over: Partial<KineAnalysis> = {}): KineAnalysis {
     revisionsSinceCompaction: 1000,
     sequence: 50_000,
     fileToLiveRatio: 1.4,
+    gapRowsCompacted: 0,
     ...over,
   };
 }

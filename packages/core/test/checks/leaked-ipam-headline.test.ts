@@ -2,8 +2,9 @@ import { writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { bytesValue, writeIpam } from '@dqlite-analyzer/test-support/incident';
-import { namespaceObject, pod } from '@dqlite-analyzer/test-support/k8s-values';
+import { CALICO_CLUSTERS, CALICO_V3_13 } from '@dqlite-analyzer/test-support/calico-clusters';
+import { bytesValue, jsonValue, writeIpam } from '@dqlite-analyzer/test-support/incident';
+import { ipamHandle, namespaceObject, pod, podHandleId } from '@dqlite-analyzer/test-support/k8s-values';
 import { afterAll, describe, expect, it } from 'vitest';
 import { analyze } from '../../src/analyze.js';
 import { kineDb } from '../kine/kine-db.js';
@@ -66,5 +67,50 @@ describe('leaked-ipam headline', () => {
     expect(f.title).toBe(
       '21 Calico IPAM addresses are held for pods that no longer exist (0 of 0 pod handles leaked)',
     );
+  });
+
+  it('says of which pods the leaked handles are: a handle no block allocation refers to names no pod', async () => {
+    const gone = 21;
+    const unallocated = 4;
+    const a = await analyse((h) => {
+      h.create('/registry/namespaces/default', bytesValue(namespaceObject('default')));
+      h.create('/registry/pods/default/live', bytesValue(pod('default', 'live')));
+      writeIpam(h, 'node-1', [
+        { handleId: podHandleId(1), namespace: 'default', pod: 'live' },
+        ...Array.from({ length: gone }, (_, i) => ({
+          handleId: podHandleId(100 + i),
+          namespace: 'default',
+          pod: `gone-${i}`,
+        })),
+      ]);
+      for (let i = 0; i < unallocated; i++) {
+        const id = podHandleId(200 + i);
+        h.create(
+          `/registry/crd.projectcalico.org/ipamhandles/${id}`,
+          jsonValue(ipamHandle(id, '10.1.0.0/28')),
+        );
+      }
+    });
+    const f = a.findings.find((x) => x.id === 'leaked-ipam')!;
+    expect(f.data).toMatchObject({ leakedHandles: gone + unallocated, handlesWithPodMissing: gone });
+    // The count the headline puts next to "pods that no longer exist" is the handles of gone pods.
+    const claimed =
+      /([\d,]+)(?: of [\d,]+ Calico pod IPAM handles belong to| of)? pods that no longer exist/.exec(f.title);
+    expect({ title: f.title, claimed: claimed?.[1] }).toEqual({ title: f.title, claimed: String(gone) });
+    expect(f.title).toContain(`${unallocated} with no address`);
+  });
+});
+
+describe('leaked-ipam remediation', () => {
+  it('runs no calicoctl command the cluster’s own calicoctl lacks (ipam check and release came with v3.18)', async () => {
+    const cluster = CALICO_CLUSTERS.find((c) => c.name === 'calico-v3.13-incident')!;
+    const a = await analyse(cluster.write);
+    const f = a.findings.find((x) => x.id === 'leaked-ipam')!;
+    const [, minor] = CALICO_V3_13.version.slice(1).split('.').map(Number);
+    expect(minor).toBeLessThan(18);
+    const run = f.remediation.split('\n').filter((line) => !line.startsWith('#'));
+    expect(run.filter((line) => /^calicoctl (ipam|datastore)/.test(line))).toEqual([]);
+    // What to do is still said: upgrade Calico, whose controllers then free the addresses.
+    expect(f.remediation).toMatch(/upgrade Calico/);
   });
 });

@@ -355,7 +355,7 @@ describe('write hot spot', () => {
 describe('runChecks', () => {
   it('orders findings by severity and writes Canonical Kubernetes paths for its data directory', () => {
     const a = analysis({
-      kine: kine({ gapRows: 3, historyRows: 60_000, historyBytes: 4e7 }),
+      kine: kine({ gapRows: 3, gapRowsCompacted: 3, historyRows: 60_000, historyBytes: 4e7 }),
       leases: [lease('kube-scheduler', 5000)],
     });
     a.source.path = '/var/snap/k8s/common/var/lib/k8s-dqlite';
@@ -390,7 +390,7 @@ describe('runChecks on a crafted snapshot', () => {
     // Figures count everything; lists show the first LIST_LIMIT (50) and say how many more.
     expect(f!.data.orphanedWebhooks).toBe(200_000);
     expect(f!.evidence).toHaveLength(51);
-    expect(f!.evidence.at(-1)).toBe('… and 399951 more evidence lines (the first 50 are shown)');
+    expect(f!.evidence.at(-1)).toBe('… and 399,951 more evidence lines (the first 50 are shown)');
     expect(f!.data.configurations).toHaveLength(50);
     expect(f!.data.configurationsTotal).toBe(5_000);
     expect(JSON.stringify(f!.evidence).length).toBeLessThan(64 * 1024);

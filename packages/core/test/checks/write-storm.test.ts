@@ -1,3 +1,4 @@
+import { ungroupedNumbers } from '@dqlite-analyzer/test-support/findings-agree';
 import { describe, expect, it } from 'vitest';
 import { ANALYSIS_SCHEMA_VERSION, type Comparison } from '../../src/analysis-types.js';
 import {
@@ -95,6 +96,16 @@ describe('write-storm', () => {
     expect(finding!.evidence[0]).toContain(
       `verify: sqlite3 -readonly DIR/k8s.db "SELECT count(*) FROM kine WHERE id > 5000 AND name = '${status}'"  # prints 60 (with --keep-copies DIR)`,
     );
+  });
+
+  it('writes its counts, rates and revisions with thousands separators, as the rest of the report does', () => {
+    const status = '/registry/crd.projectcalico.org/kubecontrollersconfigurations/default';
+    const storm = 20_255;
+    const [finding] = run(writes([...HEALTHY, key(status, storm)]));
+    expect(finding!.data).toMatchObject({ revisions: storm });
+    expect(ungroupedNumbers(finding!)).toEqual([]);
+    expect(finding!.title).toContain(`${storm.toLocaleString('en-US')} revisions`);
+    expect(finding!.title).toContain(`${Math.round((storm * 60) / INTERVAL).toLocaleString('en-US')}/min`);
   });
 
   it('judges a Lease against leader election’s rate, not a status object’s', () => {
