@@ -86,7 +86,12 @@ describe('the incident on a real snapshot', () => {
 
   it('webhooks: the orphaned one is deleted, the healthy one left alone', () => {
     const f = finding('abandoned-webhook');
-    expect(f.data).toEqual({ orphanedWebhooks: 1, configurations: ['old-injector'], failClosed: 1 });
+    expect(f.data).toEqual({
+      orphanedWebhooks: 1,
+      configurations: ['old-injector'],
+      failClosed: 1,
+      failClosedConfigurations: ['old-injector'],
+    });
     expect(f.remediation.split('\n')).toContain(
       'microk8s kubectl delete mutatingwebhookconfiguration old-injector',
     );

@@ -50,10 +50,10 @@ export function sqliteVerifies(finding: Finding): SqliteVerify[] {
   });
 }
 
-/** `verify:` lines that name sqlite3 but do not say what they print. */
+/** `verify:` lines (sqlite3 or kubectl) that do not say what they print; `verify: none, …` runs nothing. */
 export function unstatedVerifies(finding: Finding): string[] {
   return finding.evidence.filter(
-    (line) => line.includes('verify: sqlite3') && !/ {2}# prints .+$/.test(line),
+    (line) => line.includes('verify: ') && !line.includes('verify: none') && !/ {2}# prints .+$/.test(line),
   );
 }
 

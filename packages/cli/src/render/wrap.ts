@@ -129,9 +129,14 @@ export function shellWords(command: string): string[] {
 
 const PLAIN_COMMENT = /^(\s*)# \S/;
 
+// A comment line ending a sentence or introducing what follows ends its paragraph: joined to the
+// next, two remarks read as one ("... since when: "x" is not a valid name").
+const PARAGRAPH_END = /[.:!?]$/;
+
 /**
  * A comment paragraph written for a wider screen: when one of its lines is too long, join the run of
- * plain `# text` lines (same indent; not `#   indented` examples) so it wraps as one paragraph.
+ * plain `# text` lines (same indent; not `#   indented` examples; up to a line ending a sentence) so
+ * it wraps as one paragraph.
  */
 function reflowComments(lines: string[], width: number): string[] {
   const out: string[] = [];
@@ -142,7 +147,12 @@ function reflowComments(lines: string[], width: number): string[] {
       continue;
     }
     let end = i + 1;
-    while (end < lines.length && PLAIN_COMMENT.exec(lines[end]!)?.[1] === indent) end++;
+    while (
+      end < lines.length &&
+      !PARAGRAPH_END.test(lines[end - 1]!) &&
+      PLAIN_COMMENT.exec(lines[end]!)?.[1] === indent
+    )
+      end++;
     const run = lines.slice(i, end);
     if (run.some((line) => widthOf(line) > width)) {
       const text = run.map((line) => line.slice(indent.length + 2)).join(' ');

@@ -72,6 +72,12 @@ const STEPS: readonly StepRule[] = [
       const all = num(f, 'orphanedWebhooks');
       const open = all - failClosed;
       const names = strings(f, 'configurations').join(', ');
+      // Only the configurations holding a fail-closed orphan are the ones that reject requests.
+      const closedNames = Array.isArray(f?.data.failClosedConfigurations)
+        ? ` of ${strings(f, 'failClosedConfigurations').join(', ')}`
+        : f?.data.failClosedConfigurations === null
+          ? ''
+          : ` of ${names}`;
       return {
         title:
           failClosed > 0
@@ -79,7 +85,7 @@ const STEPS: readonly StepRule[] = [
             : 'Remove webhooks that call a Service that is gone',
         why: sentence([
           failClosed > 0
-            ? `${plural(failClosed, 'fail-closed webhook')} (failurePolicy Fail) of ${names} call${failClosed === 1 ? 's' : ''} a Service ` +
+            ? `${plural(failClosed, 'fail-closed webhook')} (failurePolicy Fail)${closedNames} call${failClosed === 1 ? 's' : ''} a Service ` +
               'that is gone, so every matching request is rejected and the controllers that retry add writes'
             : '',
           open > 0
@@ -130,15 +136,21 @@ const STEPS: readonly StepRule[] = [
       const revisions = numbers(f, 'revisions');
       const shares = numbers(f, 'shares');
       const prefixes = strings(f, 'prefixes');
+      // Retained revisions, not a rate: whether the writer still writes, only two snapshots tell
+      // (the write-storm step says so when they do).
       return {
-        title: 'Stop the write storm',
+        title: keys[0]
+          ? `Find the writer of ${keys[0]}`
+          : prefixes[0]
+            ? `Find the writers under /registry/${prefixes[0]}/`
+            : 'Find the writer of the hottest key',
         why: sentence([
           keys[0]
             ? `${keys[0]} holds ${plural(revisions[0] ?? 0, 'revision')} (${formatPercent(shares[0] ?? 0)} of the ` +
               `${formatCount(num(f, 'retainedRows'))} retained rows)`
             : `/registry/${prefixes[0]}/ holds most of the ${plural(num(f, 'historyRows'), 'history row')}`,
-          'history grows as fast as the writer writes, and while it runs compaction and VACUUM are undone ' +
-            'within minutes: find and fix the writer first',
+          'how fast it is written now, two snapshots tell (dqlite-analyze compare); while a writer runs, history ' +
+            'grows as fast as it writes and compaction and VACUUM are undone within minutes: find and fix it first',
         ]),
       };
     },
@@ -182,7 +194,13 @@ const STEPS: readonly StepRule[] = [
         secrets
           ? `${plural(num(secrets, 'plaintextHistoryRows'), 'stored row')} of encrypted Secrets still holding plaintext`
           : '',
-        ipam && secrets ? 'neither goes away on its own' : 'it does not go away on its own',
+        // The leaked-ipam finding says when the controllers' garbage collection waits for the rbac-gap fix.
+        ipam?.data.waitsForRbac === true
+          ? 'calico-kube-controllers can release the addresses itself once it has its permissions (the rbac-gap ' +
+            `step), the remediation what is left${secrets ? '; the Secret rows do not go away on their own' : ''}`
+          : ipam && secrets
+            ? 'neither goes away on its own'
+            : 'it does not go away on its own',
       ]),
     }),
   },

@@ -44,6 +44,23 @@ describe('wrapping for 80 columns', () => {
   });
 });
 
+describe('a run of comments', () => {
+  it('reflows each sentence as its own paragraph: a line ending in . or : ends one', () => {
+    // Three comments of one remediation (hostile-names' leader-election-churn): joined, they read
+    // "... since when: "r<F>F" is not ... printed for it. Why leaders lose them".
+    const block = [
+      '# Who holds the leases now, and since when:',
+      '# "r<F>F" is not a valid Lease name, so no command is printed for it.',
+      '# Why leaders lose them (missed renew deadline, "database is locked"):',
+      "sudo journalctl -u snap.microk8s.daemon-kubelite --since -1h | grep -E 'leaderelection'",
+    ].join('\n');
+    const lines = wrapShell(block, 50);
+    for (const start of ['# Who holds', '# "r<F>F" is not', '# Why leaders']) {
+      expect(lines.filter((l) => l.startsWith(start))).toHaveLength(1);
+    }
+  });
+});
+
 describe('a command with a trailing comment', () => {
   it('puts what does not fit of the comment on comment lines, never after a backslash', () => {
     const command = `sqlite3 -readonly DIR/k8s.db "SELECT count(*) FROM kine"  # prints 10500 (with --keep-copies DIR)`;

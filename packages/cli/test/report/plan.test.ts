@@ -33,7 +33,7 @@ describe('upgrade plan', () => {
       ['Back up every node', []],
       ['Remove webhooks that call a Service that is gone', ['abandoned-webhook']],
       ['Give the controller the permissions it lacks', ['rbac-gap']],
-      ['Stop the write storm', ['write-hot-spot']],
+      ['Find the writer of the hottest key', ['write-hot-spot']],
       ['Let compaction catch up', ['compaction-backlog']],
       ['Shrink the file once, online', ['fragmentation']],
       ['Upgrade one node at a time', []],
@@ -65,6 +65,18 @@ describe('upgrade plan', () => {
     expect(fail.why).toMatch(
       /^2 fail-closed webhooks \(failurePolicy Fail\) of a, b call a Service that is gone.*; 1 webhook with failurePolicy Ignore make/,
     );
+  });
+
+  it('names as fail-closed only the configurations whose orphaned webhooks fail closed', () => {
+    const step = buildPlan([
+      finding('abandoned-webhook', 'critical', {
+        orphanedWebhooks: 2,
+        failClosed: 1,
+        configurations: ['evil', 'ok-name'],
+        failClosedConfigurations: ['evil'],
+      }),
+    ]).steps[1]!;
+    expect(step.why).toMatch(/^1 fail-closed webhook \(failurePolicy Fail\) of evil calls a Service/);
   });
 
   it('prints no step, and no words, for a finding that was not raised', () => {
@@ -122,6 +134,40 @@ describe('upgrade plan', () => {
     expect(why(0)).not.toMatch(/to remove/);
     expect(why(0)).toMatch(/^1,200 gap-\* rows, all above the compact revision/);
     expect(why(200)).toMatch(/^200 gap-\* rows at or below the compact revision to remove, 1,000 more once/);
+  });
+
+  it('calls retained revisions no storm: without two snapshots nothing says the writer still writes', () => {
+    const hot = finding('write-hot-spot', 'critical', {
+      keys: ['/registry/leases/kube-system/kube-controller-manager'],
+      revisions: [10_501],
+      shares: [0.994],
+      retainedRows: 10_563,
+    });
+    const step = buildPlan([hot]).steps[1]!;
+    expect(step.findings).toEqual(['write-hot-spot']);
+    expect(`${step.title}: ${step.why}`).not.toMatch(/storm/);
+    expect(step.title).toBe('Find the writer of /registry/leases/kube-system/kube-controller-manager');
+    expect(step.why).toMatch(/dqlite-analyze compare/);
+  });
+
+  it('does not say the IPAM leak stays when the finding says the RBAC fix lets Calico free it', () => {
+    const ipam = finding('leaked-ipam', 'warning', {
+      leakedAllocations: 30,
+      leakedHandles: 35,
+      waitsForRbac: true,
+    });
+    const secrets = finding('plaintext-secrets', 'warning', { plaintextHistoryRows: 1 });
+    const step = (fs: Finding[]) => buildPlan(fs).steps.find((s) => s.findings.includes('leaked-ipam'))!;
+    expect(step([ipam, secrets]).why).not.toMatch(/neither goes away/);
+    expect(step([ipam, secrets]).why).toMatch(/rbac-gap/);
+    expect(step([ipam, secrets]).why).toMatch(/the Secret rows do not go away on their own/);
+    expect(step([ipam]).why).not.toMatch(/does not go away/);
+    const stays = finding('leaked-ipam', 'warning', {
+      leakedAllocations: 30,
+      leakedHandles: 30,
+      waitsForRbac: false,
+    });
+    expect(step([stays]).why).toMatch(/it does not go away on its own/);
   });
 
   it('names the writer to stop from the write-storm finding', () => {

@@ -18,7 +18,8 @@ function serviceVerify(kubectl: string, w: WebhookRecord): string {
   const name = w.service?.name ?? '';
   if (!isDns1123Label(namespace)) return `verify: none, ${notAValidName('namespace', namespace).slice(2)}`;
   if (!isDns1035Label(name)) return `verify: none, ${notAValidName('Service name', name).slice(2)}`;
-  return `verify: ${kubectl} -n ${shellQuote(namespace)} get service ${shellQuote(name)}`;
+  // kubectl's answer for a missing object (its namespace may be gone too): stderr, exit 1.
+  return `verify: ${kubectl} -n ${shellQuote(namespace)} get service ${shellQuote(name)}  # prints Error from server (NotFound): …`;
 }
 
 /** One orphaned webhook in words. */
@@ -85,6 +86,12 @@ export const abandonedWebhookCheck: Check = {
           orphanedWebhooks: orphaned,
           configurations: configurations.map((c) => c.configuration),
           failClosed: summary.orphanedFailClosed,
+          // Which configurations the fail-closed ones are in, from the examples; null when the scan
+          // kept only the first orphans (the plan then names none rather than the wrong ones).
+          failClosedConfigurations:
+            examples.length >= orphaned
+              ? [...new Set(examples.filter(isFailClosed).map((w) => w.configuration))]
+              : null,
         },
       },
     ];

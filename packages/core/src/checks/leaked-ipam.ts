@@ -31,6 +31,8 @@ export const leakedIpamCheck: Check = {
     const controller = analysis.objects?.controllers.find((c) => c.controller === 'calico-kube-controllers');
     const run = controller?.deployed ? calicoRun(analysis, controller) : null;
     const noIpamCommands = run !== null && calicoLineBelow(run, 18);
+    // From v3.20 the controllers free a deleted pod's address themselves, given list/watch on pods.
+    const waitsForRbac = calicoGap !== undefined && run?.version != null && !calicoLineBelow(run, 20);
     const kubeconfig =
       d.name === 'microk8s'
         ? '/var/snap/microk8s/current/credentials/client.config'
@@ -125,6 +127,7 @@ export const leakedIpamCheck: Check = {
           handlesWithoutAllocation: ipam.handlesWithoutAllocation,
           leakedAllocations: ipam.leakedAllocations,
           examples: ipam.examples.map((e) => e.handleId),
+          waitsForRbac,
         },
       },
     ];

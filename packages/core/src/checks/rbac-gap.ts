@@ -174,7 +174,7 @@ export const rbacGapCheck: Check = {
           ),
           ...(first
             ? [
-                `verify: ${d.kubectl} auth can-i ${shellQuote(first.verbs[0]!)} ${shellQuote(`${first.resource}${first.apiGroup ? `.${first.apiGroup}` : ''}`)} ${shellQuote(`--as=system:serviceaccount:${namespace}:${account}`)} -A`,
+                `verify: ${d.kubectl} auth can-i ${shellQuote(first.verbs[0]!)} ${shellQuote(`${first.resource}${first.apiGroup ? `.${first.apiGroup}` : ''}`)} ${shellQuote(`--as=system:serviceaccount:${namespace}:${account}`)} -A  # prints no`,
               ]
             : []),
         ],

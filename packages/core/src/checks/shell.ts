@@ -43,7 +43,7 @@ export function pasteable(text: string): boolean {
 /** The note printed instead of a command whose `what` (e.g. "Lease name") is not valid. */
 export function notAValidName(what: string, value: string): string {
   // JSON escapes every control character, so the note stays one comment line.
-  return `# ${JSON.stringify(value)} is not a valid ${what}, so no command is printed for it`;
+  return `# ${JSON.stringify(value)} is not a valid ${what}, so no command is printed for it.`;
 }
 
 /** The database a verify line runs on: its kept copy (--keep-copies) when there is one. */

@@ -58,7 +58,12 @@ describe('findings on the incident', () => {
 
   it('gives the delete line for the abandoned webhook only', () => {
     const f = finding('abandoned-webhook')!;
-    expect(f.data).toEqual({ orphanedWebhooks: 1, configurations: ['old-injector'], failClosed: 1 });
+    expect(f.data).toEqual({
+      orphanedWebhooks: 1,
+      configurations: ['old-injector'],
+      failClosed: 1,
+      failClosedConfigurations: ['old-injector'],
+    });
     expect(f.remediation).toContain('microk8s kubectl delete mutatingwebhookconfiguration old-injector');
     expect(f.remediation).not.toContain('policy');
   });

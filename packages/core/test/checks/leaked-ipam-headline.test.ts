@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CALICO_CLUSTERS, CALICO_V3_13 } from '@dqlite-analyzer/test-support/calico-clusters';
-import { bytesValue, jsonValue, writeIpam } from '@dqlite-analyzer/test-support/incident';
+import { bytesValue, jsonValue, writeIncident, writeIpam } from '@dqlite-analyzer/test-support/incident';
 import { ipamHandle, namespaceObject, pod, podHandleId } from '@dqlite-analyzer/test-support/k8s-values';
 import { afterAll, describe, expect, it } from 'vitest';
 import { analyze } from '../../src/analyze.js';
@@ -112,5 +112,22 @@ describe('leaked-ipam remediation', () => {
     expect(run.filter((line) => /^calicoctl (ipam|datastore)/.test(line))).toEqual([]);
     // What to do is still said: upgrade Calico, whose controllers then free the addresses.
     expect(f.remediation).toMatch(/upgrade Calico/);
+  });
+});
+
+describe('leaked-ipam data for the plan', () => {
+  // The incident runs Calico v3.29.3 (ClusterInformation and image), whose garbage collector frees the
+  // addresses of deleted pods once it may list and watch them: the rbac-gap finding's fix.
+  it('says the leak waits for the RBAC fix only where the Calico release frees addresses itself', async () => {
+    const incident = await analyse((h) => {
+      writeIncident(h);
+    });
+    const v313 = await analyse(CALICO_CLUSTERS.find((c) => c.name === 'calico-v3.13-incident')!.write);
+    const data = (a: Awaited<ReturnType<typeof analyse>>) =>
+      a.findings.find((f) => f.id === 'leaked-ipam')!.data;
+    expect(incident.findings.map((f) => f.id)).toContain('rbac-gap');
+    expect(data(incident).waitsForRbac).toBe(true);
+    expect(v313.findings.map((f) => f.id)).not.toContain('rbac-gap');
+    expect(data(v313).waitsForRbac).toBe(false);
   });
 });

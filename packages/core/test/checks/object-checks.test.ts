@@ -140,7 +140,7 @@ describe('RBAC gaps, judged against the Calico release that runs', () => {
       'missing: list, watch on pods (API group core), used by the node controller',
     );
     expect(f!.evidence.at(-1)).toBe(
-      'verify: microk8s kubectl auth can-i list pods --as=system:serviceaccount:kube-system:calico-kube-controllers -A',
+      'verify: microk8s kubectl auth can-i list pods --as=system:serviceaccount:kube-system:calico-kube-controllers -A  # prints no',
     );
     // The applied role is v3.29's, verbatim: what the release ships, each verb once.
     const [role] = appliedYaml(f!.remediation);
@@ -294,6 +294,17 @@ describe('abandoned webhooks', () => {
       `microk8s kubectl patch validatingwebhookconfiguration mixed --type=json -p '[{"op":"remove","path":"/webhooks/2"},{"op":"remove","path":"/webhooks/0"}]'`,
     );
     expect(f!.remediation).not.toContain('delete');
+  });
+
+  it('names the configurations whose orphaned webhooks fail closed apart from the others', () => {
+    const closed = { configuration: 'closed', key: '/registry/validatingwebhookconfigurations/closed' };
+    const a = withWebhooks(analysis(), [
+      webhook({ ...closed, failurePolicy: 'Fail', webhooksInConfiguration: 1 }),
+      webhook({ webhooksInConfiguration: 1 }),
+    ]);
+    const [f] = abandonedWebhookCheck.run(a);
+    expect(f!.data).toMatchObject({ failClosed: 1, configurations: ['closed', 'mixed'] });
+    expect(f!.data.failClosedConfigurations).toEqual(['closed']);
   });
 });
 
