@@ -133,6 +133,9 @@ describe('upgrade plan', () => {
       buildPlan([finding('kine-bookkeeping', 'warning', { gapRows: 1200, gapRowsCompacted })]).steps[1]!.why;
     expect(why(0)).not.toMatch(/to remove/);
     expect(why(0)).toMatch(/^1,200 gap-\* rows, all above the compact revision/);
+    // A finding from an analyzer before gapRowsCompacted: no claim either way.
+    const old = buildPlan([finding('kine-bookkeeping', 'warning', { gapRows: 1200 })]).steps[1]!.why;
+    expect(old).toMatch(/^1,200 gap-\* rows \(see the kine-bookkeeping finding\);/);
     expect(why(200)).toMatch(/^200 gap-\* rows at or below the compact revision to remove, 1,000 more once/);
   });
 
