@@ -6,7 +6,7 @@
 // outside and loaded from node_modules: better-sqlite3 (a native addon its `bindings` finds beside
 // itself) and the agent's own server dependencies (etcd3 reads .proto files beside itself; the
 // single executable, scripts/binary/build.ts, bundles those too).
-import { readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -22,9 +22,8 @@ for (const program of ['cli', 'agent']) {
   const external = Object.keys(dependencies).filter(
     (name) => !name.startsWith('@dqlite-analyzer/') && (program === 'agent' || name === 'better-sqlite3'),
   );
-  // Chunk names carry a hash of their content: last build's chunks would stay beside the new ones.
-  rmSync(join(dir, 'dist'), { recursive: true, force: true });
-  await build({
+  const { outputFiles } = await build({
+    write: false,
     entryPoints: [join(dir, 'lib/main.js')],
     outdir: join(dir, 'dist'),
     bundle: true,
@@ -46,4 +45,39 @@ for (const program of ['cli', 'agent']) {
     legalComments: 'linked',
     logLevel: 'warning',
   });
+  replaceChanged(join(dir, 'dist'), outputFiles);
+}
+
+/**
+ * Put the build into `dist` without a moment in which a running program misses a file: a file
+ * whose bytes are unchanged stays (only its time is renewed, for test/bundle-fresh.ts), a changed
+ * one is renamed over the old, and the chunks of the last build that this one has not (their names
+ * carry a hash of their content) go last. `pnpm sample` in the suite (test/quick-start.test.ts)
+ * builds while other tests run the CLI; emptying dist first made them fail to load a chunk.
+ */
+function replaceChanged(dist: string, files: { path: string; contents: Uint8Array }[]): void {
+  mkdirSync(dist, { recursive: true });
+  const now = new Date();
+  for (const file of files) {
+    const old = (() => {
+      try {
+        return readFileSync(file.path);
+      } catch {
+        return undefined;
+      }
+    })();
+    if (old?.equals(file.contents)) {
+      utimesSync(file.path, now, now);
+      continue;
+    }
+    const staged = `${file.path}.${process.pid}.tmp`;
+    // Executable when it starts with #!, as esbuild writes it itself.
+    const script = file.contents[0] === 0x23 && file.contents[1] === 0x21;
+    writeFileSync(staged, file.contents, { mode: script ? 0o755 : 0o644 });
+    renameSync(staged, file.path);
+  }
+  const built = new Set(files.map((file) => file.path));
+  for (const name of readdirSync(dist)) {
+    if (!built.has(join(dist, name))) rmSync(join(dist, name), { recursive: true, force: true });
+  }
 }

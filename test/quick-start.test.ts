@@ -3,7 +3,7 @@
 // the documented command exists afterwards. .ci/run checks the install step of a fresh clone (no
 // "Ignored build scripts" box, no bin that could not be linked); this file checks the rest.
 import { execFile } from 'node:child_process';
-import { copyFile, mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -34,6 +34,16 @@ const pnpm = (args: string[]) => {
   return execPath?.includes('pnpm') ? run(process.execPath, [execPath, ...args]) : run('pnpm', args);
 };
 
+/** Each built file of the two programs with its inode: the same inode is the same file, never replaced. */
+async function distFiles(): Promise<Record<string, number>> {
+  const files: Record<string, number> = {};
+  for (const program of ['cli', 'agent']) {
+    const dist = join(ROOT, 'packages', program, 'dist');
+    for (const name of await readdir(dist)) files[`${program}/${name}`] = (await stat(join(dist, name))).ino;
+  }
+  return files;
+}
+
 describe('the quick start', () => {
   it('is two commands: install and analyse the sample, then the whole suite through .ci/run', async () => {
     const readme = await readFile(join(ROOT, 'README.md'), 'utf8');
@@ -56,7 +66,11 @@ describe('the quick start', () => {
   });
 
   it('pnpm sample analyses the sample and ends in success: the verdict first and last, no failure banner', async () => {
+    const before = await distFiles();
     const result = await pnpm(['sample']);
+    // Its build, from unchanged sources, replaced no file of dist: the other tests run the CLI
+    // meanwhile, and one that emptied dist made them fail to load a chunk (scripts/bundle.ts).
+    expect(await distFiles()).toEqual(before);
     const all = result.stdout + result.stderr;
     expect(all).not.toMatch(FAILURE_BANNER);
     expect(result.code).toBe(0);

@@ -37,6 +37,7 @@ async function copyBackend(node: DqliteNode, dir: string, snapshots: SnapshotFil
 async function analyseJson(path: string): Promise<Analysis> {
   const run = await runCli([path, '--format', 'json']);
   expect(run.stderr).not.toMatch(/DQA_/);
+  expect(run.stdout, `exit ${run.code}, stderr: ${run.stderr}`).not.toBe('');
   return JSON.parse(run.stdout) as Analysis;
 }
 
