@@ -81,7 +81,11 @@ export async function measureDatabase(
       walValidFrames: database.wal?.validFrames ?? 0,
       freeBytes: pages.freelistCount * pages.pageSize,
       freePageShare: pages.pageCount === 0 ? 0 : pages.freelistCount / pages.pageCount,
-      estimatedVacuumedBytes: estimateVacuumedBytes(btrees.result, pages.pageSize),
+      estimatedVacuumedBytes: estimateVacuumedBytes(
+        btrees.result,
+        pages.pageSize,
+        pages.pageCount - Math.min(pages.freelistCount, pages.pageCount),
+      ),
       userVersion: pages.userVersion,
       isKine: schema !== undefined,
       tables,

@@ -21,8 +21,11 @@ const UNIFORM_SPREAD = 1.25;
  * key order with SQLite's bulk-load balancing, which packs leaf pages as full as whole cells
  * allow: a cell never splits across leaves, so the number of cells per page is what counts.
  * Overflow chains are copied as they are; interior pages shrink with the leaves they index.
+ * `pagesInUse` (page count less the freelist) caps it: VACUUM keeps no free page and packs each
+ * b-tree at least as full as inserts leave it. Without the cap, the half-a-cell allowance for
+ * mixed cell sizes put an already-VACUUMed file's estimate above the file itself.
  */
-export function estimateVacuumedBytes(objects: BtreeUsage[], pageSize: number): number {
+export function estimateVacuumedBytes(objects: BtreeUsage[], pageSize: number, pagesInUse: number): number {
   let pages = 0;
   for (const object of objects) {
     const leafCellBytes = object.leafPages * (pageSize - LEAF_HEADER_BYTES) - object.leafUnusedBytes;
@@ -40,5 +43,5 @@ export function estimateVacuumedBytes(objects: BtreeUsage[], pageSize: number): 
     const interior = leaves > 1 ? Math.ceil((object.interiorPages * leaves) / object.leafPages) : 0;
     pages += leaves + interior + object.overflowPages;
   }
-  return Math.max(1, pages) * pageSize;
+  return Math.max(1, Math.min(pages, pagesInUse)) * pageSize;
 }
