@@ -2,7 +2,7 @@ export * from './analysis-types.js';
 export { type AnalyzeOptions, analyze } from './analyze.js';
 export { ANALYSIS_LIST_LIMIT } from './bounded-lists.js';
 export { bundledModuleUrl } from './bundled.js';
-export { formatBytes, formatCount, formatPercent, plural } from './checks/format.js';
+export { formatBytes, formatCount, formatPercent, plural } from './format.js';
 export { CHECKS, type Check, runChecks } from './checks/index.js';
 export { type SnapshotCost, type SnapshotCosts, snapshotCosts } from './checks/lock-window.js';
 export * from './checks/thresholds.js';

@@ -4,7 +4,7 @@ import { isFailClosed, type WebhookRecord } from '../scan/index.js';
 import type { Check } from './check.js';
 import { distributionOf } from './commands.js';
 import { boundedEvidence } from './finding-limits.js';
-import { plural } from './format.js';
+import { plural } from '../format.js';
 import { notAValidName, shellQuote } from './shell.js';
 
 const KUBECTL_KIND: Record<WebhookRecord['kind'], string> = {

@@ -1,5 +1,5 @@
 import type { Finding } from '../analysis-types.js';
-import { formatCount } from './format.js';
+import { formatCount } from '../format.js';
 
 /**
  * Evidence lines kept per finding, and entries per list in its data: a finding is read by a person

@@ -6,7 +6,7 @@ import type { ControllerRbac } from '../scan/index.js';
 import { type CalicoNeed, type CalicoRun, calicoRun } from './calico-requirements.js';
 import type { Check } from './check.js';
 import { distributionOf } from './commands.js';
-import { formatCount } from './format.js';
+import { formatCount } from '../format.js';
 import { shellQuote } from './shell.js';
 
 const CONTROLLER = 'calico-kube-controllers';

@@ -4,7 +4,7 @@ import { isDns1123Label, isDns1123Subdomain, isValidObjectName } from '../k8s/na
 import { isCut } from '../long-strings.js';
 import { type Check, kineCopy } from './check.js';
 import { distributionOf } from './commands.js';
-import { formatBytes, formatPercent, formatCount as n, plural } from './format.js';
+import { formatBytes, formatPercent, formatCount as n, plural } from '../format.js';
 import {
   CUT_KEY_VERIFY,
   notAValidName,

@@ -4,7 +4,7 @@ import { isDns1123Label, isValidObjectName } from '../k8s/names.js';
 import { isCut } from '../long-strings.js';
 import { type Check, kineCopy } from './check.js';
 import { distributionOf } from './commands.js';
-import { formatCount, plural } from './format.js';
+import { formatCount, plural } from '../format.js';
 import {
   CUT_KEY_VERIFY,
   notAValidName,

@@ -7,6 +7,7 @@ import {
   type IntervalSource,
 } from '../analysis-types.js';
 import { AnalyzerError } from '../errors.js';
+import { formatCount } from '../format.js';
 import { type Lineage, lineageOf } from '../raft/snapshot-lineage.js';
 import { type NodeInfo, readDataDir } from '../source/data-dir.js';
 import type { WritesSince } from './writes.js';
@@ -71,13 +72,13 @@ export function intervalBetween(older: ComparedSnapshot, newer: ComparedSnapshot
   }
   const sameDirectory = older.directory === newer.directory;
   const oneNode = lineageOf(older, newer).relation === 'same-node';
-  const sameTerm = older.term !== null && older.term === newer.term;
+  const term = older.term !== null && older.term === newer.term ? older.term : null;
   const unknown = (why: string): Interval => ({
     seconds: null,
     source: null,
     note: `unknown: ${why}; ${INTERVAL_HINT}`,
   });
-  if (oneNode && sameTerm && older.timestampMs !== null && newer.timestampMs !== null) {
+  if (oneNode && term !== null && older.timestampMs !== null && newer.timestampMs !== null) {
     if (newer.timestampMs > older.timestampMs) {
       const seconds = (newer.timestampMs - older.timestampMs) / 1000;
       if (seconds < MIN_INTERVAL_SECONDS) {
@@ -86,13 +87,13 @@ export function intervalBetween(older: ComparedSnapshot, newer: ComparedSnapshot
       return {
         seconds,
         source: 'snapshot-timestamps',
-        note: `snapshot file names of one node (${newer.directory}), term ${newer.term}: monotonic ms ${older.timestampMs} → ${newer.timestampMs}`,
+        note: `snapshot file names of one node (${newer.directory}), term ${formatCount(term)}: ${formatCount(older.timestampMs)} ms → ${formatCount(newer.timestampMs)} ms on its monotonic clock`,
       };
     }
   }
   const why = !oneNode
     ? "the snapshots are not known to be one node's (different directories, no info.yaml naming the same node)"
-    : !sameTerm
+    : term === null
       ? 'the file names carry different terms (or none): the node may have restarted in between'
       : older.timestampMs === null || newer.timestampMs === null
         ? 'a file name carries no monotonic timestamp'

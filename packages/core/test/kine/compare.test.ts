@@ -37,6 +37,14 @@ describe('intervalBetween', () => {
     });
   });
 
+  it('writes the timestamps and the term in its note as the report writes them elsewhere', () => {
+    const older = snapshot({ term: 1204, timestampMs: 3_836_320 });
+    const newer = snapshot({ term: 1204, timestampMs: 3_896_320 });
+    expect(intervalBetween(older, newer).note).toBe(
+      'snapshot file names of one node (/data), term 1,204: 3,836,320 ms → 3,896,320 ms on its monotonic clock',
+    );
+  });
+
   it("falls back to modification times only in the node's own data directory", () => {
     const later = { modifiedAt: '2026-01-01T00:02:00.000Z' };
     const rebooted = intervalBetween(snapshot({}), snapshot({ ...later, timestampMs: 300 }));

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { formatCount } from '../../src/checks/format.js';
+import { formatCount } from '../src/format.js';
 
 describe('formatCount', () => {
   // Integers are grouped by hand (no ICU set-up per run); Intl's en-US formatting is the reference.
