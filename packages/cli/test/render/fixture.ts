@@ -52,7 +52,8 @@ export const COMPARISON: Comparison = {
   },
   intervalSeconds: 60,
   intervalSource: 'snapshot-timestamps',
-  intervalNote: 'snapshot file names of one node (/srv/backend), term 1: 3,836,320 ms → 3,896,320 ms on its monotonic clock',
+  intervalNote:
+    'snapshot file names of one node (/srv/backend), term 1: 3,836,320 ms → 3,896,320 ms on its monotonic clock',
   revisionsWritten: 604,
   retainedRows: 604,
   bookkeepingRows: 0,

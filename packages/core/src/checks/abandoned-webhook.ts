@@ -1,10 +1,10 @@
 import type { Analysis, Finding } from '../analysis-types.js';
+import { plural } from '../format.js';
 import { isDns1035Label, isDns1123Label, isDns1123Subdomain } from '../k8s/names.js';
 import { isFailClosed, type WebhookRecord } from '../scan/index.js';
 import type { Check } from './check.js';
 import { distributionOf } from './commands.js';
 import { boundedEvidence } from './finding-limits.js';
-import { plural } from '../format.js';
 import { notAValidName, shellQuote } from './shell.js';
 
 const KUBECTL_KIND: Record<WebhookRecord['kind'], string> = {

@@ -1,7 +1,7 @@
 import type { Analysis, Finding } from '../analysis-types.js';
+import { formatBytes, formatPercent, formatCount as n, plural } from '../format.js';
 import { type Check, kineCopy } from './check.js';
 import { distributionOf } from './commands.js';
-import { formatBytes, formatPercent, formatCount as n, plural } from '../format.js';
 import { sqliteVerify } from './shell.js';
 
 // k8s-dqlite compacts every 5 minutes up to (current revision − 100), so a healthy table holds the

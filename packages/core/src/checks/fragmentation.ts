@@ -1,7 +1,7 @@
 import type { Analysis, Finding } from '../analysis-types.js';
+import { formatBytes, formatPercent, formatCount as n } from '../format.js';
 import { type Check, kineCopy, kineDatabase } from './check.js';
 import { distributionOf, dqliteShell } from './commands.js';
-import { formatBytes, formatPercent, formatCount as n } from '../format.js';
 import { sqliteVerify } from './shell.js';
 
 // etcd-mixin's etcdDatabaseHighFragmentationRatio (etcd-io/etcd:contrib/mixin/alerts/alerts.libsonnet):

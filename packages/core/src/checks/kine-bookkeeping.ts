@@ -1,7 +1,7 @@
 import type { Analysis, Finding } from '../analysis-types.js';
+import { formatCount as n, plural } from '../format.js';
 import { type Check, kineCopy } from './check.js';
 import { distributionOf, dqliteShell } from './commands.js';
-import { formatCount as n, plural } from '../format.js';
 import { sqliteVerify } from './shell.js';
 
 // Gap rows: k8s-dqlite ≤ 1.5.0 filled missing ids with `gap-<rev>` tombstones; users found 147k

@@ -1,9 +1,9 @@
 import type { Analysis, Finding } from '../analysis-types.js';
+import { formatCount as n, plural } from '../format.js';
 import { isDns1123Label, isDns1123Subdomain } from '../k8s/names.js';
 import type { LeaseRecord } from '../scan/index.js';
 import type { Check } from './check.js';
 import { distributionOf } from './commands.js';
-import { formatCount as n, plural } from '../format.js';
 import { notAValidName, shellQuote } from './shell.js';
 
 // Every control-plane restart or upgrade hands leader-election leases over once, so a cluster that

@@ -1,8 +1,8 @@
 import type { Analysis, Finding } from '../analysis-types.js';
+import { formatBytes, formatCount as n, plural } from '../format.js';
 import { calicoLineBelow, calicoRun } from './calico-requirements.js';
 import type { Check } from './check.js';
 import { distributionOf } from './commands.js';
-import { formatBytes, formatCount as n, plural } from '../format.js';
 import { controllerGaps } from './rbac-gap.js';
 
 // calico-kube-controllers releases an address only after it has looked leaked for 15 minutes

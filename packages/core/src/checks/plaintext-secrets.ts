@@ -1,7 +1,7 @@
 import type { Analysis, Finding } from '../analysis-types.js';
+import { formatBytes, formatCount as n, plural } from '../format.js';
 import { type Check, kineCopy } from './check.js';
 import { distributionOf } from './commands.js';
-import { formatBytes, formatCount as n, plural } from '../format.js';
 import { sqliteVerify } from './shell.js';
 
 const ENC = "CAST('k8s:enc:' AS BLOB)";

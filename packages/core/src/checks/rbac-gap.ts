@@ -1,12 +1,12 @@
 import { createRequire } from 'node:module';
 import type { Analysis, Finding } from '../analysis-types.js';
+import { formatCount } from '../format.js';
 import { missingVerbs, type PolicyRule } from '../k8s/rbac.js';
 import { stringifyPlainYaml, type YamlMap } from '../plain-yaml.js';
 import type { ControllerRbac } from '../scan/index.js';
 import { type CalicoNeed, type CalicoRun, calicoRun } from './calico-requirements.js';
 import type { Check } from './check.js';
 import { distributionOf } from './commands.js';
-import { formatCount } from '../format.js';
 import { shellQuote } from './shell.js';
 
 const CONTROLLER = 'calico-kube-controllers';

@@ -1,7 +1,7 @@
 import type { Analysis, Finding } from '../analysis-types.js';
+import { formatBytes, formatPercent, plural, secondsText } from '../format.js';
 import type { Check } from './check.js';
 import { distributionOf, dqliteShell } from './commands.js';
-import { formatBytes, formatPercent, plural, secondsText } from '../format.js';
 import {
   DISK_WRITE_BYTES_PER_SECOND,
   KINE_RETRY_BUDGET_SECONDS,

@@ -1,10 +1,10 @@
 import type { Analysis, Finding } from '../analysis-types.js';
+import { formatBytes, formatPercent, formatCount as n, plural } from '../format.js';
 import { parseRegistryKey } from '../k8s/keys.js';
 import { isDns1123Label, isDns1123Subdomain, isValidObjectName } from '../k8s/names.js';
 import { isCut } from '../long-strings.js';
 import { type Check, kineCopy } from './check.js';
 import { distributionOf } from './commands.js';
-import { formatBytes, formatPercent, formatCount as n, plural } from '../format.js';
 import {
   CUT_KEY_VERIFY,
   notAValidName,

@@ -1,10 +1,10 @@
 import type { Analysis, Comparison, Finding } from '../analysis-types.js';
+import { formatCount, plural } from '../format.js';
 import { parseRegistryKey } from '../k8s/keys.js';
 import { isDns1123Label, isValidObjectName } from '../k8s/names.js';
 import { isCut } from '../long-strings.js';
 import { type Check, kineCopy } from './check.js';
 import { distributionOf } from './commands.js';
-import { formatCount, plural } from '../format.js';
 import {
   CUT_KEY_VERIFY,
   notAValidName,
