@@ -53,7 +53,10 @@ const ROWS_SQL = `
       ${VALUE_CLASSES.map((name, i) => `WHEN '${name}' THEN ${i}`).join(' ')} END END))
   FROM kine`;
 // Each of max(id) and min(id) alone is one seek down the rowid b-tree; both in one SELECT make
-// SQLite scan a whole index instead (0.02-0.2 s at 315,000 rows, measured).
+// SQLite scan a whole index instead (0.02-0.2 s at 315,000 rows, measured). The compact revision is
+// the largest of the compact_rev_key rows, as k8s-dqlite reads it (revisionIntervalSQL in
+// canonical/k8s-dqlite:pkg/backend/sqlite/driver.go); a second such row is a known bug it removes,
+// keeping that one, when it starts (compactStart in pkg/backend/internal/backend/backend.go).
 const TOTALS_SQL = `
   SELECT coalesce((SELECT max(id) FROM kine), 0) AS currentRevision,
          coalesce((SELECT min(id) FROM kine), 0) AS lowestRevision,
