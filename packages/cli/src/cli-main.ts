@@ -104,7 +104,7 @@ async function report(error: unknown): Promise<void> {
       `${hints ? hints.errorLine(error) : `dqlite-analyze: ${error.code}: ${error.message}`}\n`,
     );
     process.exitCode = EXIT_FOR_KIND[errorKind(error.code)];
-  } else if (outOfDescriptors(error)) {
+  } else if (isOpenFileLimit(error)) {
     // Out of file descriptors anywhere, loading a module too (here or in the analysis child): this
     // machine's limit, not a bug.
     const message = error instanceof Error ? error.message : String(error);
@@ -123,7 +123,3 @@ async function report(error: unknown): Promise<void> {
   }
 }
 
-// EMFILE (ulimit -n) or ENFILE (the system's limit), by errno or, from the analysis child, by message.
-function outOfDescriptors(error: unknown): boolean {
-  return isOpenFileLimit(error) || (error instanceof Error && /^(EMFILE|ENFILE): /.test(error.message));
-}

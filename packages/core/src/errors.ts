@@ -100,19 +100,30 @@ export class AnalyzerError extends Error {
   }
 }
 
+/**
+ * EMFILE (this process's limit, ulimit -n) or ENFILE (the system's) when `cause` is one, by its
+ * errno; or by its message, which is all that is left of an errno from the analysis child
+ * ("EMFILE: too many open files, …") and all a thread that could not start says (Node's
+ * ERR_WORKER_INIT_FAILED, "Worker initialization failure: EMFILE").
+ */
+function openFileLimitCode(cause: unknown): 'EMFILE' | 'ENFILE' | undefined {
+  const code = (cause as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'EMFILE' || code === 'ENFILE') return code;
+  const message = cause instanceof Error ? cause.message : '';
+  const found =
+    /^(EMFILE|ENFILE): /.exec(message) ??
+    (code === 'ERR_WORKER_INIT_FAILED' ? /\b(EMFILE|ENFILE)$/.exec(message) : null);
+  return (found?.[1] as 'EMFILE' | 'ENFILE' | undefined) ?? undefined;
+}
+
 /** Whether `cause` is EMFILE (this process's limit, ulimit -n) or ENFILE (the system's). */
 export function isOpenFileLimit(cause: unknown): boolean {
-  const code = (cause as NodeJS.ErrnoException | undefined)?.code;
-  return code === 'EMFILE' || code === 'ENFILE';
+  return openFileLimitCode(cause) !== undefined;
 }
 
 /** What `doing` ("cannot open a file for the private copy") failed on: a limit of this machine, not a bug. */
 export function openFileLimitError(doing: string, cause: unknown): AnalyzerError {
-  // From the analysis child an errno may come in the message only ("EMFILE: too many open files, …").
-  const code =
-    (cause as NodeJS.ErrnoException | undefined)?.code ??
-    /^(EMFILE|ENFILE)\b/.exec(cause instanceof Error ? cause.message : '')?.[1] ??
-    'EMFILE';
+  const code = openFileLimitCode(cause) ?? 'EMFILE';
   const whose = code === 'ENFILE' ? "the system's" : "this process's (ulimit -n)";
   return new AnalyzerError(
     'DQA_OPEN_FILE_LIMIT',

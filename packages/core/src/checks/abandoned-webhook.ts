@@ -18,8 +18,11 @@ function serviceVerify(kubectl: string, w: WebhookRecord): string {
   const name = w.service?.name ?? '';
   if (!isDns1123Label(namespace)) return `verify: none, ${notAValidName('namespace', namespace).slice(2)}`;
   if (!isDns1035Label(name)) return `verify: none, ${notAValidName('Service name', name).slice(2)}`;
-  // kubectl's answer for a missing object (its namespace may be gone too): stderr, exit 1.
-  return `verify: ${kubectl} -n ${shellQuote(namespace)} get service ${shellQuote(name)}  # prints Error from server (NotFound): …`;
+  // kubectl's answer for a missing object (its namespace may be gone too), on stderr with exit 1:
+  // "Error from server (%s): %s" with the reason (kubernetes/kubectl:pkg/cmd/util/helpers.go), the
+  // message NewNotFound's `%s %q not found` (kubernetes/apimachinery:pkg/api/errors/errors.go).
+  // Both name parts are valid names here, so the comment holds them as they are.
+  return `verify: ${kubectl} -n ${shellQuote(namespace)} get service ${shellQuote(name)}  # prints Error from server (NotFound): services "${name}" not found`;
 }
 
 /** One orphaned webhook in words. */

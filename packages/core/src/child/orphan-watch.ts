@@ -87,5 +87,9 @@ function watchOnThread(parentPid: number, tempDir: string, prefix: string): void
     eval: true,
     workerData: { parentPid, tempDir, prefix, intervalMs: ORPHAN_CHECK_MS },
   });
+  // A thread that cannot start (EMFILE under ulimit -n: Node's ERR_WORKER_INIT_FAILED) is an
+  // 'error' event: unheard, it ended the child as an internal error. The analysis meets the same
+  // limit on its own path and fails with DQA_OPEN_FILE_LIMIT; the watch only guards a SIGKILL.
+  worker.once('error', () => {});
   worker.unref();
 }

@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { bundledModuleUrl } from '../bundled.js';
+import { isOpenFileLimit, openFileLimitError } from '../errors.js';
 import { COPY_PRAGMAS } from './open.js';
 
 /** What one query returned on the side thread, and how long it took there. */
@@ -45,12 +46,13 @@ const WORKER_CODE = `
 })();
 `;
 
-// In the single executable the driver is a bundled module, not a file (docs/binary.md).
-const driverUrl = () =>
-  (
-    bundledModuleUrl('better-sqlite3.mjs') ??
-    pathToFileURL(createRequire(import.meta.url).resolve('better-sqlite3'))
-  ).href;
+// In the single executable the driver is a bundled module, not a file (docs/binary.md). Resolved
+// when this module loads, beside the others: resolving opens package.json files, which under a
+// low ulimit -n failed as "Cannot find module 'better-sqlite3'" when the thread was started.
+const DRIVER_URL = (
+  bundledModuleUrl('better-sqlite3.mjs') ??
+  pathToFileURL(createRequire(import.meta.url).resolve('better-sqlite3'))
+).href;
 
 type Reply = { results?: SideResult[]; error?: { code?: string; message: string } };
 
@@ -70,7 +72,7 @@ export class SideThread {
   constructor() {
     this.worker = new Worker(WORKER_CODE, {
       eval: true,
-      workerData: { driver: driverUrl(), pragmas: COPY_PRAGMAS },
+      workerData: { driver: DRIVER_URL, pragmas: COPY_PRAGMAS },
     });
     this.exited = new Promise((resolve) => this.worker.once('exit', () => resolve()));
     this.worker.on('message', (message: Reply) => {
@@ -113,8 +115,11 @@ export class SideThread {
   }
 
   private fail(error: Error): void {
-    this.failure ??= error;
-    this.pending?.reject(error);
+    // A thread that cannot start for want of file descriptors is this machine's limit, not a bug.
+    this.failure ??= isOpenFileLimit(error)
+      ? openFileLimitError('cannot start the side thread', error)
+      : error;
+    this.pending?.reject(this.failure);
     this.pending = undefined;
   }
 }

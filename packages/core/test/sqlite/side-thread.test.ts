@@ -1,0 +1,28 @@
+import { closeSync, openSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { isAnalyzerError } from '../../src/errors.js';
+import { SideThread } from '../../src/sqlite/side-thread.js';
+
+describe('SideThread', () => {
+  it('out of file descriptors when it starts: DQA_OPEN_FILE_LIMIT, not an internal error', async () => {
+    // Every descriptor this process may open taken, as under a low ulimit -n: Node then cannot start
+    // the thread and says so only as an 'error' event, ERR_WORKER_INIT_FAILED "… failure: EMFILE".
+    const taken: number[] = [];
+    let failure: unknown;
+    try {
+      try {
+        for (let i = 0; i < 1_000_000; i++) taken.push(openSync('/dev/null', 'r'));
+      } catch (error) {
+        expect((error as NodeJS.ErrnoException).code).toBe('EMFILE');
+      }
+      const side = new SideThread();
+      failure = await side.run('/nonexistent', ['SELECT 1']).catch((error: unknown) => error);
+    } finally {
+      for (const fd of taken) closeSync(fd);
+    }
+    expect(isAnalyzerError(failure) && failure.code).toBe('DQA_OPEN_FILE_LIMIT');
+    expect((failure as Error).message).toBe(
+      "cannot start the side thread: this process's (ulimit -n) limit of open files is reached (EMFILE)",
+    );
+  });
+});
