@@ -122,4 +122,3 @@ async function report(error: unknown): Promise<void> {
     process.exitCode = EXIT.INTERNAL;
   }
 }
-

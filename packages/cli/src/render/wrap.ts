@@ -63,6 +63,14 @@ export function wrapShell(block: string, width: number): string[] {
     }
     const indent = /^\s*/.exec(line)![0];
     const body = line.slice(indent.length);
+    // `#   command` (three spaces; `#  (not shown …)` has two): a command left as a comment
+    // (leaked-ipam's steps for after a Calico upgrade) breaks as a command, each line still a
+    // comment, so that uncommented it runs as printed.
+    const commented = /^(#\s{3,})(\S.*)$/.exec(body);
+    if (commented) {
+      out.push(...breakCommand(indent + commented[1]!, shellWords(commented[2]!), width));
+      continue;
+    }
     if (body.startsWith('#')) {
       const text = body.replace(/^#+\s?/, '');
       for (const part of wrapWords(text, width - indent.length - 2)) out.push(`${indent}# ${part}`);

@@ -86,3 +86,19 @@ describe('wrapWords on a long word', () => {
     expect(lines.at(-1)).toMatch(/^x* b$/);
   });
 });
+
+describe('a commented-out command', () => {
+  it('breaks as the command it is, each line still a comment, so uncommenting it gives the command', () => {
+    // leaked-ipam on Calico v3.13: the calicoctl steps are comments until Calico is upgraded.
+    const line =
+      '#   export DATASTORE_TYPE=kubernetes KUBECONFIG=/var/snap/microk8s/current/credentials/client.config';
+    const lines = wrapShell(line, 60);
+    expect(lines).toEqual([
+      '#   export DATASTORE_TYPE=kubernetes \\',
+      '#       KUBECONFIG=/var/snap/microk8s/current/credentials/client.config',
+    ]);
+    expect(lines.map((l) => l.replace(/^# {3}/, '')).join('\n')).toBe(
+      'export DATASTORE_TYPE=kubernetes \\\n    KUBECONFIG=/var/snap/microk8s/current/credentials/client.config',
+    );
+  });
+});
