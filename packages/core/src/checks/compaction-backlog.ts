@@ -37,6 +37,7 @@ export const compactionBacklogCheck: Check = {
             `(history / live = ${Number.isFinite(historyToLive) ? historyToLive.toFixed(1) : 'no live data'})`,
           `current revision ${n(kine.currentRevision)}, compact revision ${kine.compactRevision === null ? 'none (never compacted)' : n(kine.compactRevision)}, ` +
             `${plural(kine.revisionsSinceCompaction, 'revision')} since`,
+          ...passedEvidence(analysis),
           `tombstones ${n(kine.tombstones)}, of which ${n(kine.deletedKeys)} ${kine.deletedKeys === 1 ? 'is' : 'are'} the latest row of a deleted key`,
           ...top.map(
             (p) =>
@@ -68,8 +69,28 @@ export const compactionBacklogCheck: Check = {
           currentRevision: kine.currentRevision,
           compactRevision: kine.compactRevision,
           revisionsSinceCompaction: kine.revisionsSinceCompaction,
+          historyRowsPassed: kine.historyRowsPassed,
         },
       },
     ];
   },
 };
+
+// k8s-dqlite removes a superseded row at the pass that reaches the revision superseding it
+// (docs/formats.md §3.3): rows it has passed tell a compaction that runs but does not remove from
+// one that has stopped or fallen behind.
+function passedEvidence(analysis: Analysis): string[] {
+  const kine = analysis.kine!;
+  if (kine.compactRevision === null) return [];
+  const passed = kine.historyRowsPassed;
+  const query =
+    "SELECT count(*) FROM kine AS k WHERE name <> 'compact_rev_key' AND substr(name, 1, 4) <> 'gap-' " +
+    'AND (SELECT min(id) FROM kine AS n WHERE n.name = k.name AND n.id > k.id) ' +
+    "<= (SELECT max(prev_revision) FROM kine WHERE name = 'compact_rev_key')";
+  return [
+    passed > 0
+      ? `${n(passed)} of the history rows were superseded at or below the compact revision: compaction has passed them and not removed them`
+      : 'none of the history rows was superseded at or below the compact revision: they wait for passes that have not reached them',
+    `history rows compaction has passed: ${sqliteVerify(kineCopy(analysis), query, [passed])}`,
+  ];
+}

@@ -21,6 +21,12 @@ export interface KineRevisions {
   historyRows: number;
   /** Bytes of the history rows: key, value and old_value. */
   historyBytes: number;
+  /**
+   * History rows superseded at or below the compact revision. k8s-dqlite removes a superseded row at
+   * the pass that reaches the revision superseding it (docs/formats.md §3), so compaction has passed
+   * these and should have removed them; the rest of historyRows waits for passes still to come.
+   */
+  historyRowsPassed: number;
   /** `gap-<rev>` filler rows left by older kine watch loops. */
   gapRows: number;
   /** Rows named compact_rev_key; more than one is a known k8s-dqlite bug. */

@@ -31,9 +31,12 @@ const LONG = isLongNameSql();
 // revision and revision count, as two JSON arrays in key order (one statement fills both). One value
 // each, because handing 300,000 rows to JS one at a time costs more than the walk itself. Long names
 // (kine/long-names.ts) are left to pass 2, tested first so that SQLite never loads one here.
+// `passed` counts the superseded rows whose successor is at or below the compact revision (@compact):
+// a key's rows r1 < … < rk at or below it are followed by r2 … rk, so k − 1 of them.
 const KEYS_SQL = `
-  SELECT json_group_array(latest) AS latest, json_group_array(revisions) AS revisions
-  FROM (SELECT max(id) AS latest, count(*) AS revisions FROM kine
+  SELECT json_group_array(latest) AS latest, json_group_array(revisions) AS revisions,
+         coalesce(sum(max(atOrBelow - 1, 0)), 0) AS passed
+  FROM (SELECT max(id) AS latest, count(*) AS revisions, sum(id <= @compact) AS atOrBelow FROM kine
         WHERE NOT ${LONG} AND NOT (name = '${COMPACT_KEY}' OR substr(name, 1, 4) = 'gap-')
         GROUP BY name ORDER BY name)`;
 // Pass 2 reads the table once in rowid order (sequential pages) and hands each row's figures to
@@ -115,13 +118,15 @@ export function scanKineTable(
   };
   const limit = options.hotKeys ?? HOT_KEYS_LIMIT;
   const latest = new RevisionSet(lowestRevision, currentRevision);
-  const hot = readKeys(db, latest, limit);
+  const { hot, passed } = readKeys(db, latest, limit, compactRevision);
   const groups = new KeyGroups(options.byNamespace ?? false);
   const { totals, longRows } = scanRows(db, latest, groups, hot);
   const hotKeys = [...hot].map(
     ([key, tally]): HotKeyEntry => ({ key, long: false, prefix: prefixOfKey(key), tally }),
   );
-  if (longRows.length > 0) addLongRows(db, longRows, totals, hotKeys, limit);
+  let historyRowsPassed = passed;
+  if (longRows.length > 0)
+    historyRowsPassed += addLongRows(db, longRows, totals, hotKeys, limit, compactRevision);
   const retained = groups.total();
   return {
     revisions: {
@@ -134,6 +139,7 @@ export function scanKineTable(
       deletedKeys: retained.deletedKeys,
       historyRows: retained.historyRows,
       historyBytes: retained.historyBytes,
+      historyRowsPassed,
       gapRows: totals.gapRows,
       compactRevKeyRows: totals.compactRevKeyRows,
       currentRevision,
@@ -158,8 +164,17 @@ export function scanKineTable(
 }
 
 // Pass 1: the latest revision of every key, and the hot keys (their bytes are counted by pass 2).
-function readKeys(db: SqliteDatabase, latest: RevisionSet, limit: number): Map<string, HotKeyTally> {
-  const keys = db.prepare(KEYS_SQL).get() as { latest: string; revisions: string };
+function readKeys(
+  db: SqliteDatabase,
+  latest: RevisionSet,
+  limit: number,
+  compactRevision: number | null,
+): { hot: Map<string, HotKeyTally>; passed: number } {
+  const keys = db.prepare(KEYS_SQL).get({ compact: compactRevision }) as {
+    latest: string;
+    revisions: string;
+    passed: number;
+  };
   const latestIds = JSON.parse(keys.latest) as number[];
   for (const id of latestIds) latest.add(id);
   const keyName = db.prepare(KEY_NAME_SQL).pluck();
@@ -175,7 +190,7 @@ function readKeys(db: SqliteDatabase, latest: RevisionSet, limit: number): Map<s
       deleted: false,
     });
   }
-  return hot;
+  return { hot, passed: Number(keys.passed) };
 }
 
 type Totals = ReturnType<typeof scanRows>['totals'];
@@ -261,7 +276,7 @@ function countRow(
 /**
  * The rows of long names, once the pass is over: grouped by name, counted into their groups' figures,
  * and their names ranked among the hot keys (`hotKeys`: most revisions first, ties in name order as
- * pass 1 has them, at most `limit`).
+ * pass 1 has them, at most `limit`). Returns how many of them compaction has passed (KEYS_SQL's `passed`).
  */
 function addLongRows(
   db: SqliteDatabase,
@@ -269,7 +284,8 @@ function addLongRows(
   totals: Totals,
   hotKeys: HotKeyEntry[],
   limit: number,
-): void {
+  compactRevision: number | null,
+): number {
   const read = longNameReader(db);
   const before = nameBefore(db);
   const names = new Map<string, HotKeyEntry>();
@@ -288,8 +304,12 @@ function addLongRows(
     tally.oldest = Math.min(tally.oldest, row.id);
     return entry;
   });
+  const atOrBelow = new Map<HotKeyEntry, number>();
   rows.forEach((row, i) => {
-    const { tally } = entries[i]!;
+    const entry = entries[i]!;
+    const { tally } = entry;
+    if (compactRevision !== null && row.id <= compactRevision)
+      atOrBelow.set(entry, (atOrBelow.get(entry) ?? 0) + 1);
     const isLatest = row.id === tally.latest;
     if (isLatest) tally.deleted = !row.live;
     countRow(totals, row.group, row.live, isLatest, row.bytes, row.valueBytes, row.valueClass);
@@ -305,6 +325,9 @@ function addLongRows(
     hotKeys.splice(at, 0, entry);
     if (hotKeys.length > limit) hotKeys.pop();
   }
+  let passed = 0;
+  for (const count of atOrBelow.values()) passed += count - 1;
+  return passed;
 }
 
 // Positions of the `limit` keys with most revisions, most first; on equal revisions the smaller key

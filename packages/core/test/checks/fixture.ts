@@ -47,6 +47,7 @@ export function kine(over: Partial<KineAnalysis> = {}): KineAnalysis {
     deletedKeys: 5,
     historyRows: 195,
     historyBytes: 200_000,
+    historyRowsPassed: 0,
     gapRows: 0,
     compactRevKeyRows: 1,
     currentRevision: 50_000,

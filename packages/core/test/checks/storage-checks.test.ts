@@ -100,6 +100,28 @@ describe('compaction backlog', () => {
     );
     expect(worse?.severity).toBe('critical');
   });
+
+  it('tells a compaction that passed rows without removing them from one that has not reached them', () => {
+    const run = (over: Parameters<typeof kine>[0]) =>
+      compactionBacklogCheck.run(
+        analysis({ kine: kine({ historyRows: 50_000, historyBytes: 6e6, ...over }) }),
+      )[0]!;
+    const passed = run({ historyRowsPassed: 48_500 });
+    expect(passed.evidence).toContain(
+      '48,500 of the history rows were superseded at or below the compact revision: compaction has passed them and not removed them',
+    );
+    expect(
+      passed.evidence.find((line) => line.startsWith('history rows compaction has passed: verify:')),
+    ).toMatch(/# prints 48500 \(with --keep-copies/);
+    expect(passed.data).toMatchObject({ historyRowsPassed: 48_500 });
+    expect(run({ historyRowsPassed: 0 }).evidence).toContain(
+      'none of the history rows was superseded at or below the compact revision: they wait for passes that have not reached them',
+    );
+    // Never compacted: nothing has been passed, and the evidence says it was never compacted.
+    const never = run({ compactRevision: null, revisionsSinceCompaction: 50_000 });
+    expect(never.evidence.some((line) => line.includes('at or below the compact revision'))).toBe(false);
+    expect(never.evidence.some((line) => line.includes('none (never compacted)'))).toBe(true);
+  });
 });
 
 describe('kine bookkeeping', () => {

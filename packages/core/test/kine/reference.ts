@@ -30,15 +30,19 @@ const TOTALS_SQL = `
          max(CASE WHEN k.name = 'compact_rev_key' THEN k.prev_revision END) AS compactRevision
   FROM kine AS k`;
 
-// Latest row per key, then each row classified against it in one join.
+// Latest row per key, then each row classified against it in one join. A superseded row is passed
+// when the next row of its key (the one superseding it) is at or below the compact revision.
 const SPLIT_SQL = `
-  WITH latest AS (SELECT name, max(id) AS id FROM kine GROUP BY name)
+  WITH latest AS (SELECT name, max(id) AS id FROM kine GROUP BY name),
+       compact AS (SELECT max(prev_revision) AS revision FROM kine WHERE name = 'compact_rev_key')
   SELECT coalesce(sum(k.id = l.id AND k.deleted = 0), 0) AS liveKeys,
          coalesce(sum(CASE WHEN k.id = l.id AND k.deleted = 0 THEN ${ROW_BYTES} END), 0) AS liveBytes,
          coalesce(sum(CASE WHEN k.id = l.id AND k.deleted = 0 THEN octet_length(k.value) END), 0) AS liveValueBytes,
          coalesce(sum(k.id = l.id AND k.deleted <> 0), 0) AS deletedKeys,
          coalesce(sum(k.id < l.id), 0) AS historyRows,
-         coalesce(sum(CASE WHEN k.id < l.id THEN ${ROW_BYTES} END), 0) AS historyBytes
+         coalesce(sum(CASE WHEN k.id < l.id THEN ${ROW_BYTES} END), 0) AS historyBytes,
+         coalesce(sum(k.id < l.id AND (SELECT min(n.id) FROM kine AS n WHERE n.name = k.name AND n.id > k.id)
+                                      <= (SELECT revision FROM compact)), 0) AS historyRowsPassed
   FROM kine AS k JOIN latest AS l ON l.name = k.name
   WHERE NOT ${SPECIAL}`;
 
@@ -52,12 +56,19 @@ export function readKineRevisions(db: SqliteDatabase): KineRevisions {
     | 'deletedKeys'
     | 'historyRows'
     | 'historyBytes'
+    | 'historyRowsPassed'
     | 'revisionsSinceCompaction'
     | 'sequence'
   >;
   const split = db.prepare(SPLIT_SQL).get() as Pick<
     KineRevisions,
-    'liveKeys' | 'liveBytes' | 'liveValueBytes' | 'deletedKeys' | 'historyRows' | 'historyBytes'
+    | 'liveKeys'
+    | 'liveBytes'
+    | 'liveValueBytes'
+    | 'deletedKeys'
+    | 'historyRows'
+    | 'historyBytes'
+    | 'historyRowsPassed'
   >;
   return {
     ...totals,

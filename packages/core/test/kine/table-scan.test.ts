@@ -80,6 +80,48 @@ describe('scanKineTable on awkward keys', () => {
   }
 });
 
+// compact_rev_key moved past rows compaction did not remove (as a pass that failed its DELETEs, or a
+// table copied from elsewhere would leave): those rows are history compaction has passed.
+describe('scanKineTable where compaction passed rows it did not remove', () => {
+  // Long names are counted on their own path: see the long-names test below.
+  const A = '/registry/leases/kube-system/kube-scheduler';
+  const write = (h: KineHistory) => {
+    h.create(A, kineValue.k8s(50)); // 1
+    h.compact(0); // 2: compact_rev_key, nothing removed
+    h.bulkUpdate(A, 4, kineValue.k8s(50)); // 3-6
+    h.update(A, kineValue.k8s(50)); // 7
+  };
+  const MOVED = "UPDATE kine SET prev_revision = 5 WHERE name = 'compact_rev_key'";
+
+  for (const layout of ['v1', 'v65536', 'legacy'] as const) {
+    it(`counts them as the reference does (${layout} layout)`, () => {
+      const db = kineDb(write, layout, [MOVED]);
+      const scan = scanKineTable(db);
+      const { sequence: _sequence, ...revisions } = readKineRevisions(db);
+      expect({ ...scan.revisions, sequence: undefined }).toEqual({ ...revisions, sequence: undefined });
+      // 1, 3 and 4 are followed by rows at or below 5; 5 by 6, 6 by 7.
+      expect(scan.revisions).toMatchObject({ compactRevision: 5, historyRows: 5, historyRowsPassed: 3 });
+    });
+  }
+
+  it('none when compaction removed what it passed, or never ran', () => {
+    const compacted = kineDb((h) => {
+      write(h);
+      h.compact(5);
+    });
+    expect(scanKineTable(compacted).revisions).toMatchObject({
+      compactRevision: 5,
+      historyRows: 2, // 5 and 6 are left
+      historyRowsPassed: 0,
+    });
+    const never = kineDb((h) => {
+      h.create(A, kineValue.k8s(50));
+      h.bulkUpdate(A, 3, kineValue.k8s(50));
+    });
+    expect(scanKineTable(never).revisions).toMatchObject({ compactRevision: null, historyRowsPassed: 0 });
+  });
+});
+
 // A damaged or crafted table: ids below zero (kine starts at 1), and a value past the read limit.
 describe('scanKineTable on hostile rows', () => {
   const insert = (id: number, name: string, value: string, prev = 0) =>
@@ -158,7 +200,13 @@ describe('scanKineTable on names longer than any Kubernetes key', () => {
           );
           prev.set(key, Number(id.lastInsertRowid));
         }
+      // Compacted up to the second round (ids 11-18) without removing anything: the first rows of
+      // the eight keys written twice or more are passed, four of them long names.
+      db.exec(
+        "INSERT INTO kine(name, created, deleted, create_revision, prev_revision, lease, value, old_value) VALUES ('compact_rev_key', 1, 0, 0, 18, 0, X'', NULL)",
+      );
       const { sequence: _sequence, ...revisions } = readKineRevisions(db);
+      expect(revisions.historyRowsPassed).toBe(8);
       for (const byNamespace of [true, false]) {
         const scan = scanKineTable(db, { byNamespace, hotKeys: 20 });
         expect({ ...scan.revisions, sequence: undefined }).toEqual({ ...revisions, sequence: undefined });
