@@ -113,7 +113,7 @@ function openFileLimitCode(cause: unknown): 'EMFILE' | 'ENFILE' | undefined {
   const found =
     /^(EMFILE|ENFILE): /.exec(message) ??
     (code === 'ERR_WORKER_INIT_FAILED' ? /\b(EMFILE|ENFILE)$/.exec(message) : null);
-  return (found?.[1] as 'EMFILE' | 'ENFILE' | undefined) ?? undefined;
+  return found?.[1] as 'EMFILE' | 'ENFILE' | undefined;
 }
 
 /** Whether `cause` is EMFILE (this process's limit, ulimit -n) or ENFILE (the system's). */

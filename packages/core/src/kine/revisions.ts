@@ -23,7 +23,7 @@ export interface KineRevisions {
   historyBytes: number;
   /**
    * History rows superseded at or below the compact revision. k8s-dqlite removes a superseded row at
-   * the pass that reaches the revision superseding it (docs/formats.md §3), so compaction has passed
+   * the pass that reaches the revision superseding it (docs/formats.md §3.3), so compaction has passed
    * these and should have removed them; the rest of historyRows waits for passes still to come.
    */
   historyRowsPassed: number;
