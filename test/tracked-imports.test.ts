@@ -28,7 +28,9 @@ describe('tracked scripts', () => {
         // A .js specifier in TypeScript names the .ts file beside it.
         const candidates = [target, target.replace(/\.js$/, '.ts')];
         if (!candidates.some((c) => tracked.has(c)))
-          untracked.push(`${script} → ${specifier}${existsSync(join(ROOT, target)) ? ' (on disk, not in git)' : ''}`);
+          untracked.push(
+            `${script} → ${specifier}${existsSync(join(ROOT, target)) ? ' (on disk, not in git)' : ''}`,
+          );
       }
     }
     expect(untracked).toEqual([]);
