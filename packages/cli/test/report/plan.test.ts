@@ -40,6 +40,24 @@ describe('upgrade plan', () => {
     ]);
   });
 
+  it('does not promise that compaction removes the rows it has passed', () => {
+    const step = (data: Record<string, FindingValue>) =>
+      buildPlan([
+        finding('compaction-backlog', 'critical', { historyRows: 12_000, historyBytes: 5e6, ...data }),
+      ]).steps[1]!.why;
+    expect(step({ historyRowsPassed: 11_500 })).toBe(
+      '12,000 superseded revisions (4.8 MiB) wait for compaction; 11,500 of them compaction has passed without ' +
+        'removing them: it does not come back for those, so waiting removes only the rest (the compaction-backlog ' +
+        'finding); the k8s-dqlite leader compacts every 5 minutes; take a new snapshot and run dqlite-analyze ' +
+        'again until the figures have dropped to the rows it has passed',
+    );
+    for (const data of [{ historyRowsPassed: 0 }, {}])
+      expect(step(data)).toBe(
+        '12,000 superseded revisions (4.8 MiB) wait for compaction; the k8s-dqlite leader compacts every 5 ' +
+          'minutes; take a new snapshot and run dqlite-analyze again until the figures have dropped',
+      );
+  });
+
   it('says "fail-closed … rejects" only for webhooks whose failurePolicy is Fail', () => {
     const ignore = buildPlan([
       finding('abandoned-webhook', 'warning', {
