@@ -51,7 +51,7 @@ describe('upgrade plan', () => {
         'finding); the k8s-dqlite leader compacts every 5 minutes; take a new snapshot and run dqlite-analyze ' +
         'again until the figures have dropped to the rows it has passed',
     );
-    for (const data of [{ historyRowsPassed: 0 }, {}])
+    for (const data of [{ historyRowsPassed: 0 }, {}] as Record<string, FindingValue>[])
       expect(step(data)).toBe(
         '12,000 superseded revisions (4.8 MiB) wait for compaction; the k8s-dqlite leader compacts every 5 ' +
           'minutes; take a new snapshot and run dqlite-analyze again until the figures have dropped',
