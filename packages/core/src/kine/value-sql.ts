@@ -6,6 +6,8 @@
 // a value's bytes is guarded by its size: a value longer than VALUE_READ_LIMIT is measured, never
 // read (CASE evaluates only the branch it takes).
 
+import type { ValueClassCounts } from './prefixes.js';
+
 /**
  * The longest value the analyzer reads: 1.5 MiB, etcd's default request limit (etcd-io/etcd:
  * server/embed/config.go, DefaultMaxRequestBytes = 1.5 * 1024 * 1024). The API server is built for
@@ -34,16 +36,31 @@ export const isEncryptedSql = (col: string): string =>
 export const isPlaintextSql = (col: string): string =>
   `(${col} IS NOT NULL AND octet_length(${col}) > 0 AND NOT ${isEncryptedSql(col)})`;
 
+/** The classes valueClassSql tells apart, in the order of the numbers it gives them. */
+export const VALUE_CLASSES = [
+  'protobuf',
+  'json',
+  'encrypted',
+  'empty',
+  'other',
+  'oversized',
+] as const satisfies ReadonlyArray<keyof ValueClassCounts>;
+
+const classNumber = (name: (typeof VALUE_CLASSES)[number]) => VALUE_CLASSES.indexOf(name);
+
 /**
- * 'protobuf' | 'json' | 'encrypted' | 'empty' | 'other' for the column, as classifyValue would say
- * (`unknown` is called `other` here), or 'oversized' for a value longer than VALUE_READ_LIMIT.
- * JSON is a `{` after optional whitespace in the first 64 bytes.
+ * The column's class as classifyValue would say (`unknown` is called `other` here), or 'oversized'
+ * for a value longer than VALUE_READ_LIMIT, as its index in VALUE_CLASSES. JSON is a `{` after
+ * optional whitespace in the first 64 bytes. The size is tested first, from the record header, and
+ * protobuf, what almost every live value is, before the rest; a number, not a name, comes back: at
+ * 300,000 live rows both cut the table scan's CPU by 8% (bench/RESULTS.md, fifth pass).
  */
 export const valueClassSql = (col: string): string => `CASE
-    WHEN ${col} IS NULL OR octet_length(${col}) = 0 THEN 'empty'
-    WHEN octet_length(${col}) > ${VALUE_READ_LIMIT} THEN 'oversized'
-    WHEN substr(CAST(${col} AS BLOB), 1, 4) = ${PROTOBUF_MAGIC_SQL} THEN 'protobuf'
-    WHEN ${isEncryptedSql(col)} THEN 'encrypted'
-    WHEN substr(ltrim(CAST(substr(CAST(${col} AS BLOB), 1, 64) AS TEXT), char(32, 9, 10, 13)), 1, 1) = '{'
-      THEN 'json'
-    ELSE 'other' END`;
+    WHEN octet_length(${col}) BETWEEN 1 AND ${VALUE_READ_LIMIT} THEN CASE
+      WHEN substr(CAST(${col} AS BLOB), 1, 4) = ${PROTOBUF_MAGIC_SQL} THEN ${classNumber('protobuf')}
+      WHEN substr(CAST(${col} AS BLOB), 1, 8) = ${ENCRYPTED_PREFIX_SQL} THEN ${classNumber('encrypted')}
+      WHEN substr(ltrim(CAST(substr(CAST(${col} AS BLOB), 1, 64) AS TEXT), char(32, 9, 10, 13)), 1, 1) = '{'
+        THEN ${classNumber('json')}
+      ELSE ${classNumber('other')} END
+    WHEN ${col} IS NULL OR octet_length(${col}) = 0 THEN ${classNumber('empty')}
+    ELSE ${classNumber('oversized')} END`;
