@@ -53,7 +53,7 @@ const classNumber = (name: (typeof VALUE_CLASSES)[number]) => VALUE_CLASSES.inde
  * for a value longer than VALUE_READ_LIMIT, as its index in VALUE_CLASSES. JSON is a `{` after
  * optional whitespace in the first 64 bytes. The size is tested first, from the record header, and
  * protobuf, what almost every live value is, before the rest; a number, not a name, comes back: at
- * 300,000 live rows both cut the table scan's CPU by 8% (bench/RESULTS.md, fifth pass).
+ * 300,000 live rows both cut the CPU of the table pass (ROWS_SQL) by 8% (bench/RESULTS.md, fifth pass).
  */
 export const valueClassSql = (col: string): string => `CASE
     WHEN octet_length(${col}) BETWEEN 1 AND ${VALUE_READ_LIMIT} THEN CASE
