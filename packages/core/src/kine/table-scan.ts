@@ -32,18 +32,23 @@ const KEYS_SQL = `
         GROUP BY name ORDER BY name)`;
 // Pass 2 reads the table once in rowid order (sequential pages) and hands each row's figures to
 // dqa_kine_row, which adds them to its key directory's. Grouping in SQL instead costs more: the
-// directory has to be cut out of every name and 300,000 rows sorted. Only the latest live values
-// are classified (k8s/value.ts classifyValue, spelled in SQL), so superseded values — most of a sick
-// database, often in overflow pages — are never read; octet_length() reads a size, not the content.
+// directory has to be cut out of every name and 300,000 rows sorted. Live values are classified
+// (k8s/value.ts classifyValue, spelled in SQL) and the class counted for the latest rows only. A value
+// of up to SMALL_VALUE_BYTES is classified whatever its row: reading it costs less than asking JS
+// whether the row is the latest (the pass's CPU −11% on history-heavy, −4 to −13% on live-heavy:
+// bench/RESULTS.md, fifth pass). A larger one only when it is the latest, so superseded large values,
+// often in overflow pages, are never read; octet_length() reads a size, not the content.
 // A long name comes as its start and its length in bytes, the rest of it is read after this pass
 // (kine/long-names.ts); so is which of its rows is the latest, so its live value is classified in any case.
+const SMALL_VALUE_BYTES = 3000;
 const ROWS_SQL = `
   SELECT count(dqa_kine_row(
     id, CASE WHEN ${LONG} THEN ${longNameStartSql()} ELSE name END,
     CASE WHEN ${LONG} THEN octet_length(name) END, deleted IS 0,
     octet_length(name) + coalesce(octet_length(value), 0) + coalesce(octet_length(old_value), 0),
     coalesce(octet_length(value), 0),
-    CASE WHEN deleted IS 0 AND (${LONG} OR dqa_is_latest(id)) THEN ${valueClassSql('value')} END))
+    CASE WHEN deleted IS 0 AND (${LONG} OR octet_length(value) <= ${SMALL_VALUE_BYTES} OR dqa_is_latest(id))
+      THEN ${valueClassSql('value')} END))
   FROM kine`;
 // Each of max(id) and min(id) alone is one seek down the rowid b-tree; both in one SELECT make
 // SQLite scan a whole index instead (0.02-0.2 s at 315,000 rows, measured). The compact revision is
