@@ -17,7 +17,6 @@ import { execFileSync, spawn } from 'node:child_process';
 import {
   copyFileSync,
   mkdtempSync,
-  readdirSync,
   readFileSync,
   renameSync,
   rmSync,
@@ -33,6 +32,7 @@ import {
 } from '@dqlite-analyzer/test-support/hostile-snapshots';
 import { peakRecorder } from '@dqlite-analyzer/test-support/peak-rss';
 import { freePort } from './lib/net.mjs';
+import { childrenOf } from './lib/proc.mjs';
 import { get, metric, percentiles } from './lib/scrape.mjs';
 
 const ROOT = new URL('../', import.meta.url).pathname;
@@ -107,13 +107,12 @@ const vmHwm = (pid) =>
 /** The largest VmHWM among `pid`'s child processes (the analysis child), 0 when there is none. */
 function childrenPeak(pid) {
   let peak = 0;
-  try {
-    for (const task of readdirSync(`/proc/${pid}/task`)) {
-      const children = readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').split(' ').filter(Boolean);
-      for (const child of children) peak = Math.max(peak, vmHwm(child));
+  for (const child of childrenOf(pid)) {
+    try {
+      peak = Math.max(peak, vmHwm(child));
+    } catch {
+      // A child that ended between the listing and the read.
     }
-  } catch {
-    // A child that ended between the listing and the read.
   }
   return peak;
 }

@@ -2,36 +2,10 @@
 // /proc/<pid>/smaps_rollup. Summed RSS counts a page every process maps (Node's binary) once per
 // process; Pss divides each shared page among the processes that map it, so the sum counts it once.
 // Linux only (smaps_rollup since 4.14); elsewhere the peak stays null.
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { treeOf } from './proc.mjs';
 
 const INTERVAL_MS = 10;
-
-/** The pid and its descendants now, from each process's parent in /proc/<pid>/stat. */
-function tree(root) {
-  const parents = new Map();
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-      // The command name (field 2) may hold spaces and parentheses: read after its last ')'.
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      parents.set(Number(name), ppid);
-    } catch {
-      // Gone since the listing.
-    }
-  }
-  const inTree = new Set([root]);
-  for (let grew = true; grew; ) {
-    grew = false;
-    for (const [pid, ppid] of parents) {
-      if (!inTree.has(pid) && inTree.has(ppid)) {
-        inTree.add(pid);
-        grew = true;
-      }
-    }
-  }
-  return [...inTree];
-}
 
 /** Pss of one process in kB, or 0 once it has gone. */
 function pssKb(pid) {
@@ -51,7 +25,7 @@ function pssKb(pid) {
 export function samplePss(pid) {
   let peakKb = null;
   const sample = () => {
-    const kb = tree(pid).reduce((sum, p) => sum + pssKb(p), 0);
+    const kb = treeOf(pid).reduce((sum, p) => sum + pssKb(p), 0);
     if (kb > 0 && (peakKb === null || kb > peakKb)) peakKb = kb;
   };
   sample();
