@@ -69,12 +69,8 @@ const gapRowsLeft = (f: Finding): string => {
 
 // A superseded row goes at the pass that reaches the revision superseding it (compaction-backlog's
 // evidence): rows below the compact revision stay, however long compaction runs.
-const passedLeft = (f: Finding): string => {
-  const passed = num(f, 'historyRowsPassed');
-  return passed > 0
-    ? `${formatCount(passed)} of them compaction has passed without removing them: it does not come back for those, so waiting removes only the rest (the compaction-backlog finding)`
-    : '';
-};
+const passedLeft = (passed: number): string =>
+  `${formatCount(passed)} of them compaction has passed without removing them: it does not come back for those, so waiting removes only the rest (the compaction-backlog finding)`;
 
 const STEPS: readonly StepRule[] = [
   {
@@ -182,21 +178,24 @@ const STEPS: readonly StepRule[] = [
   },
   {
     ids: ['compaction-backlog', 'kine-bookkeeping'],
-    build: ({ 'compaction-backlog': backlog, 'kine-bookkeeping': books }) => ({
-      title: 'Let compaction catch up',
-      why: sentence([
-        backlog
-          ? `${plural(num(backlog, 'historyRows'), 'superseded revision')} (${formatBytes(num(backlog, 'historyBytes'))}) wait for compaction`
-          : '',
-        backlog ? passedLeft(backlog) : '',
-        books && num(books, 'gapRows') > 0 ? gapRowsLeft(books) : '',
-        books && num(books, 'compactRevKeyRows') > 1
-          ? `${formatCount(num(books, 'compactRevKeyRows'))} compact_rev_key rows (a restart of k8s-dqlite cleans them up)`
-          : '',
-        'the k8s-dqlite leader compacts every 5 minutes; take a new snapshot and run dqlite-analyze again until ' +
-          `the figures have dropped${num(backlog, 'historyRowsPassed') > 0 ? ' to the rows it has passed' : ''}`,
-      ]),
-    }),
+    build: ({ 'compaction-backlog': backlog, 'kine-bookkeeping': books }) => {
+      const passed = num(backlog, 'historyRowsPassed');
+      return {
+        title: 'Let compaction catch up',
+        why: sentence([
+          backlog
+            ? `${plural(num(backlog, 'historyRows'), 'superseded revision')} (${formatBytes(num(backlog, 'historyBytes'))}) wait for compaction`
+            : '',
+          passed > 0 ? passedLeft(passed) : '',
+          books && num(books, 'gapRows') > 0 ? gapRowsLeft(books) : '',
+          books && num(books, 'compactRevKeyRows') > 1
+            ? `${formatCount(num(books, 'compactRevKeyRows'))} compact_rev_key rows (a restart of k8s-dqlite cleans them up)`
+            : '',
+          'the k8s-dqlite leader compacts every 5 minutes; take a new snapshot and run dqlite-analyze again until ' +
+            `the figures have dropped${passed > 0 ? ' to the rows it has passed' : ''}`,
+        ]),
+      };
+    },
   },
   {
     ids: ['leaked-ipam', 'plaintext-secrets'],

@@ -46,30 +46,23 @@ const SPLIT_SQL = `
   FROM kine AS k JOIN latest AS l ON l.name = k.name
   WHERE NOT ${SPECIAL}`;
 
+/** The figures SPLIT_SQL gives; TOTALS_SQL gives the rest but the two derived below. */
+type SplitFigures =
+  | 'liveKeys'
+  | 'liveBytes'
+  | 'liveValueBytes'
+  | 'deletedKeys'
+  | 'historyRows'
+  | 'historyBytes'
+  | 'historyRowsPassed';
+
 /** Measure the kine table with two set-based queries. */
 export function readKineRevisions(db: SqliteDatabase): KineRevisions {
   const totals = db.prepare(TOTALS_SQL).get() as Omit<
     KineRevisions,
-    | 'liveKeys'
-    | 'liveBytes'
-    | 'liveValueBytes'
-    | 'deletedKeys'
-    | 'historyRows'
-    | 'historyBytes'
-    | 'historyRowsPassed'
-    | 'revisionsSinceCompaction'
-    | 'sequence'
+    SplitFigures | 'revisionsSinceCompaction' | 'sequence'
   >;
-  const split = db.prepare(SPLIT_SQL).get() as Pick<
-    KineRevisions,
-    | 'liveKeys'
-    | 'liveBytes'
-    | 'liveValueBytes'
-    | 'deletedKeys'
-    | 'historyRows'
-    | 'historyBytes'
-    | 'historyRowsPassed'
-  >;
+  const split = db.prepare(SPLIT_SQL).get() as Pick<KineRevisions, SplitFigures>;
   return {
     ...totals,
     ...split,
