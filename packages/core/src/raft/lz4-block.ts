@@ -1,80 +1,101 @@
-/**
- * Decode one LZ4 block (lz4 block format 1.6.x: sequences of a token, literals, a 16-bit
- * back-reference offset and a match length) from `src[start, end)` into `out` at `at`.
- *
- * Matches may reach back to `low`: the caller keeps the previous 64 KiB of output in front of
- * `at` for linked blocks, so no dictionary is copied per block. Nothing is written at or past
- * `limit`. Returns the number of bytes decoded, or -1 when the block is malformed (a run past the
- * end of the input or the output, an offset of 0 or before `low`, a block ending in a match).
- *
- * Plain JavaScript: in a fresh process it beats a native binding that allocates its output per
- * block (page faults are costly on virtual machines), and copies of 17+ bytes go through
- * copyWithin/set, which are memmove underneath.
- */
-export function decodeLz4Block(
-  src: Uint8Array,
-  start: number,
-  end: number,
-  out: Uint8Array,
-  at: number,
-  limit: number,
-  low: number,
-): number {
-  let sp = start;
-  let op = at;
-  for (;;) {
-    if (sp >= end) return -1; // a block ends with literals, never after a match
-    const token = src[sp++]!;
-    let literals = token >>> 4;
-    if (literals === 15) {
-      let more: number;
-      do {
-        if (sp >= end) return -1;
-        more = src[sp++]!;
-        literals += more;
-      } while (more === 255);
-    }
-    if (literals > end - sp || literals > limit - op) return -1;
-    if (literals > 16) {
-      out.set(src.subarray(sp, sp + literals), op);
-    } else {
-      for (let i = 0; i < literals; i++) out[op + i] = src[sp + i]!;
-    }
-    op += literals;
-    sp += literals;
-    if (sp === end) return op - at; // the last sequence has no match
+import { LZ4_WASM } from './lz4-wasm.js';
 
-    if (end - sp < 2) return -1;
-    const offset = src[sp]! | (src[sp + 1]! << 8);
-    sp += 2;
-    let length = token & 15;
-    if (length === 15) {
-      let more: number;
-      do {
-        if (sp >= end) return -1;
-        more = src[sp++]!;
-        length += more;
-      } while (more === 255);
-    }
-    length += 4;
-    const from = op - offset;
-    if (offset === 0 || from < low || length > limit - op) return -1;
-    if (length <= 16) {
-      // Byte by byte, which also repeats a pattern shorter than the match (offset < length).
-      for (let i = 0; i < length; i++) out[op + i] = out[from + i]!;
-    } else if (offset >= length) {
-      out.copyWithin(op, from, from + length);
-    } else if (offset === 1) {
-      out.fill(out[from]!, op, op + length); // a run of one byte: zeros in SQLite pages
-    } else {
-      // An overlapping match repeats the last `offset` bytes: copy the period, then double it.
-      let done = 0;
-      while (done < length) {
-        const n = Math.min(offset + done, length - done);
-        out.copyWithin(op + done, from, from + n);
-        done += n;
-      }
-    }
-    op += length;
+// The part of the WebAssembly JS API used here (webassembly.github.io/spec/js-api), typed locally:
+// Node has it (V8's), @types/node 20 does not declare it, and the DOM lib declares far more.
+interface WebAssemblyApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object) => { exports: unknown };
+}
+const { Module, Instance } = (globalThis as unknown as { WebAssembly: WebAssemblyApi }).WebAssembly;
+
+// Compiled once per thread, when the first frame is read; each decoder instantiates its own memory.
+let compiled: object | undefined;
+
+const KIB = 1 << 10;
+/** The largest LZ4 block (block size id 7), and so the most one block decodes to. */
+export const MAX_BLOCK_BYTES = 4096 * KIB;
+/** Where the hash states are: two of 48 bytes (lz4.wat), the frame's and a scratch one. */
+const CONTENT_HASH = 0;
+const SCRATCH_HASH = 64;
+/** The output ring: the previous 64 KiB in front of each block, then 4 MiB of blocks. */
+const RING_AT = 64 * KIB;
+export const RING_BYTES = 64 * KIB + MAX_BLOCK_BYTES;
+/** One compressed block, copied in, then 64 bytes that the literal copies may read past its end. */
+const INPUT_AT = RING_AT + RING_BYTES;
+const MEMORY_BYTES = 131 * 64 * KIB; // lz4.wat's fixed memory
+if (INPUT_AT + MAX_BLOCK_BYTES + 64 > MEMORY_BYTES) throw new Error('lz4.wat memory too small');
+
+interface Exports {
+  memory: { buffer: ArrayBuffer };
+  decode(sp: number, end: number, op: number, limit: number, low: number): number;
+  hashInit(state: number, seed: number): void;
+  hashUpdate(state: number, at: number, length: number): void;
+  hashDigest(state: number): number;
+}
+
+/**
+ * LZ4 blocks decoded into an output ring, and the xxHash32 of what they decode to, by lz4.wat in
+ * WebAssembly: ~2× the JavaScript decoder's speed, and the hash reads the ring in place
+ * (bench/RESULTS.md, sixth pass). The ring is `ring`, a Buffer over the module's memory, which has a
+ * fixed size and never detaches it; positions below are indices into it. Memory: 8.2 MiB, touched
+ * as the frame's block size needs.
+ */
+export class Lz4Blocks {
+  /** The output ring: RING_BYTES, the caller's to manage (lz4-frame.ts). */
+  readonly ring: Buffer;
+  private readonly input: Buffer;
+  private readonly wasm: Exports;
+
+  constructor() {
+    compiled ??= new Module(Buffer.from(LZ4_WASM, 'base64'));
+    this.wasm = new Instance(compiled).exports as Exports;
+    const { buffer } = this.wasm.memory;
+    this.ring = Buffer.from(buffer, RING_AT, RING_BYTES);
+    this.input = Buffer.from(buffer, INPUT_AT, MAX_BLOCK_BYTES);
+  }
+
+  /**
+   * Decode one LZ4 block (lz4 block format 1.6.x) into the ring at `at`; matches may reach back to
+   * `low` (the previous output, for linked blocks), nothing is written at or past `limit`. Returns the
+   * bytes decoded, or -1 when the block is malformed: a run past the end of the input or the output,
+   * an offset of 0 or before `low`, a block ending in a match. Up to 15 bytes between the block's
+   * end and `limit` may be overwritten.
+   */
+  decode(block: Uint8Array, at: number, limit: number, low: number): number {
+    if (block.length > MAX_BLOCK_BYTES || !(0 <= low && low <= at && at <= limit && limit <= RING_BYTES))
+      throw new RangeError('LZ4 block outside the ring');
+    this.input.set(block);
+    const n = this.wasm.decode(
+      INPUT_AT,
+      INPUT_AT + block.length,
+      RING_AT + at,
+      RING_AT + limit,
+      RING_AT + low,
+    );
+    return n < 0 ? -1 : n;
+  }
+
+  /** Start the content hash over (xxHash32 with `seed`). */
+  hashInit(seed = 0): void {
+    this.wasm.hashInit(CONTENT_HASH, seed);
+  }
+
+  /** Add ring[at, at + length) to the content hash. */
+  hashRing(at: number, length: number): void {
+    if (!(0 <= at && length >= 0 && at + length <= RING_BYTES)) throw new RangeError('hash outside the ring');
+    this.wasm.hashUpdate(CONTENT_HASH, RING_AT + at, length);
+  }
+
+  /** The content hash of everything added since hashInit(), unsigned. */
+  hashDigest(): number {
+    return this.wasm.hashDigest(CONTENT_HASH) >>> 0;
+  }
+
+  /** xxHash32 of `bytes` (up to 4 MiB), leaving the content hash alone: the frame header's checksum. */
+  hash(bytes: Uint8Array, seed = 0): number {
+    this.input.set(bytes);
+    this.wasm.hashInit(SCRATCH_HASH, seed);
+    this.wasm.hashUpdate(SCRATCH_HASH, INPUT_AT, bytes.length);
+    return this.wasm.hashDigest(SCRATCH_HASH) >>> 0;
   }
 }

@@ -1,7 +1,6 @@
-import xxhash from 'xxhash-wasm';
 import { AnalyzerError } from '../errors.js';
 import { ByteQueue } from '../io/byte-queue.js';
-import { decodeLz4Block } from './lz4-block.js';
+import { Lz4Blocks, MAX_BLOCK_BYTES, RING_BYTES } from './lz4-block.js';
 
 /** First four bytes of an LZ4 frame (0x184D2204 little-endian). */
 export const LZ4_MAGIC = Buffer.from([0x04, 0x22, 0x4d, 0x18]);
@@ -16,19 +15,13 @@ export interface Lz4FrameInfo {
   contentBytes: number | undefined;
 }
 
-type Hasher = ReturnType<Awaited<ReturnType<typeof xxhash>>['create32']>;
-type XxHash = Awaited<ReturnType<typeof xxhash>>;
-
 // lz4frame.h: block maximum sizes by BD id 4..7
-const BLOCK_MAX_BYTES: Record<number, number> = { 4: 64 << 10, 5: 256 << 10, 6: 1 << 20, 7: 4 << 20 };
+const BLOCK_MAX_BYTES: Record<number, number> = { 4: 64 << 10, 5: 256 << 10, 6: 1 << 20, 7: MAX_BLOCK_BYTES };
 const WINDOW_BYTES = 64 << 10;
 const MAX_HEADER_BYTES = 19;
-// Output is decoded into one buffer that is reused round and round: no allocation per block, and
-// linked blocks find the previous 64 KiB right in front of them. 4 MiB holds 60 raft blocks, and
-// one block of the largest size: no allocation passes 4 MiB + 64 KiB, whatever the header says.
-const OUTPUT_BYTES = 4 << 20;
-
-let xxhashReady: Promise<XxHash> | undefined;
+// Output is decoded into one ring that is reused round and round (Lz4Blocks.ring, 64 KiB + 4 MiB):
+// no allocation per block, and linked blocks find the previous 64 KiB right in front of them. 4 MiB
+// holds 60 raft blocks, or one block of the largest size, whatever the header says.
 
 /**
  * Push decoder for one LZ4 frame (lz4 frame format 1.6.x), as raft writes it: 64 KiB *linked*
@@ -42,27 +35,18 @@ export class Lz4FrameDecoder {
   private info: Lz4FrameInfo | undefined;
   private pendingBlock = 0;
   private pendingRaw = false;
-  /** Decoded output: the 64 KiB before `outAt` are the previous output, for linked blocks. */
-  private output: Buffer = Buffer.alloc(0);
-  /** The same memory as a plain Uint8Array: its subarray() and fill() skip Buffer's wrappers. */
-  private outputBytes: Uint8Array = new Uint8Array(0);
+  /** The decoder and the ring it decodes into: the 64 KiB before `outAt` are the previous output. */
+  private readonly blocks = new Lz4Blocks();
+  private readonly output = this.blocks.ring;
   private outAt = WINDOW_BYTES;
-  private hasher: Hasher | undefined;
+  private hashing = false;
   /** Compressed bytes consumed so far (for error offsets). */
   private consumed = 0;
   /** Decompressed bytes produced so far. */
   produced = 0;
 
-  private constructor(
-    private readonly xx: XxHash,
-    private readonly path: string,
-  ) {}
-
-  /** Create a decoder; `path` only labels errors. */
-  static async create(path = '<lz4>'): Promise<Lz4FrameDecoder> {
-    xxhashReady ??= xxhash();
-    return new Lz4FrameDecoder(await xxhashReady, path);
-  }
+  /** A decoder for one frame; `path` only labels errors. */
+  constructor(private readonly path = '<lz4>') {}
 
   /** The frame header, once it has been read. */
   get frameInfo(): Lz4FrameInfo | undefined {
@@ -76,7 +60,7 @@ export class Lz4FrameDecoder {
    */
   get viewBytes(): number {
     const block = this.info?.blockMaxBytes ?? 0;
-    return block === 0 ? 0 : Math.max(0, this.output.length - WINDOW_BYTES - 3 * block);
+    return block === 0 ? 0 : Math.max(0, RING_BYTES - WINDOW_BYTES - 3 * block);
   }
 
   /** Feed compressed bytes; returns the decompressed blocks they complete, in order. */
@@ -188,7 +172,7 @@ export class Lz4FrameDecoder {
     const hasSize = (flg & 0x08) !== 0;
     const headerBytes = 4 + 2 + (hasSize ? 8 : 0) + 1;
     if (head.length < headerBytes) return false;
-    const expected = (this.xx.h32Raw(head.subarray(4, headerBytes - 1), 0) >>> 8) & 0xff;
+    const expected = (this.blocks.hash(head.subarray(4, headerBytes - 1)) >>> 8) & 0xff;
     if (expected !== head[headerBytes - 1]) {
       throw this.error('DQA_LZ4_BAD_HEADER', 'LZ4 frame header checksum does not match');
     }
@@ -207,9 +191,8 @@ export class Lz4FrameDecoder {
       contentChecksum: (flg & 0x04) !== 0,
       contentBytes,
     };
-    if (this.info.contentChecksum) this.hasher = this.xx.create32(0);
-    this.output = Buffer.allocUnsafe(WINDOW_BYTES + Math.max(OUTPUT_BYTES, blockMaxBytes));
-    this.outputBytes = new Uint8Array(this.output.buffer, this.output.byteOffset, this.output.length);
+    this.hashing = this.info.contentChecksum;
+    if (this.hashing) this.blocks.hashInit();
     this.outAt = WINDOW_BYTES;
     this.take(headerBytes);
     this.state = 'blockSize';
@@ -237,7 +220,7 @@ export class Lz4FrameDecoder {
     const info = this.info!;
     if (this.outAt + info.blockMaxBytes > this.output.length) {
       // Round again: the last 64 KiB move to the front, where the next block can reach them.
-      this.outputBytes.copyWithin(0, this.outAt - WINDOW_BYTES, this.outAt);
+      this.output.copyWithin(0, this.outAt - WINDOW_BYTES, this.outAt);
       this.outAt = WINDOW_BYTES;
     }
     const at = this.outAt;
@@ -247,8 +230,7 @@ export class Lz4FrameDecoder {
     } else {
       // Independent blocks may not reach back past their own start.
       const low = info.linkedBlocks ? at - Math.min(WINDOW_BYTES, this.produced) : at;
-      const input = new Uint8Array(block.buffer, block.byteOffset, block.length);
-      length = decodeLz4Block(input, 0, input.length, this.outputBytes, at, at + info.blockMaxBytes, low);
+      length = this.blocks.decode(block, at, at + info.blockMaxBytes, low);
       if (length < 0) {
         throw this.error(
           'DQA_LZ4_CORRUPT',
@@ -258,7 +240,7 @@ export class Lz4FrameDecoder {
     }
     const out = this.output.subarray(at, at + length);
     this.outAt = at + length;
-    this.hasher?.update(out);
+    if (this.hashing) this.blocks.hashRing(at, length);
     this.produced += length;
     if (info.contentBytes !== undefined && this.produced > info.contentBytes) {
       throw this.error(
@@ -270,7 +252,7 @@ export class Lz4FrameDecoder {
   }
 
   private checkContent(stored: number): void {
-    const computed = this.hasher!.digest() >>> 0;
+    const computed = this.blocks.hashDigest();
     if (computed !== stored) {
       throw this.error(
         'DQA_LZ4_CHECKSUM',

@@ -50,7 +50,7 @@ export async function extractSnapshot(
   let reading: Promise<Buffer> | undefined;
   try {
     const { size } = await handle.stat();
-    const decoder = compression === 'lz4' ? await Lz4FrameDecoder.create(path) : undefined;
+    const decoder = compression === 'lz4' ? new Lz4FrameDecoder(path) : undefined;
     let parser: PayloadParser | undefined;
     const feed = (payloadChunk: Buffer) => {
       if (!parser) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeLz4Block } from '../../src/raft/lz4-block.js';
+import { Lz4Blocks, RING_BYTES } from '../../src/raft/lz4-block.js';
 
 // Blocks are built by hand here, sequence by sequence, so each case is exactly the one named;
 // whole frames from the reference lz4 CLI are in lz4-frame.test.ts.
@@ -30,16 +30,32 @@ function sequence(literals: number[], match?: { offset: number; length: number }
   return out;
 }
 
+const blocks = new Lz4Blocks();
+const SENTINEL = 0xa5;
+
+/**
+ * Decode `block` after `history` in the ring, `limit` bytes allowed; also checks that nothing
+ * outside [start of block, limit) changed: not the history, not the 64 bytes past the limit (the
+ * decoder's widest copy is 16).
+ */
 function decode(block: number[], history: number[] = [], limit = 1 << 16): number[] | -1 {
-  const out = new Uint8Array(history.length + limit);
-  out.set(history);
-  const n = decodeLz4Block(Uint8Array.from(block), 0, block.length, out, history.length, out.length, 0);
-  return n < 0 ? -1 : [...out.subarray(history.length, history.length + n)];
+  const { ring } = blocks;
+  const at = history.length;
+  ring.fill(SENTINEL, 0, at + limit + 64);
+  ring.set(history);
+  const n = blocks.decode(Uint8Array.from(block), at, at + limit, 0);
+  expect([...ring.subarray(0, at)], 'the history').toEqual(history);
+  const past = ring.subarray(at + limit, at + limit + 64);
+  expect(
+    past.every((byte) => byte === SENTINEL),
+    'past the limit',
+  ).toBe(true);
+  return n < 0 ? -1 : [...ring.subarray(at, at + n)];
 }
 
 const bytes = (n: number, seed = 1) => Array.from({ length: n }, (_, i) => (i * 31 + seed) & 0xff);
 
-describe('decodeLz4Block', () => {
+describe('Lz4Blocks.decode', () => {
   it('copies literals short and long, with extra length bytes', () => {
     for (const n of [0, 1, 14, 15, 16, 17, 269, 270, 1000]) {
       expect(decode(sequence(bytes(n)))).toEqual(bytes(n));
@@ -82,11 +98,25 @@ describe('decodeLz4Block', () => {
     for (const [name, block] of Object.entries(cases)) expect(decode(block), name).toBe(-1);
   });
 
-  it('never writes past the limit', () => {
+  it("never writes past the limit, with the short copies' 8-byte words right at it", () => {
     expect(decode(sequence(bytes(100)), [], 99)).toBe(-1);
+    for (const n of [1, 7, 8, 15, 16]) expect(decode(sequence(bytes(n)), [], n)).toEqual(bytes(n));
+    const near = [...sequence(bytes(8), { offset: 8, length: 12 }), ...sequence([])];
+    for (const limit of [20, 21, 27, 28, 29])
+      expect(decode(near, [], limit), `limit ${limit}`).toHaveLength(20);
     expect(decode([...sequence(bytes(8), { offset: 8, length: 100 }), ...sequence([])], [], 107)).toBe(-1);
     expect(
       decode([...sequence(bytes(8), { offset: 8, length: 100 }), ...sequence([])], [], 108),
     ).toHaveLength(108);
+  });
+
+  it('reaches no further back than low, and refuses positions outside the ring', () => {
+    const { ring } = blocks;
+    ring.fill(1, 0, 100);
+    const back = [...sequence([], { offset: 10, length: 4 }), ...sequence([2])];
+    expect(blocks.decode(Uint8Array.from(back), 100, 200, 90)).toBe(5);
+    expect(blocks.decode(Uint8Array.from(back), 100, 200, 91)).toBe(-1);
+    expect(() => blocks.decode(Uint8Array.from(back), 100, RING_BYTES + 1, 0)).toThrow(RangeError);
+    expect(() => blocks.decode(Uint8Array.from(back), 100, 200, 101)).toThrow(RangeError);
   });
 });

@@ -35,7 +35,7 @@ function lz4(data: Buffer, flags: string[]): Buffer {
 }
 
 async function decode(frame: Buffer, chunkBytes = 1 << 20): Promise<Buffer> {
-  const decoder = await Lz4FrameDecoder.create('test.lz4');
+  const decoder = new Lz4FrameDecoder('test.lz4');
   const out: Buffer[] = [];
   for (let offset = 0; offset < frame.length; offset += chunkBytes) {
     out.push(...decoder.push(frame.subarray(offset, offset + chunkBytes)));
@@ -70,6 +70,30 @@ describe('Lz4FrameDecoder', () => {
     expect((await decode(frame, 4099)).equals(small)).toBe(true);
   });
 
+  it('decodes every kind of match the CLI writes: periods of 1 to 24 bytes, short and long, fast and -12', async () => {
+    // Repeats of a short period make matches that overlap their own output, which the decoder
+    // copies 8 bytes at a time from a period of 8 and byte by byte below; random runs between them
+    // make literals of every length.
+    const parts: Buffer[] = [];
+    let state = 5;
+    const next = () => {
+      state = (state * 1103515245 + 12345) & 0x7fffffff;
+      return state;
+    };
+    for (let i = 0; i < 4000; i++) {
+      const period = 1 + (next() % 24);
+      const unit = Buffer.from(Array.from({ length: period }, () => next() & 0xff));
+      const times = 1 + (next() % 40);
+      parts.push(Buffer.concat(Array.from({ length: times }, () => unit)));
+      parts.push(Buffer.from(Array.from({ length: next() % 40 }, () => next() & 0xff)));
+    }
+    const mixed = Buffer.concat(parts);
+    for (const level of ['-1', '-9', '-12', '--fast=5']) {
+      const frame = lz4(mixed, [level, '-B4', '-BD', '--content-size']);
+      expect((await decode(frame)).equals(mixed), level).toBe(true);
+    }
+  });
+
   it('decodes independent blocks, block checksums and large block sizes', async () => {
     expect((await decode(lz4(data, ['-B4', '-BI']))).equals(data)).toBe(true);
     expect((await decode(lz4(data, ['-B7', '-BD', '-BX']))).equals(data)).toBe(true);
@@ -99,7 +123,7 @@ describe('Lz4FrameDecoder', () => {
       ['-B5', '-BD'],
       ['-B7', '-BD'],
     ]) {
-      const decoder = await Lz4FrameDecoder.create();
+      const decoder = new Lz4FrameDecoder();
       decoder.write(lz4(large, [...flags, '--content-size']));
       const held: Array<{ view: Buffer; at: number; end: number }> = [];
       for (let view = decoder.nextView(); view !== undefined; view = decoder.nextView()) {
@@ -115,13 +139,13 @@ describe('Lz4FrameDecoder', () => {
   });
 
   it('allocates no more than 4 MiB + 64 KiB, and leaves raft-sized blocks ~60 blocks of time', async () => {
-    const decoder = await Lz4FrameDecoder.create();
+    const decoder = new Lz4FrameDecoder();
     decoder.push(raftLike.subarray(0, 64));
     expect(decoder.viewBytes).toBe((4 << 20) - 3 * 65536);
     const { largestAllocation } = await import('../fuzz/guards.js');
     const large = lz4(sampleData(9_000_000, 2), ['-B7', '-BD', '--content-size']);
     const largest = await largestAllocation(async () => {
-      const big = await Lz4FrameDecoder.create();
+      const big = new Lz4FrameDecoder();
       big.write(large);
       while (big.nextView() !== undefined) {
         // decoded in place
@@ -132,7 +156,7 @@ describe('Lz4FrameDecoder', () => {
   });
 
   it('reports the declared content size', async () => {
-    const decoder = await Lz4FrameDecoder.create();
+    const decoder = new Lz4FrameDecoder();
     decoder.push(raftLike.subarray(0, 64));
     expect(decoder.frameInfo).toMatchObject({
       contentBytes: data.length,
