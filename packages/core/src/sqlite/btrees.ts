@@ -30,13 +30,23 @@ export interface BtreeUsage {
 }
 
 // The same sums sqlite3_analyzer (tool/spaceanal.tcl) makes over dbstat, in one pass over all
-// pages: one row per b-tree and page type. The names' types come from sqlite_schema afterwards;
-// joining it per dbstat row cost 10-25% of the pass (0.39-0.54 s vs 0.34-0.40 s at 378 MB).
+// pages: one row per b-tree, each page type's share picked out by FILTER. Grouped by name alone,
+// which dbstat already walks in order (its xBestIndex takes ORDER BY name as consumed,
+// sqlite/sqlite:src/dbstat.c), so SQLite sorts nothing: grouped by name and page type it sorted
+// every page's row, spilling to a temp file outside the private directory, for a quarter of the pass
+// (0.39 -> 0.27 s at 377 MB with the sqlite3 CLI, bench/RESULTS.md, sixth pass). The names' types
+// come from sqlite_schema afterwards; joining it per dbstat row cost 10-25% of the pass.
 const BTREE_USAGE_SQL = `
-  SELECT name, pagetype, count(*) AS pages, sum(ncell) AS cells, sum(payload) AS payload,
-         sum(unused) AS unused, max(mx_payload) AS maxPayload
+  SELECT name, count(*) AS pages, sum(payload) AS payload, sum(unused) AS unused,
+         max(mx_payload) AS maxPayload,
+         count(*) FILTER (WHERE pagetype = 'leaf') AS leafPages,
+         sum(ncell) FILTER (WHERE pagetype = 'leaf') AS leafCells,
+         sum(unused) FILTER (WHERE pagetype = 'leaf') AS leafUnused,
+         count(*) FILTER (WHERE pagetype = 'internal') AS interiorPages,
+         sum(ncell) FILTER (WHERE pagetype = 'internal') AS interiorCells,
+         count(*) FILTER (WHERE pagetype = 'overflow') AS overflowPages
   FROM dbstat
-  GROUP BY name, pagetype`;
+  GROUP BY name`;
 const BTREE_SCHEMA_SQL = 'SELECT name, type, tbl_name AS tbl FROM sqlite_schema';
 
 interface SchemaRow {
@@ -45,14 +55,19 @@ interface SchemaRow {
   tbl: string;
 }
 
-interface PageTypeRow {
+/** One b-tree's row of BTREE_USAGE_SQL; a sum over no page is NULL. */
+interface UsageRow {
   name: string;
-  pagetype: 'internal' | 'leaf' | 'overflow' | null;
   pages: number;
-  cells: number;
-  payload: number;
-  unused: number;
+  payload: number | null;
+  unused: number | null;
   maxPayload: number | null;
+  leafPages: number;
+  leafCells: number | null;
+  leafUnused: number | null;
+  interiorPages: number;
+  interiorCells: number | null;
+  overflowPages: number;
 }
 
 /** The dbstat walk: its two queries, and per-object usage (largest first) from their rows. */
@@ -63,45 +78,27 @@ export const BTREE_WALK: PageWalk<BtreeUsage[]> = {
 
 function btreeUsageFromRows(schemaRows: readonly unknown[], usageRows: readonly unknown[]): BtreeUsage[] {
   const schema = new Map((schemaRows as SchemaRow[]).map((row) => [row.name, row]));
-  const usage = new Map<string, BtreeUsage>();
-  for (const row of usageRows as PageTypeRow[]) {
-    let object = usage.get(row.name);
-    if (!object) {
-      const entry = schema.get(row.name);
-      object = {
-        name: row.name,
-        type: entry?.type === 'index' ? 'index' : 'table',
-        table: entry?.tbl ?? row.name,
-        entries: 0,
-        leafEntries: 0,
-        pages: 0,
-        leafPages: 0,
-        interiorPages: 0,
-        overflowPages: 0,
-        payloadBytes: 0,
-        unusedBytes: 0,
-        leafUnusedBytes: 0,
-        maxPayloadBytes: 0,
-      };
-      usage.set(row.name, object);
-    }
-    object.pages += row.pages;
-    object.payloadBytes += row.payload;
-    object.unusedBytes += row.unused;
-    object.maxPayloadBytes = Math.max(object.maxPayloadBytes, row.maxPayload ?? 0);
-    if (row.pagetype === 'leaf') {
-      object.leafEntries += row.cells;
-      object.leafPages += row.pages;
-      object.leafUnusedBytes += row.unused;
-    } else if (row.pagetype === 'internal') object.interiorPages += row.pages;
-    else if (row.pagetype === 'overflow') object.overflowPages += row.pages;
-    // A table's interior cells are rowid dividers, an index's are entries.
-    if (row.pagetype === 'leaf' || (row.pagetype === 'internal' && object.type === 'index')) {
-      object.entries += row.cells;
-    }
-  }
+  const usage = (usageRows as UsageRow[]).map((row): BtreeUsage => {
+    const entry = schema.get(row.name);
+    const type = entry?.type === 'index' ? 'index' : 'table';
+    const leafEntries = row.leafCells ?? 0;
+    return {
+      name: row.name,
+      type,
+      table: entry?.tbl ?? row.name,
+      // A table's interior cells are rowid dividers, an index's are entries.
+      entries: leafEntries + (type === 'index' ? (row.interiorCells ?? 0) : 0),
+      leafEntries,
+      pages: row.pages,
+      leafPages: row.leafPages,
+      interiorPages: row.interiorPages,
+      overflowPages: row.overflowPages,
+      payloadBytes: row.payload ?? 0,
+      unusedBytes: row.unused ?? 0,
+      leafUnusedBytes: row.leafUnused ?? 0,
+      maxPayloadBytes: row.maxPayload ?? 0,
+    };
+  });
   // ORDER BY pages DESC, name (SQLite compares names byte by byte).
-  return [...usage.values()].sort(
-    (a, b) => b.pages - a.pages || Buffer.compare(Buffer.from(a.name), Buffer.from(b.name)),
-  );
+  return usage.sort((a, b) => b.pages - a.pages || Buffer.compare(Buffer.from(a.name), Buffer.from(b.name)));
 }
