@@ -1,15 +1,5 @@
+import { wasmInstance } from '../wasm.js';
 import { LZ4_WASM } from './lz4-wasm.js';
-
-// The part of the WebAssembly JS API used here (webassembly.github.io/spec/js-api), typed locally:
-// Node has it (V8's), @types/node 20 does not declare it, and the DOM lib declares far more.
-interface WebAssemblyApi {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object) => { exports: unknown };
-}
-const { Module, Instance } = (globalThis as unknown as { WebAssembly: WebAssemblyApi }).WebAssembly;
-
-// Compiled once per thread, when the first frame is read; each decoder instantiates its own memory.
-let compiled: object | undefined;
 
 const KIB = 1 << 10;
 /** The largest LZ4 block (block size id 7), and so the most one block decodes to. */
@@ -47,8 +37,7 @@ export class Lz4Blocks {
   private readonly wasm: Exports;
 
   constructor() {
-    compiled ??= new Module(Buffer.from(LZ4_WASM, 'base64'));
-    this.wasm = new Instance(compiled).exports as Exports;
+    this.wasm = wasmInstance<Exports>(LZ4_WASM);
     const { buffer } = this.wasm.memory;
     this.ring = Buffer.from(buffer, RING_AT, RING_BYTES);
     this.input = Buffer.from(buffer, INPUT_AT, MAX_BLOCK_BYTES);

@@ -1,6 +1,6 @@
 ;; LZ4 block decoding and the xxHash32 of the decoded bytes, for raft/lz4-block.ts, which lays out
 ;; this module's memory and is the only caller. Assembled by `pnpm build:wasm` (scripts/wasm.ts, with
-;; wabt's wat2wasm) into raft/lz4-wasm.ts; test/raft/lz4-wasm.test.ts checks that the two agree.
+;; wabt's wat2wasm) into raft/lz4-wasm.ts; test/wasm-modules.test.ts checks that the two agree.
 ;;
 ;; Why not JavaScript: the same decoder in JS ran at ~0.8 GB/s here, half the speed of the lz4 CLI,
 ;; and hashing through xxhash-wasm copied every block into that module's memory first

@@ -1,4 +1,4 @@
-import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -57,5 +57,45 @@ describe('WalScanner', () => {
     badMagic[0] = 0;
     expect(scan(badMagic)).toMatch(/magic/);
     expect(scan(wal.subarray(0, wal.length - 10))).toMatch(/whole/);
+  });
+
+  it('checks a big-endian WAL (magic 0x377f0683), which SQLite on this machine reads too', () => {
+    // Rewritten with this test's own checksum, spelled from the file format page (sqlite.org/
+    // fileformat.html#checksum_algorithm): big-endian words, carried on from header to frame.
+    const big = Buffer.from(wal);
+    big.writeUInt32BE(0x377f0683, 0);
+    const sums = [0, 0];
+    const add = (from: number, to: number) => {
+      for (let i = from; i < to; i += 8) {
+        sums[0] = (sums[0]! + big.readUInt32BE(i) + sums[1]!) >>> 0;
+        sums[1] = (sums[1]! + big.readUInt32BE(i + 4) + sums[0]!) >>> 0;
+      }
+    };
+    add(0, 24);
+    big.writeUInt32BE(sums[0]!, 24);
+    big.writeUInt32BE(sums[1]!, 28);
+    const frames = (big.length - 32) / frameBytes;
+    for (let f = 0; f < frames; f++) {
+      const at = 32 + f * frameBytes;
+      add(at, at + 8);
+      add(at + 24, at + frameBytes);
+      big.writeUInt32BE(sums[0]!, at + 16);
+      big.writeUInt32BE(sums[1]!, at + 20);
+    }
+    expect(big.readUInt32BE(24)).not.toBe(wal.readUInt32BE(24)); // the sums did change
+    expect(scan(big, 777)).toMatchObject({ frames, validFrames: frames, committedFrames: frames });
+
+    // SQLite replays the rewritten WAL: all three rows are there.
+    const copy = join(dir, 'big.db');
+    copyFileSync(join(dir, 'source.db'), copy);
+    writeFileSync(`${copy}-wal`, big);
+    rmSync(join(dir, 'source.db-wal'), { force: true });
+    const db = new Database(copy);
+    expect(db.prepare('SELECT count(*) AS n FROM t').get()).toEqual({ n: 3 });
+    db.close();
+
+    const torn = Buffer.from(big);
+    torn[32 + frameBytes + 24 + 9] = (torn[32 + frameBytes + 24 + 9] ?? 0) ^ 1; // the second frame's page
+    expect(scan(torn)).toMatchObject({ frames, validFrames: 1 });
   });
 });
