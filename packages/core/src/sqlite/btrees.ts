@@ -31,11 +31,12 @@ export interface BtreeUsage {
 
 // The same sums sqlite3_analyzer (tool/spaceanal.tcl) makes over dbstat, in one pass over all
 // pages: one row per b-tree, each page type's share picked out by FILTER. Grouped by name alone,
-// which dbstat already walks in order (its xBestIndex takes ORDER BY name as consumed,
-// sqlite/sqlite:src/dbstat.c), so SQLite sorts nothing: grouped by name and page type it sorted
-// every page's row, spilling to a temp file outside the private directory, for a quarter of the pass
-// (0.39 -> 0.27 s at 377 MB with the sqlite3 CLI, bench/RESULTS.md, sixth pass). The names' types
-// come from sqlite_schema afterwards; joining it per dbstat row cost 10-25% of the pass.
+// which dbstat returns in order and tells SQLite so (statBestIndex sets orderByConsumed,
+// sqlite/sqlite:src/dbstat.c; the plan's "INDEX 8", btrees.test.ts), so SQLite sorts nothing. Grouped
+// by name and page type it sorted every page's row, which spilled to a temp file in /var/tmp,
+// outside the private directory (0.39 -> 0.27 s at 377 MB in the sqlite3 CLI, ~5% in better-sqlite3:
+// bench/RESULTS.md, sixth pass). The names' types come from sqlite_schema afterwards; joining it per
+// dbstat row cost 10-25% of the pass.
 const BTREE_USAGE_SQL = `
   SELECT name, count(*) AS pages, sum(payload) AS payload, sum(unused) AS unused,
          max(mx_payload) AS maxPayload,
