@@ -54,14 +54,7 @@ export class Lz4Blocks {
     if (block.length > MAX_BLOCK_BYTES || !(0 <= low && low <= at && at <= limit && limit <= RING_BYTES))
       throw new RangeError('LZ4 block outside the ring');
     this.input.set(block);
-    const n = this.wasm.decode(
-      INPUT_AT,
-      INPUT_AT + block.length,
-      RING_AT + at,
-      RING_AT + limit,
-      RING_AT + low,
-    );
-    return n < 0 ? -1 : n;
+    return this.wasm.decode(INPUT_AT, INPUT_AT + block.length, RING_AT + at, RING_AT + limit, RING_AT + low);
   }
 
   /** Start the content hash over (xxHash32 with `seed`). */
