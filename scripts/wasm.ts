@@ -1,4 +1,4 @@
-// `pnpm build:wasm`: assemble the core's WebAssembly sources with wabt's wat2wasm (Debian package
+// `pnpm build:wasm`: assemble the core's WebAssembly sources (one so far, raft/lz4.wat) with wabt's wat2wasm (Debian package
 // `wabt`) into TypeScript modules holding their bytes as base64, so that the core, its bundle and the
 // single executable carry them without a file of their own to find at run time. The generated files
 // are committed: building the core needs no wabt. packages/core/test/wasm-modules.test.ts assembles
@@ -13,7 +13,6 @@ const core = join(resolve(dirname(fileURLToPath(import.meta.url)), '..'), 'packa
 /** Each source, the module generated from it, and the constant that module exports. */
 export const WASM_MODULES = [
   { source: 'raft/lz4.wat', generated: 'raft/lz4-wasm.ts', constant: 'LZ4_WASM' },
-  { source: 'fsm/wal.wat', generated: 'fsm/wal-wasm.ts', constant: 'WAL_WASM' },
 ] as const;
 
 export const generatedPath = (module: (typeof WASM_MODULES)[number]) => join(core, module.generated);

@@ -23,6 +23,8 @@ export function nextStep(error: AnalyzerError): string | undefined {
     }
     case 'DQA_OPEN_FILE_LIMIT':
       return 'raise the limit of open files (ulimit -n) and run again';
+    case 'DQA_ADDRESS_SPACE_LIMIT':
+      return 'raise or remove the limit of virtual memory (ulimit -v) and run again';
     case 'DQA_TEMP_FAILED':
       return 'point --temp-dir at a directory you can write to';
     case 'DQA_OUTPUT_FAILED':

@@ -65,6 +65,9 @@ export const ERROR_CODES = {
   DQA_TEMP_FAILED: environment('the private working copy cannot be created or written'),
   DQA_SQLITE_NO_MEMORY: environment('SQLite ran out of memory reading the private copy'),
   DQA_OPEN_FILE_LIMIT: environment('the limit of open files (ulimit -n) is reached'),
+  DQA_ADDRESS_SPACE_LIMIT: environment(
+    'the limit of virtual memory (ulimit -v) leaves no room for the decoders the extraction runs',
+  ),
   DQA_AGENT_CONFIG: usage('a dqlite-agent configuration value is missing or invalid'),
   DQA_OUTPUT_INSIDE_INPUT: usage('a temp dir, kept copy or report would be written where the input is'),
   DQA_OUTPUT_FAILED: environment(

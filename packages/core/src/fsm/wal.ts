@@ -1,6 +1,4 @@
 import { ByteQueue } from '../io/byte-queue.js';
-import { wasmInstance } from '../wasm.js';
-import { WAL_WASM } from './wal-wasm.js';
 
 /** What a WAL file holds, checked frame by frame the way SQLite's recovery does. */
 export interface WalSummary {
@@ -17,14 +15,6 @@ export interface WalSummary {
 
 const WAL_HEADER_BYTES = 32;
 const FRAME_HEADER_BYTES = 24;
-/** Where wal.wat keeps its two sums, and where the bytes it sums go (at most one 64 KiB page). */
-const SUMS_AT = 0;
-const BYTES_AT = 64;
-
-interface WalChecksum {
-  memory: { buffer: ArrayBuffer };
-  checksum(at: number, length: number, bigEndian: number): void;
-}
 
 /**
  * Streaming check of a SQLite WAL (https://www.sqlite.org/fileformat.html#the_write_ahead_log):
@@ -36,11 +26,9 @@ export class WalScanner {
   private readonly input = new ByteQueue();
   private header: Buffer | undefined;
   private bigEndian = false;
+  private s0 = 0;
+  private s1 = 0;
   private broken = false;
-  /** SQLite's checksum, by fsm/wal.wat: the running sums s0 and s1, and room for a page. */
-  private readonly wasm = wasmInstance<WalChecksum>(WAL_WASM);
-  private readonly sums = new Uint32Array(this.wasm.memory.buffer, SUMS_AT, 2);
-  private readonly bytes = new Uint8Array(this.wasm.memory.buffer, BYTES_AT, 65536);
   private readonly summary: WalSummary = {
     pageSize: 0,
     frames: 0,
@@ -68,9 +56,8 @@ export class WalScanner {
       this.header = Buffer.from(header);
       this.bigEndian = (magic & 1) === 1;
       this.summary.pageSize = pageSize;
-      this.sums.fill(0);
       this.checksum(this.header.subarray(0, 24));
-      if (this.sums[0] !== this.header.readUInt32BE(24) || this.sums[1] !== this.header.readUInt32BE(28))
+      if (this.s0 !== this.header.readUInt32BE(24) || this.s1 !== this.header.readUInt32BE(28))
         this.broken = true;
     }
     const frameBytes = FRAME_HEADER_BYTES + this.summary.pageSize;
@@ -99,7 +86,7 @@ export class WalScanner {
     }
     this.checksum(frame.subarray(0, 8));
     this.checksum(frame.subarray(FRAME_HEADER_BYTES));
-    if (this.sums[0] !== frame.readUInt32BE(16) || this.sums[1] !== frame.readUInt32BE(20)) {
+    if (this.s0 !== frame.readUInt32BE(16) || this.s1 !== frame.readUInt32BE(20)) {
       this.broken = true;
       return;
     }
@@ -111,10 +98,18 @@ export class WalScanner {
     }
   }
 
-  // SQLite's walChecksumBytes, carried on from the sums so far: pairs of 32-bit words in the byte
-  // order the magic names.
+  // SQLite's walChecksumBytes: pairs of 32-bit words, in the byte order the magic names. Through a
+  // DataView: Buffer's readUInt32 methods check bounds on every word.
   private checksum(bytes: Buffer): void {
-    this.bytes.set(bytes);
-    this.wasm.checksum(BYTES_AT, bytes.length, this.bigEndian ? 1 : 0);
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
+    const little = !this.bigEndian;
+    let s0 = this.s0;
+    let s1 = this.s1;
+    for (let i = 0; i + 8 <= bytes.length; i += 8) {
+      s0 = (s0 + view.getUint32(i, little) + s1) >>> 0;
+      s1 = (s1 + view.getUint32(i + 4, little) + s0) >>> 0;
+    }
+    this.s0 = s0;
+    this.s1 = s1;
   }
 }

@@ -37,7 +37,7 @@ export class Lz4Blocks {
   private readonly wasm: Exports;
 
   constructor() {
-    this.wasm = wasmInstance<Exports>(LZ4_WASM);
+    this.wasm = wasmInstance<Exports>(LZ4_WASM, 'LZ4 decoder');
     const { buffer } = this.wasm.memory;
     this.ring = Buffer.from(buffer, RING_AT, RING_BYTES);
     this.input = Buffer.from(buffer, INPUT_AT, MAX_BLOCK_BYTES);
