@@ -1,8 +1,9 @@
-// `pnpm build:wasm`: assemble the core's WebAssembly sources (one so far, raft/lz4.wat) with wabt's wat2wasm (Debian package
-// `wabt`) into TypeScript modules holding their bytes as base64, so that the core, its bundle and the
-// single executable carry them without a file of their own to find at run time. The generated files
-// are committed: building the core needs no wabt. packages/core/test/wasm-modules.test.ts assembles
-// the sources again and fails when a committed file is not what its source gives.
+// `pnpm build:wasm`: assemble the core's WebAssembly sources (one so far, raft/lz4.wat) with wabt's
+// wat2wasm (Debian package `wabt`) into TypeScript modules holding their bytes as base64, so that the
+// core, its bundle and the single executable carry them without a file of their own to find at run
+// time. The generated files are committed: building the core needs no wabt.
+// packages/core/test/wasm-modules.test.ts assembles the sources again and fails when a committed file
+// is not what its source gives.
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';

@@ -4,9 +4,9 @@ import { AnalyzerError } from './errors.js';
 // per user, which gets its own fixed memory. One instance at a time per analysis: V8 reserves ~10 GiB
 // of address space for each, so under a `ulimit -v` every live one counts (SQLite's WAL checksum,
 // fsm/wal.ts, stays JavaScript for that reason: in WebAssembly beside the LZ4 decoder the sample
-// needed a limit of 24 GiB instead of 12, for 10-20 ms; bench/RESULTS.md, sixth pass). The part of the WebAssembly JS API used
-// (webassembly.github.io/spec/js-api) is typed here: Node has it (V8's), @types/node 20 does not
-// declare it, and the DOM lib declares far more than Node has.
+// needed a limit of 24 GiB instead of 12, for 10-20 ms; bench/RESULTS.md, sixth pass).
+// The part of the WebAssembly JS API used (webassembly.github.io/spec/js-api) is typed here: Node
+// has it (V8's), @types/node 20 does not declare it, and the DOM lib declares far more than Node has.
 interface WebAssemblyApi {
   Module: new (bytes: Uint8Array) => object;
   Instance: new (module: object) => { exports: unknown };
