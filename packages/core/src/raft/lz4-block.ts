@@ -12,8 +12,7 @@ const RING_AT = 64 * KIB;
 export const RING_BYTES = 64 * KIB + MAX_BLOCK_BYTES;
 /** One compressed block, copied in, then 64 bytes that the literal copies may read past its end. */
 const INPUT_AT = RING_AT + RING_BYTES;
-const MEMORY_BYTES = 131 * 64 * KIB; // lz4.wat's fixed memory
-if (INPUT_AT + MAX_BLOCK_BYTES + 64 > MEMORY_BYTES) throw new Error('lz4.wat memory too small');
+const MEMORY_BYTES_NEEDED = INPUT_AT + MAX_BLOCK_BYTES + 64;
 
 interface Exports {
   memory: { buffer: ArrayBuffer };
@@ -39,6 +38,8 @@ export class Lz4Blocks {
   constructor() {
     this.wasm = wasmInstance<Exports>(LZ4_WASM, 'LZ4 decoder');
     const { buffer } = this.wasm.memory;
+    // lz4.wat declares its fixed size; this layout must fit in it.
+    if (buffer.byteLength < MEMORY_BYTES_NEEDED) throw new Error('lz4.wat memory too small for its layout');
     this.ring = Buffer.from(buffer, RING_AT, RING_BYTES);
     this.input = Buffer.from(buffer, INPUT_AT, MAX_BLOCK_BYTES);
   }
